@@ -1,0 +1,127 @@
+"""Money as an integer count of minor units plus an ISO 4217 code. Never floats.
+
+VND has no minor unit (exponent 0), so 125.000 ₫ is ``Money(125000, "VND")``; USD 12.34 is
+``Money(1234, "USD")``. Formatting for people is the UI's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from loyalty.errors import CurrencyMismatch, InvalidAmount, UnknownCurrency
+
+# Exponents of the currencies a store is likely to meet; extend as stores need them.
+CURRENCY_EXPONENTS: dict[str, int] = {
+    "VND": 0,
+    "USD": 2,
+    "EUR": 2,
+    "JPY": 0,
+    "KRW": 0,
+    "THB": 2,
+    "SGD": 2,
+    "CNY": 2,
+    "GBP": 2,
+    "AUD": 2,
+}
+
+DEFAULT_CURRENCY = "VND"
+# Nothing sold at a counter costs more than this (10^12 VND is about 40 million USD): anything larger
+# is a typing accident or a scanner gone wrong, and it would overflow the points maths of a real store.
+MAX_MINOR_UNITS = 10**12
+
+
+def exponent(currency: str) -> int:
+    try:
+        return CURRENCY_EXPONENTS[currency]
+    except KeyError:
+        raise UnknownCurrency(currency=currency) from None
+
+
+@dataclass(frozen=True, slots=True, order=False)
+class Money:
+    amount: int
+    currency: str = DEFAULT_CURRENCY
+
+    def __post_init__(self) -> None:
+        if isinstance(self.amount, bool) or not isinstance(self.amount, int):
+            raise InvalidAmount(amount=repr(self.amount), why="money is counted in whole minor units")
+        exponent(self.currency)
+        if abs(self.amount) > MAX_MINOR_UNITS:
+            raise InvalidAmount(amount=self.amount, why="it is larger than any sale this till accepts")
+
+    @classmethod
+    def parse(cls, text: str, currency: str = DEFAULT_CURRENCY) -> Money:
+        """Parse what a person typed. For VND '125.000', '125,000' and '125000' all mean 125000 ₫;
+        for two-decimal currencies '12.34' means 1234 minor units."""
+        exp = exponent(currency)
+        raw = text.strip().replace(" ", "").replace("\u00a0", "")
+        for sym in ("₫", "đ", "VND", "$", "€"):
+            raw = raw.replace(sym, "")
+        if not raw:
+            raise InvalidAmount(amount=text, why="it is empty")
+        if exp == 0:
+            cleaned = raw.replace(".", "").replace(",", "")
+            if not cleaned.lstrip("-").isdigit():
+                raise InvalidAmount(amount=text, why="use digits only")
+            return cls(int(cleaned), currency)
+        cleaned = raw.replace(",", "")
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            raise InvalidAmount(amount=text, why="use digits only") from None
+        scaled = value.scaleb(exp)
+        if scaled != scaled.to_integral_value():
+            raise InvalidAmount(amount=text, why=f"{currency} has {exp} decimal places")
+        return cls(int(scaled), currency)
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise CurrencyMismatch(got=other.currency, expected=self.currency)
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount >= other.amount
+
+    @property
+    def is_zero(self) -> bool:
+        return self.amount == 0
+
+    def require_positive(self, what: str = "amount") -> Money:
+        if self.amount <= 0:
+            raise InvalidAmount(amount=self.amount, why=f"the {what} must be more than zero")
+        return self
+
+    @staticmethod
+    def zero(currency: str = DEFAULT_CURRENCY) -> Money:
+        return Money(0, currency)
+
+
+def check_sale_amount(amount: Money, store_currency: str) -> Money:
+    """The checks every sale amount passes before it earns or pays anything."""
+    if amount.currency != store_currency:
+        raise CurrencyMismatch(got=amount.currency, expected=store_currency)
+    return amount.require_positive("sale amount")

@@ -1,0 +1,51 @@
+"""Returns: reverse the points earned on the refunded part, in proportion, and restore the points that
+paid for it when the program says so.
+
+Amounts are cumulative, so that several partial returns of one receipt add up exactly to a full return:
+the points reversed so far are always ``floor(earned * refunded_so_far / paid)``; each return reverses
+the difference. The customer keeps the rounding in their favour on a partial return, and a full return
+reverses every point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from loyalty.errors import InvalidAmount, ReturnNotAllowed
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnPlan:
+    points_to_reverse: int  # taken back from the member (earned on the refunded part)
+    points_to_restore: int  # given back (redeemed on the refunded part)
+    refunded_after: int  # cumulative refunded amount after this return
+
+
+def _share(points: int, part: int, whole: int) -> int:
+    return points * part // whole
+
+
+def plan_return(
+    *,
+    sale_amount: int,
+    earned_points: int,
+    redeemed_points: int,
+    refunded_before: int,
+    refund_now: int,
+    restore_redeemed: bool,
+) -> ReturnPlan:
+    if sale_amount <= 0:
+        raise ReturnNotAllowed(why="the original sale has no amount to refund")
+    if refund_now <= 0:
+        raise InvalidAmount(amount=refund_now, why="the refund must be more than zero")
+    if refunded_before + refund_now > sale_amount:
+        left = sale_amount - refunded_before
+        raise ReturnNotAllowed(why=f"only {left} of this receipt is left to refund")
+    after = refunded_before + refund_now
+    reverse = _share(earned_points, after, sale_amount) - _share(earned_points, refunded_before, sale_amount)
+    restore = 0
+    if restore_redeemed:
+        restore = _share(redeemed_points, after, sale_amount) - _share(
+            redeemed_points, refunded_before, sale_amount
+        )
+    return ReturnPlan(reverse, restore, after)
