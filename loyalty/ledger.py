@@ -11,7 +11,8 @@ store persists as it is. The invariant, checked by property tests:
 
     balance == sum(open lot remaining) - sum(open overdraft remaining)
 
-and a member has open lots and open overdrafts never at the same time.
+and a member never has spendable lots and open overdrafts at the same time (a lot already past its expiry,
+whose expire entry is not written yet, may still be open next to an overdraft recorded after that expiry).
 """
 
 from __future__ import annotations
@@ -221,8 +222,14 @@ class Account:
         lots_total = sum(lot.remaining for lot in self.lots.values())
         if lots_total - self.owed() != self.balance:
             raise AssertionError(f"balance {self.balance} != lots {lots_total} - overdrafts {self.owed()}")
-        if self.lots and self.overdrafts:
-            raise AssertionError("a member with open lots must not owe an overdraft")
+        # An overdraft is only recorded when every live lot is used up, and credits pay overdrafts before
+        # they open a lot: so every lot open next to an overdraft had expired when the overdraft was recorded.
+        if any(
+            lot.expires_at is None or lot.expires_at > od.created_at
+            for lot in self.lots.values()
+            for od in self.overdrafts.values()
+        ):
+            raise AssertionError("a member with spendable lots must not owe an overdraft")
         if any(lot.remaining < 0 or lot.remaining > lot.points for lot in self.lots.values()):
             raise AssertionError("a lot's remaining points are out of range")
 

@@ -6,6 +6,7 @@ VND has no minor unit (exponent 0), so 125.000 ₫ is ``Money(125000, "VND")``; 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -29,6 +30,11 @@ DEFAULT_CURRENCY = "VND"
 # Nothing sold at a counter costs more than this (10^12 VND is about 40 million USD): anything larger
 # is a typing accident or a scanner gone wrong, and it would overflow the points maths of a real store.
 MAX_MINOR_UNITS = 10**12
+
+# What Money.parse accepts once symbols, spaces and group separators are gone: ASCII digits only (no
+# exponents, no 'Infinity'/'NaN', no superscripts or other scripts' digits that str.isdigit accepts).
+_WHOLE = re.compile(r"-?[0-9]+")
+_DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 def exponent(currency: str) -> int:
@@ -62,10 +68,12 @@ class Money:
             raise InvalidAmount(amount=text, why="it is empty")
         if exp == 0:
             cleaned = raw.replace(".", "").replace(",", "")
-            if not cleaned.lstrip("-").isdigit():
+            if not _WHOLE.fullmatch(cleaned):
                 raise InvalidAmount(amount=text, why="use digits only")
             return cls(int(cleaned), currency)
         cleaned = raw.replace(",", "")
+        if not _DECIMAL.fullmatch(cleaned):
+            raise InvalidAmount(amount=text, why="use digits only")
         try:
             value = Decimal(cleaned)
         except InvalidOperation:

@@ -1,0 +1,22 @@
+"""Where a till keeps its data: the user data folder by default, or ``--data-dir``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+APP_NAME = "loyalty-till"
+DB_FILE = "till.sqlite"
+
+
+def default_data_dir() -> Path:
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def database_path(data_dir: Path) -> Path:
+    return data_dir / DB_FILE
+
+
+def backup_dir(data_dir: Path) -> Path:
+    return data_dir / "backups"

@@ -1,0 +1,156 @@
+"""Cards: identify a member from a card, link a card, block a lost one, replace it (balance kept)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.services.accounts import member_view
+from app.services.context import Actor, Permission
+from app.services.core import Core
+from app.services.views import CardView, MemberView
+from app.store import models as m
+from loyalty.errors import CardBlocked, Conflict, InvalidInput, NotFound, UnknownCard
+from loyalty.identity import CardKind, CardRef, code_token, uid_label, uid_token
+
+
+def card_view(card: m.Card) -> CardView:
+    return CardView(
+        id=card.id,
+        member_id=card.member_id,
+        kind=card.kind,
+        status=card.status,
+        label=card.label,
+        created_at=card.created_at,
+        replaced_by_id=card.replaced_by_id,
+        status_reason=card.status_reason,
+    )
+
+
+class CardService:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    # -- turning what a reader saw into a token ------------------------------------------------------
+    def ref_for_uid(self, uid: str | bytes) -> CardRef:
+        return CardRef(uid_token(self.core.uid_key, uid), CardKind.UID, uid_label(uid))
+
+    @staticmethod
+    def ref_for_code(member_number: str, kind: CardKind = CardKind.BARCODE) -> CardRef:
+        number = member_number.strip()
+        return CardRef(code_token(number), kind, "#" + number[-4:])
+
+    # -- identify --------------------------------------------------------------------------------------
+    def identify(self, token: str) -> MemberView:
+        """The member behind a card token. A blocked or replaced card is refused with a clear reason."""
+        core = self.core
+        with core.read() as session:
+            card = session.scalars(select(m.Card).where(m.Card.token == token)).first()
+            if card is None:
+                raise UnknownCard()
+            if card.status != "active":
+                raise CardBlocked(status=card.status)
+            member = session.get(m.Member, card.member_id)
+            assert member is not None
+            while member.status == "merged" and member.merged_into_id:
+                nxt = session.get(m.Member, member.merged_into_id)
+                if nxt is None:
+                    break
+                member = nxt
+            return member_view(session, core.program(session), member, core.now())
+
+    def cards_of(self, member_id: str) -> list[CardView]:
+        with self.core.read() as session:
+            rows = session.scalars(
+                select(m.Card).where(m.Card.member_id == member_id).order_by(m.Card.created_at)
+            )
+            return [card_view(c) for c in rows]
+
+    # -- changes ---------------------------------------------------------------------------------------
+    def link(self, actor: Actor, member_id: str, ref: CardRef) -> CardView:
+        actor.require(Permission.ENROLL)
+        core = self.core
+        with core.write() as session:
+            member = session.get(m.Member, member_id)
+            if member is None:
+                raise NotFound(what="member", ref=member_id)
+            card = self._new_card(session, member.id, ref)
+            core.audit(session, actor, "card.link", "card", card.id, {"member": member.member_number})
+            return card_view(card)
+
+    def _new_card(self, session: Session, member_id: str, ref: CardRef) -> m.Card:
+        if not ref.token:
+            raise InvalidInput(what="Card", why="the card gave no identity")
+        if session.scalar(select(m.Card.id).where(m.Card.token == ref.token)) is not None:
+            raise Conflict(what="This card", ref="it is already linked to a member")
+        at = self.core.now()
+        card = m.Card(
+            token=ref.token,
+            kind=ref.kind.value,
+            status="active",
+            member_id=member_id,
+            label=ref.label,
+            created_at=at,
+            status_changed_at=at,
+        )
+        session.add(card)
+        session.flush()
+        self.core.outbox(session, "card", card.id, "upsert", card_payload(card))
+        return card
+
+    def block(self, actor: Actor, card_id: str, reason: str) -> CardView:
+        """Block a lost or stolen card at once (any cashier may: speed protects the customer)."""
+        actor.require(Permission.BLOCK_CARD)
+        if not reason.strip():
+            raise InvalidInput(what="Reason", why="say why the card is blocked (lost, stolen, damaged)")
+        core = self.core
+        with core.write() as session:
+            card = session.get(m.Card, card_id)
+            if card is None:
+                raise NotFound(what="card", ref=card_id)
+            if card.status != "active":
+                raise CardBlocked(status=card.status)
+            card.status, card.status_reason, card.status_changed_at = "blocked", reason.strip(), core.now()
+            core.outbox(session, "card", card.id, "upsert", card_payload(card))
+            core.audit(session, actor, "card.block", "card", card.id, {"reason": reason.strip()})
+            return card_view(card)
+
+    def replace(self, actor: Actor, card_id: str, new: CardRef, reason: str) -> CardView:
+        """Replace a card (manager only): the old one stops working, the new one belongs to the same
+        member, so the balance, tier and history stay as they are."""
+        actor.require(Permission.REPLACE_CARD)
+        if not reason.strip():
+            raise InvalidInput(what="Reason", why="say why the card is replaced")
+        core = self.core
+        with core.write() as session:
+            old = session.get(m.Card, card_id)
+            if old is None:
+                raise NotFound(what="card", ref=card_id)
+            if old.status == "replaced":
+                raise CardBlocked(status=old.status)
+            card = self._new_card(session, old.member_id, new)
+            old.status, old.status_reason, old.status_changed_at = "replaced", reason.strip(), core.now()
+            old.replaced_by_id = card.id
+            core.outbox(session, "card", old.id, "upsert", card_payload(old))
+            core.audit(
+                session,
+                actor,
+                "card.replace",
+                "card",
+                old.id,
+                {"new_card": card.id, "reason": reason.strip()},
+            )
+            return card_view(card)
+
+
+def card_payload(card: m.Card) -> dict[str, object]:
+    return {
+        "id": card.id,
+        "token": card.token,
+        "kind": card.kind,
+        "status": card.status,
+        "member_id": card.member_id,
+        "label": card.label,
+        "replaced_by_id": card.replaced_by_id,
+        "status_reason": card.status_reason,
+    }

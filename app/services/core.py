@@ -1,0 +1,175 @@
+"""What every use case shares: the store, the clock, the till's identity, the active program, and the
+small writes that go with every change (sequence numbers, the outbox, the audit log)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.services.context import Actor, Clock, TillIdentity, utc_now
+from app.store import models as m
+from app.store.audit import append_audit
+from app.store.db import Store
+from loyalty.errors import InvalidInput, NotFound, ProgramError
+from loyalty.program import Program, loads_program
+
+# Settings keys (the `settings` table). Values are JSON.
+STORE_ID = "store_id"
+TILL_ID = "till_id"
+STORE_NUMBER = "store_number"
+TILL_NUMBER = "till_number"
+UID_KEY = "uid_hash_key"
+ACTIVE_PROGRAM = "active_program"
+
+
+def get_setting(session: Session, key: str, default: Any = None) -> Any:
+    row = session.get(m.Setting, key)
+    return default if row is None else row.value
+
+
+def put_setting(session: Session, key: str, value: Any) -> None:
+    row = session.get(m.Setting, key)
+    if row is None:
+        session.add(m.Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def next_counter(session: Session, name: str) -> int:
+    """Next value of a named counter, inside the caller's write transaction (one writer, so no gaps
+    from races; a rolled-back transaction gives its number back)."""
+    row = session.get(m.Counter, name)
+    if row is None:
+        row = m.Counter(name=name, value=0)
+        session.add(row)
+    row.value += 1
+    session.flush()
+    return row.value
+
+
+@dataclass
+class Core:
+    store: Store
+    till: TillIdentity
+    uid_key: bytes
+    clock: Clock = utc_now
+
+    _programs: dict[str, Program] | None = None
+
+    @classmethod
+    def open(cls, store: Store, clock: Clock = utc_now) -> Core:
+        """Read the till's identity from its settings (written by ``bootstrap_till``)."""
+        with store.read() as session:
+            store_id = get_setting(session, STORE_ID)
+            if store_id is None:
+                raise NotFound(what="till set-up", ref="this database (run the set-up first)")
+            till = TillIdentity(
+                store_id=store_id,
+                till_id=get_setting(session, TILL_ID),
+                store_number=int(get_setting(session, STORE_NUMBER)),
+                till_number=int(get_setting(session, TILL_NUMBER)),
+            )
+            key = bytes.fromhex(get_setting(session, UID_KEY))
+        return cls(store=store, till=till, uid_key=key, clock=clock)
+
+    def now(self) -> datetime:
+        moment = self.clock()
+        if moment.tzinfo is None:
+            raise InvalidInput(what="Clock", why="times must carry a time zone")
+        return moment
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with self.store.write() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.store.read() as session:
+            yield session
+
+    # -- programs --------------------------------------------------------------------------------------
+    def program(self, session: Session, version: str | None = None) -> Program:
+        """The active program, or a given version (entries keep the version they were computed under)."""
+        if version is None:
+            version = get_setting(session, ACTIVE_PROGRAM)
+            if version is None:
+                raise ProgramError(problems="no loyalty program is installed on this till")
+        if self._programs is None:
+            self._programs = {}
+        cached = self._programs.get(version)
+        if cached is not None:
+            return cached
+        row = session.get(m.ProgramVersion, version)
+        if row is None:
+            raise NotFound(what="program version", ref=version)
+        program = loads_program(row.body, "json")
+        self._programs[version] = program
+        return program
+
+    # -- what goes with every change -------------------------------------------------------------------
+    def next_seq(self, session: Session) -> int:
+        return next_counter(session, f"seq:{self.till.till_id}")
+
+    def audit(
+        self,
+        session: Session,
+        actor: Actor,
+        action: str,
+        subject_type: str | None,
+        subject_id: str | None,
+        details: dict[str, Any],
+    ) -> None:
+        append_audit(
+            session,
+            action=action,
+            staff_id=actor.staff_id,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            details=details,
+            at=self.now(),
+        )
+
+    def outbox(self, session: Session, entity: str, entity_id: str, op: str, payload: dict[str, Any]) -> None:
+        session.add(
+            m.OutboxItem(entity=entity, entity_id=entity_id, op=op, payload=payload, created_at=self.now())
+        )
+
+
+def bootstrap_till(
+    store: Store,
+    *,
+    store_id: str,
+    till_id: str,
+    store_number: int,
+    till_number: int,
+) -> None:
+    """First start of a till: its identity and a fresh secret key for card UIDs. Idempotent."""
+    if not 0 <= store_number <= 999 or not 0 <= till_number <= 99:
+        raise InvalidInput(what="Store or till number", why="store 0-999, till 0-99")
+    with store.write() as session:
+        if get_setting(session, STORE_ID) is not None:
+            return
+        put_setting(session, STORE_ID, store_id)
+        put_setting(session, TILL_ID, till_id)
+        put_setting(session, STORE_NUMBER, store_number)
+        put_setting(session, TILL_NUMBER, till_number)
+        put_setting(session, UID_KEY, secrets.token_hex(32))
+
+
+def program_digest(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def existing_ids(session: Session, ids: list[str]) -> set[str]:
+    if not ids:
+        return set()
+    return set(session.scalars(select(m.LedgerEntry.id).where(m.LedgerEntry.id.in_(ids))))

@@ -1,0 +1,458 @@
+"""Members: enrolment (welcome bonus, referral, consents), look-up, search as you type, history, merge."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from app.services.accounts import (
+    NewEntry,
+    entry_view,
+    load_account,
+    member_view,
+    require_active,
+    sweep_expired,
+    update_tier,
+    write_entry,
+)
+from app.services.context import Actor, Permission
+from app.services.core import Core, next_counter
+from app.services.views import Change, EntryView, MemberView, SearchHit
+from app.store import models as m
+from loyalty.errors import Conflict, InvalidInput, NotFound
+from loyalty.ids import new_id
+from loyalty.ledger import EntryKind, expiry_for
+from loyalty.text import fold, luhn_check_digit, luhn_valid, normalize_email, normalize_phone, search_terms
+
+REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the counter
+SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentInput:
+    purpose: str  # 'marketing', 'personalisation'
+    granted: bool
+    text_version: str
+
+
+def _clean_name(name: str) -> str:
+    text_ = " ".join(name.split())
+    if not text_:
+        raise InvalidInput(what="Name", why="it is empty")
+    if len(text_) > 120:
+        raise InvalidInput(what="Name", why="it is longer than 120 characters")
+    if not fold(text_):
+        raise InvalidInput(what="Name", why="it has no letters")
+    return text_
+
+
+def _member(session: Session, member_id: str) -> m.Member:
+    member = session.get(m.Member, member_id)
+    if member is None:
+        raise NotFound(what="member", ref=member_id)
+    return member
+
+
+def _range_end(prefix: str) -> str:
+    """The smallest string greater than every string that starts with ``prefix`` (for index range scans)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _fts_query(terms: list[str]) -> str:
+    # Each term is a quoted prefix token; quoting keeps FTS syntax characters in user input inert.
+    return " ".join('"' + t.replace('"', "") + '"*' for t in terms)
+
+
+class MemberService:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    # -- enrolment -------------------------------------------------------------------------------------
+    def enroll(
+        self,
+        actor: Actor,
+        full_name: str,
+        *,
+        phone: str | None = None,
+        email: str | None = None,
+        birthday: date | None = None,
+        consents: tuple[ConsentInput, ...] = (),
+        referral_code: str | None = None,
+        preferred_language: str = "vi",
+    ) -> Change:
+        """Enrol a member, with the welcome bonus. A referral code links them to their referrer; both
+        earn the referral bonus after this member's first purchase."""
+        actor.require(Permission.ENROLL)
+        name = _clean_name(full_name)
+        phone_e164 = normalize_phone(phone) if phone else None
+        email_norm = normalize_email(email) if email else None
+        if preferred_language not in ("vi", "en"):
+            raise InvalidInput(what="Language", why="choose vi or en")
+        core = self.core
+        with core.write() as session:
+            at = core.now()
+            if birthday is not None and not date(1900, 1, 1) <= birthday <= at.date():
+                raise InvalidInput(what="Birthday", why="it is not a real date of birth")
+            if phone_e164 and session.scalar(select(m.Member.id).where(m.Member.phone == phone_e164)):
+                raise Conflict(what="Phone number", ref=phone_e164)
+            if email_norm and session.scalar(select(m.Member.id).where(m.Member.email == email_norm)):
+                raise Conflict(what="E-mail address", ref=email_norm)
+            referrer_id = None
+            if referral_code:
+                referrer_id = session.scalar(
+                    select(m.Member.id).where(m.Member.referral_code == referral_code.strip().upper())
+                )
+                if referrer_id is None:
+                    raise NotFound(what="referral code", ref=referral_code)
+            program = core.program(session)
+            member = m.Member(
+                id=new_id(),
+                member_number=self._new_member_number(session),
+                full_name=name,
+                phone=phone_e164,
+                email=email_norm,
+                birthday=birthday,
+                referral_code=self._new_referral_code(session),
+                referred_by_id=referrer_id,
+                status="active",
+                balance=0,
+                preferred_language=preferred_language,
+                home_store_id=core.till.store_id,
+                created_at=at,
+                updated_at=at,
+            )
+            session.add(member)
+            session.flush()
+            for consent in consents:
+                session.add(
+                    m.Consent(
+                        member_id=member.id,
+                        purpose=consent.purpose,
+                        granted=consent.granted,
+                        text_version=consent.text_version,
+                        recorded_at=at,
+                        staff_id=actor.staff_id,
+                    )
+                )
+            core.outbox(session, "member", member.id, "upsert", member_payload(member))
+            entries = []
+            if program.welcome_bonus > 0:
+                account = load_account(session, member)
+                posting = account.credit(
+                    new_id(), program.welcome_bonus, at, expiry_for(program.expiry, at, program.zone)
+                )
+                entries.append(
+                    write_entry(
+                        core,
+                        session,
+                        member,
+                        program,
+                        actor.staff_id,
+                        posting,
+                        NewEntry(EntryKind.BONUS, reason="welcome bonus", action_code="welcome"),
+                        at,
+                    )
+                )
+            if program.tiers is not None:
+                update_tier(session, program, member, at)
+            return Change(
+                operation="enroll",
+                member=member_view(session, program, member, at),
+                entries=tuple(entry_view(e) for e in entries),
+            )
+
+    def _new_member_number(self, session: Session) -> str:
+        # store(3) + till(2) + sequence(7) + Luhn: unique across tills without asking the central service,
+        # and a mistyped digit is caught before a look-up.
+        n = next_counter(session, "member_number")
+        till = self.core.till
+        body = f"{till.store_number:03d}{till.till_number:02d}{n:07d}"
+        return body + luhn_check_digit(body)
+
+    @staticmethod
+    def _new_referral_code(session: Session) -> str:
+        while True:
+            code = "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(8))
+            if session.scalar(select(m.Member.id).where(m.Member.referral_code == code)) is None:
+                return code
+
+    def record_consent(self, actor: Actor, member_id: str, consent: ConsentInput) -> None:
+        actor.require(Permission.ENROLL)
+        core = self.core
+        with core.write() as session:
+            member = _member(session, member_id)
+            at = core.now()
+            session.add(
+                m.Consent(
+                    member_id=member.id,
+                    purpose=consent.purpose,
+                    granted=consent.granted,
+                    text_version=consent.text_version,
+                    recorded_at=at,
+                    staff_id=actor.staff_id,
+                )
+            )
+            core.audit(
+                session,
+                actor,
+                "member.consent",
+                "member",
+                member.id,
+                {
+                    "purpose": consent.purpose,
+                    "granted": consent.granted,
+                    "text_version": consent.text_version,
+                },
+            )
+
+    def consents(self, member_id: str) -> dict[str, ConsentInput]:
+        """The current consent per purpose (the newest record wins)."""
+        with self.core.read() as session:
+            rows = session.scalars(
+                select(m.Consent).where(m.Consent.member_id == member_id).order_by(m.Consent.id)
+            ).all()
+            return {r.purpose: ConsentInput(r.purpose, r.granted, r.text_version) for r in rows}
+
+    # -- look-up ---------------------------------------------------------------------------------------
+    def get(self, member_id: str) -> MemberView:
+        core = self.core
+        with core.read() as session:
+            member = _member(session, member_id)
+            return member_view(session, core.program(session), member, core.now())
+
+    def by_number(self, member_number: str) -> MemberView:
+        """A member from a typed or scanned member number (the check digit catches typing mistakes)."""
+        number = member_number.strip()
+        if not luhn_valid(number):
+            raise InvalidInput(what="Member number", why="its check digit is wrong — please retype it")
+        core = self.core
+        with core.read() as session:
+            member = session.scalars(select(m.Member).where(m.Member.member_number == number)).first()
+            if member is None:
+                raise NotFound(what="member", ref=number)
+            member = self._follow_merge(session, member)
+            return member_view(session, core.program(session), member, core.now())
+
+    @staticmethod
+    def _follow_merge(session: Session, member: m.Member) -> m.Member:
+        # A merged member's old card or number still works: it leads to the surviving member.
+        seen = set()
+        while member.status == "merged" and member.merged_into_id and member.id not in seen:
+            seen.add(member.id)
+            member = _member(session, member.merged_into_id)
+        return member
+
+    def search(self, query: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
+        """Search as you type: a phone number, a member number, an e-mail or a name; accents optional
+        ('nguyen van an' finds 'Nguyễn Văn An'), every word a prefix ('ng va' finds it too)."""
+        q = query.strip()
+        if not q:
+            return []
+        limit = max(1, min(limit, 100))
+        with self.core.read() as session:
+            hits: list[SearchHit] = []
+            digits = "".join(ch for ch in q if ch.isdigit())
+            if "@" in q:
+                prefix = q.lower()
+                by_email = session.scalars(
+                    select(m.Member)
+                    .where(m.Member.email >= prefix, m.Member.email < _range_end(prefix))
+                    .limit(limit)
+                )
+                hits += [_hit(r, "email") for r in by_email]
+            elif digits and len(digits) >= 3 and all(ch.isdigit() or ch in " +-.()" for ch in q):
+                hits += self._search_digits(session, q, digits, limit)
+            else:
+                terms = search_terms(q)
+                if terms:
+                    ids = session.execute(
+                        text(
+                            "SELECT m.id FROM members_fts f JOIN members m ON m.rowid = f.rowid "
+                            "WHERE members_fts MATCH :q LIMIT :n"
+                        ),
+                        {"q": _fts_query(terms), "n": limit * 5},
+                    ).scalars()
+                    found = session.scalars(select(m.Member).where(m.Member.id.in_(list(ids)))).all()
+                    folded = " ".join(terms)
+                    # Names that start with what was typed come first, then alphabetical.
+                    ranked = sorted(found, key=lambda r: (not r.name_folded.startswith(folded), r.name_folded))
+                    hits += [_hit(r, "name") for r in ranked[:limit]]
+            return [h for h in hits if h is not None][:limit]
+
+    @staticmethod
+    def _search_digits(session: Session, q: str, digits: str, limit: int) -> list[SearchHit]:
+        hits: list[SearchHit] = []
+        seen: set[str] = set()
+        phone_prefixes = {"+" + digits}
+        if digits.startswith("0"):
+            phone_prefixes.add("+84" + digits[1:])
+        elif not q.startswith("+"):
+            phone_prefixes.add("+84" + digits)
+        for prefix in sorted(phone_prefixes):
+            for r in session.scalars(
+                select(m.Member)
+                .where(m.Member.phone >= prefix, m.Member.phone < _range_end(prefix))
+                .limit(limit)
+            ):
+                if r.id not in seen:
+                    seen.add(r.id)
+                    hits.append(_hit(r, "phone"))
+        for r in session.scalars(
+            select(m.Member)
+            .where(m.Member.member_number >= digits, m.Member.member_number < _range_end(digits))
+            .limit(limit)
+        ):
+            if r.id not in seen:
+                seen.add(r.id)
+                hits.append(_hit(r, "number"))
+        return hits
+
+    # -- history ---------------------------------------------------------------------------------------
+    def history(self, member_id: str, *, limit: int = 50, before_seq: str | None = None) -> list[EntryView]:
+        """Newest first; page with ``before_seq`` = the id of the last entry shown (ids sort by time)."""
+        with self.core.read() as session:
+            _member(session, member_id)
+            query = select(m.LedgerEntry).where(m.LedgerEntry.member_id == member_id)
+            if before_seq is not None:
+                query = query.where(m.LedgerEntry.id < before_seq)
+            rows = session.scalars(
+                query.order_by(m.LedgerEntry.created_at.desc(), m.LedgerEntry.id.desc()).limit(limit)
+            )
+            return [entry_view(e) for e in rows]
+
+    # -- merge -----------------------------------------------------------------------------------------
+    def merge(self, actor: Actor, source_id: str, target_id: str, reason: str) -> Change:
+        """Merge a duplicate member into another (manager only). Points move lot by lot, keeping their
+        expiry; cards move; the duplicate is kept, marked merged, and leads to the survivor."""
+        actor.require(Permission.MERGE)
+        if not reason.strip():
+            raise InvalidInput(what="Reason", why="a reason is required to merge members")
+        if source_id == target_id:
+            raise InvalidInput(what="Merge", why="a member cannot be merged into themselves")
+        core = self.core
+        with core.write() as session:
+            source = _member(session, source_id)
+            target = _member(session, target_id)
+            require_active(source)
+            require_active(target)
+            program = core.program(session)
+            at = core.now()
+            src_account = load_account(session, source)
+            sweep_expired(core, session, source, src_account, at)
+            dst_account = load_account(session, target)
+            sweep_expired(core, session, target, dst_account, at)
+            entries = []
+            for lot in sorted(src_account.lots.values(), key=lambda x: x.id):
+                out = src_account.debit(new_id(), lot.remaining, at)
+                entries.append(
+                    write_entry(
+                        core,
+                        session,
+                        source,
+                        program,
+                        actor.staff_id,
+                        out,
+                        NewEntry(EntryKind.TRANSFER, reason=f"merged into {target.member_number}"),
+                        at,
+                    )
+                )
+                into = dst_account.credit(new_id(), lot.remaining, at, lot.expires_at)
+                entries.append(
+                    write_entry(
+                        core,
+                        session,
+                        target,
+                        program,
+                        actor.staff_id,
+                        into,
+                        NewEntry(
+                            EntryKind.TRANSFER,
+                            reason=f"merged from {source.member_number}",
+                            reverses_id=out.entry_id,
+                        ),
+                        at,
+                    )
+                )
+            owed = src_account.owed()
+            if owed > 0:
+                # The duplicate owed points: the debt moves with the points, recorded as an overdraft.
+                take = dst_account.debit(new_id(), owed, at, allow_overdraft=True)
+                entries.append(
+                    write_entry(
+                        core,
+                        session,
+                        target,
+                        program,
+                        actor.staff_id,
+                        take,
+                        NewEntry(
+                            EntryKind.TRANSFER,
+                            reason=f"overdraft moved from {source.member_number}",
+                            overdraft_reason="overdraft moved by a merge",
+                        ),
+                        at,
+                    )
+                )
+                give = src_account.credit(new_id(), owed, at, None)
+                entries.append(
+                    write_entry(
+                        core,
+                        session,
+                        source,
+                        program,
+                        actor.staff_id,
+                        give,
+                        NewEntry(EntryKind.TRANSFER, reason=f"overdraft moved to {target.member_number}"),
+                        at,
+                    )
+                )
+            for card in session.scalars(select(m.Card).where(m.Card.member_id == source.id)):
+                card.member_id = target.id
+            if target.phone is None and source.phone is not None:
+                target.phone, source.phone = source.phone, None
+            if target.email is None and source.email is not None:
+                target.email, source.email = source.email, None
+            source.status = "merged"
+            source.merged_into_id = target.id
+            source.updated_at = at
+            session.flush()
+            core.outbox(session, "member", source.id, "upsert", member_payload(source))
+            core.outbox(session, "member", target.id, "upsert", member_payload(target))
+            core.audit(
+                session,
+                actor,
+                "member.merge",
+                "member",
+                target.id,
+                {"source": source.member_number, "target": target.member_number, "reason": reason.strip()},
+            )
+            return Change(
+                operation="merge",
+                member=member_view(session, program, target, at),
+                entries=tuple(entry_view(e) for e in entries),
+            )
+
+
+def _hit(r: m.Member, matched_on: str) -> SearchHit:
+    return SearchHit(r.id, r.member_number, r.full_name, r.phone, r.email, matched_on)
+
+
+def member_payload(member: m.Member) -> dict[str, object]:
+    return {
+        "id": member.id,
+        "member_number": member.member_number,
+        "full_name": member.full_name,
+        "phone": member.phone,
+        "email": member.email,
+        "birthday": None if member.birthday is None else member.birthday.isoformat(),
+        "referral_code": member.referral_code,
+        "referred_by_id": member.referred_by_id,
+        "status": member.status,
+        "merged_into_id": member.merged_into_id,
+        "preferred_language": member.preferred_language,
+        "home_store_id": member.home_store_id,
+    }

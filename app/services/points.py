@@ -1,0 +1,608 @@
+"""Points at the counter: quote, award, redeem (points or a reward), returns, non-purchase actions,
+manager adjustments and the expiry sweep. Each use case runs in one write transaction and returns a
+``Change``; any error raised means nothing was written."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.services.accounts import (
+    NewEntry,
+    entry_view,
+    load_account,
+    member_view,
+    require_active,
+    sweep_expired,
+    update_tier,
+    write_entry,
+)
+from app.services.context import Actor, Permission
+from app.services.core import Core
+from app.services.views import Change
+from app.store import models as m
+from loyalty.actions import period_start
+from loyalty.errors import (
+    ActionCapReached,
+    DuplicateReceipt,
+    InvalidInput,
+    NotFound,
+    RedemptionNotAllowed,
+)
+from loyalty.ids import new_id
+from loyalty.ledger import EntryKind, Lot, Posting, earliest_expiry, expiry_for
+from loyalty.money import Money, check_sale_amount
+from loyalty.program import Program
+from loyalty.quote import Basket, Quote, max_redeemable, quote, redemption_value
+from loyalty.returns import plan_return
+
+MAX_REASON = 500
+
+
+def _receipt(receipt_ref: str) -> str:
+    ref = receipt_ref.strip()
+    if not ref:
+        raise InvalidInput(what="Receipt number", why="it is empty")
+    if len(ref) > 64:
+        raise InvalidInput(what="Receipt number", why="it is longer than 64 characters")
+    return ref
+
+
+def _reason(reason: str | None, *, required: bool) -> str | None:
+    text = (reason or "").strip()
+    if required and not text:
+        raise InvalidInput(what="Reason", why="a reason is required for this action")
+    if len(text) > MAX_REASON:
+        raise InvalidInput(what="Reason", why=f"keep it under {MAX_REASON} characters")
+    return text or None
+
+
+def _member(session: Session, member_id: str) -> m.Member:
+    member = session.get(m.Member, member_id)
+    if member is None:
+        raise NotFound(what="member", ref=member_id)
+    return member
+
+
+def _replay(session: Session, core: Core, entry_id: str | None, operation: str) -> Change | None:
+    """An entry id is the idempotency key: a request retried with the same id returns what it did."""
+    if entry_id is None:
+        return None
+    entry = session.get(m.LedgerEntry, entry_id)
+    if entry is None:
+        return None
+    member = _member(session, entry.member_id)
+    program = core.program(session)
+    return Change(
+        operation=operation,
+        member=member_view(session, program, member, core.now()),
+        entries=(entry_view(entry),),
+        replayed=True,
+    )
+
+
+class PointsService:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    # -- quote -----------------------------------------------------------------------------------------
+    def quote(self, member_id: str | None, basket: Basket) -> Quote:
+        core = self.core
+        with core.read() as session:
+            program = core.program(session)
+            at = core.now()
+            tier_code, balance = None, None
+            if member_id is not None:
+                member = _member(session, member_id)
+                tier_code = member.tier_code
+                balance = member_view(session, program, member, at).balance
+            return quote(program, basket, at=at, tier_code=tier_code, balance=balance)
+
+    # -- award -----------------------------------------------------------------------------------------
+    def award(
+        self,
+        actor: Actor,
+        member_id: str,
+        basket: Basket,
+        receipt_ref: str,
+        *,
+        entry_id: str | None = None,
+    ) -> Change:
+        """Award the points a sale earns. The same receipt twice awards once: a retry of the same sale
+        returns the first award (``replayed``); another sale under the same receipt number is refused."""
+        actor.require(Permission.SELL)
+        core = self.core
+        receipt = _receipt(receipt_ref)
+        with core.write() as session:
+            program = core.program(session)
+            check_sale_amount(basket.total, program.currency)
+            prior = session.scalars(
+                select(m.LedgerEntry).where(
+                    m.LedgerEntry.kind == "earn",
+                    m.LedgerEntry.receipt_ref == receipt,
+                    m.LedgerEntry.store_id == core.till.store_id,
+                )
+            ).first()
+            if prior is not None:
+                if prior.member_id == member_id and prior.amount_minor == basket.total.amount:
+                    replay = _replay(session, core, prior.id, "award")
+                    assert replay is not None
+                    return replay
+                owner = _member(session, prior.member_id)
+                raise DuplicateReceipt(receipt=receipt, points=prior.points, member=owner.member_number)
+            member = _member(session, member_id)
+            require_active(member)
+            at = core.now()
+            account = load_account(session, member)
+            sweep_expired(core, session, member, account, at)
+            q = quote(program, basket, at=at, tier_code=member.tier_code)
+            eid = entry_id or new_id()
+            if q.points > 0:
+                posting = account.credit(eid, q.points, at, expiry_for(program.expiry, at, program.zone))
+            else:
+                posting = Posting(eid, 0)
+            details = {
+                "components": [
+                    {"rule": c.rule, "points": c.points, "detail": c.detail} for c in q.components
+                ],
+                "lines": [
+                    {"amount": ln.amount.amount, "category": ln.category, "sku": ln.sku, "qty": ln.quantity}
+                    for ln in basket.lines
+                ],
+            }
+            entry = write_entry(
+                core,
+                session,
+                member,
+                program,
+                actor.staff_id,
+                posting,
+                NewEntry(EntryKind.EARN, amount=basket.total, receipt_ref=receipt, details=details),
+                at,
+            )
+            entries = [entry]
+            if member.first_purchase_at is None:
+                member.first_purchase_at = at
+                entries += self._referral_bonuses(session, program, member, entry.id, at)
+            update_tier(session, program, member, at)
+            session.flush()
+            return Change(
+                operation="award",
+                member=member_view(session, program, member, at),
+                entries=tuple(entry_view(e) for e in entries),
+                quote=q,
+            )
+
+    def _referral_bonuses(
+        self, session: Session, program: Program, referee: m.Member, first_entry_id: str, at: datetime
+    ) -> list[m.LedgerEntry]:
+        """Both sides of a referral earn once the referee has made a first purchase."""
+        if referee.referred_by_id is None:
+            return []
+        referrer = session.get(m.Member, referee.referred_by_id)
+        written: list[m.LedgerEntry] = []
+        pairs = [(referee, program.referral.referee_points, "referral: welcome")]
+        if referrer is not None and referrer.status == "active":
+            pairs.append((referrer, program.referral.referrer_points, "referral: friend's first purchase"))
+        for who, points, reason in pairs:
+            if points <= 0:
+                continue
+            account = load_account(session, who)
+            posting = account.credit(new_id(), points, at, expiry_for(program.expiry, at, program.zone))
+            written.append(
+                write_entry(
+                    self.core,
+                    session,
+                    who,
+                    program,
+                    None,
+                    posting,
+                    NewEntry(EntryKind.BONUS, reason=reason, action_code="referral"),
+                    at,
+                )
+            )
+        return written
+
+    # -- redeem ----------------------------------------------------------------------------------------
+    def redeem(
+        self,
+        actor: Actor,
+        member_id: str,
+        points: int,
+        *,
+        bill: Money | None,
+        receipt_ref: str,
+        approved_by: Actor | None = None,
+        entry_id: str | None = None,
+    ) -> Change:
+        """Pay part of a bill with points, within the program's limits."""
+        actor.require(Permission.SELL)
+        if isinstance(points, bool) or not isinstance(points, int) or points <= 0:
+            raise InvalidInput(what="Points", why="redeem a whole number of points, more than zero")
+        return self._redeem(actor, member_id, points, bill, receipt_ref, None, approved_by, entry_id)
+
+    def redeem_reward(
+        self,
+        actor: Actor,
+        member_id: str,
+        reward_code: str,
+        *,
+        bill: Money | None,
+        receipt_ref: str,
+        approved_by: Actor | None = None,
+        entry_id: str | None = None,
+    ) -> Change:
+        """Exchange points for a catalogue reward (discount or free item)."""
+        actor.require(Permission.SELL)
+        return self._redeem(actor, member_id, None, bill, receipt_ref, reward_code, approved_by, entry_id)
+
+    def _redeem(
+        self,
+        actor: Actor,
+        member_id: str,
+        points: int | None,
+        bill: Money | None,
+        receipt_ref: str,
+        reward_code: str | None,
+        approved_by: Actor | None,
+        entry_id: str | None,
+    ) -> Change:
+        core = self.core
+        receipt = _receipt(receipt_ref)
+        with core.write() as session:
+            replay = _replay(session, core, entry_id, "redeem")
+            if replay is not None:
+                return replay
+            program = core.program(session)
+            red = program.redemption
+            if bill is not None:
+                check_sale_amount(bill, program.currency)
+            value: Money
+            if reward_code is not None:
+                reward = program.reward(reward_code)
+                if reward is None:
+                    raise NotFound(what="reward", ref=reward_code)
+                points = reward.points
+                if reward.kind == "fixed_discount":
+                    value = Money(reward.amount or 0, program.currency)
+                elif reward.kind == "percent_discount":
+                    if bill is None:
+                        raise RedemptionNotAllowed(why="a percent discount needs the bill amount")
+                    amount = bill.amount * (reward.percent or 0) // 100
+                    if reward.max_discount is not None:
+                        amount = min(amount, reward.max_discount)
+                    value = Money(amount, program.currency)
+                else:
+                    value = Money(0, program.currency)
+                if bill is not None and value.amount > bill.amount:
+                    raise RedemptionNotAllowed(why="the discount is larger than the bill")
+            else:
+                assert points is not None
+                if points < red.minimum_points:
+                    raise RedemptionNotAllowed(why=f"the minimum is {red.minimum_points} points")
+                if bill is None:
+                    raise RedemptionNotAllowed(why="paying with points needs the bill amount")
+                limit = max_redeemable(program, bill)
+                if points > limit:
+                    raise RedemptionNotAllowed(
+                        why=f"at most {limit} points may pay this bill ({red.max_bill_share_percent}% of it)"
+                    )
+                value = redemption_value(program, points)
+            assert points is not None
+            manager = None
+            if red.manager_approval_over is not None and points > red.manager_approval_over:
+                manager = approved_by if approved_by is not None else actor
+                manager.require(Permission.LARGE_REDEMPTION)
+            member = _member(session, member_id)
+            require_active(member)
+            at = core.now()
+            account = load_account(session, member)
+            sweep_expired(core, session, member, account, at)
+            posting = account.debit(entry_id or new_id(), points, at)
+            entry = write_entry(
+                core,
+                session,
+                member,
+                program,
+                actor.staff_id,
+                posting,
+                NewEntry(
+                    EntryKind.REDEEM,
+                    amount=value,
+                    receipt_ref=receipt,
+                    action_code=reward_code,
+                    details={"approved_by": manager.staff_id} if manager else None,
+                ),
+                at,
+            )
+            if manager is not None:
+                core.audit(
+                    session,
+                    manager,
+                    "redeem.large",
+                    "ledger_entry",
+                    entry.id,
+                    {"points": points, "member": member.member_number, "cashier": actor.staff_id},
+                )
+            return Change(
+                operation="redeem",
+                member=member_view(session, program, member, at),
+                entries=(entry_view(entry),),
+                value=value,
+            )
+
+    # -- returns ---------------------------------------------------------------------------------------
+    def process_return(
+        self,
+        actor: Actor,
+        receipt_ref: str,
+        refund: Money,
+        *,
+        entry_id: str | None = None,
+    ) -> Change:
+        """Refund part or all of a receipt: reverse the points it earned in proportion and, when the
+        program says so, give back the points that paid for the refunded part. Points already spent
+        leave a recorded overdraft, never a silent negative balance."""
+        actor.require(Permission.RETURN)
+        core = self.core
+        receipt = _receipt(receipt_ref)
+        with core.write() as session:
+            replay = _replay(session, core, entry_id, "return")
+            if replay is not None:
+                return replay
+            program = core.program(session)
+            check_sale_amount(refund, program.currency)
+            earn = session.scalars(
+                select(m.LedgerEntry).where(
+                    m.LedgerEntry.kind == "earn",
+                    m.LedgerEntry.receipt_ref == receipt,
+                    m.LedgerEntry.store_id == core.till.store_id,
+                )
+            ).first()
+            if earn is None or earn.amount_minor is None:
+                raise NotFound(what="sale with receipt", ref=receipt)
+            member = _member(session, earn.member_id)
+            refunded_before = -int(
+                session.scalar(
+                    select(func.coalesce(func.sum(m.LedgerEntry.amount_minor), 0)).where(
+                        m.LedgerEntry.reverses_id == earn.id, m.LedgerEntry.kind == "reverse"
+                    )
+                )
+                or 0
+            )
+            redeems = session.scalars(
+                select(m.LedgerEntry).where(
+                    m.LedgerEntry.kind == "redeem",
+                    m.LedgerEntry.receipt_ref == receipt,
+                    m.LedgerEntry.store_id == core.till.store_id,
+                )
+            ).all()
+            redeemed = -sum(r.points for r in redeems)
+            plan = plan_return(
+                sale_amount=earn.amount_minor,
+                earned_points=earn.points,
+                redeemed_points=redeemed,
+                refunded_before=refunded_before,
+                refund_now=refund.amount,
+                restore_redeemed=program.redemption.restore_on_return,
+            )
+            at = core.now()
+            account = load_account(session, member)
+            sweep_expired(core, session, member, account, at)
+            eid = entry_id or new_id()
+            posting = (
+                account.debit(eid, plan.points_to_reverse, at, allow_overdraft=True)
+                if plan.points_to_reverse > 0
+                else Posting(eid, 0)
+            )
+            entries = [
+                write_entry(
+                    core,
+                    session,
+                    member,
+                    program,
+                    actor.staff_id,
+                    posting,
+                    NewEntry(
+                        EntryKind.REVERSE,
+                        amount=Money(-refund.amount, refund.currency),
+                        receipt_ref=receipt,
+                        reverses_id=earn.id,
+                        reason="return",
+                        overdraft_reason="return after the points were spent",
+                    ),
+                    at,
+                )
+            ]
+            overdraft = posting.new_overdraft.points if posting.new_overdraft else 0
+            if plan.points_to_restore > 0 and redeems:
+                consumed = session.scalars(
+                    select(m.Lot)
+                    .join(m.LotConsumption, m.LotConsumption.lot_id == m.Lot.id)
+                    .where(m.LotConsumption.entry_id.in_([r.id for r in redeems]))
+                ).all()
+                expires = earliest_expiry(
+                    Lot(x.id, x.points, x.remaining, x.expires_at, x.created_at) for x in consumed
+                )
+                # Restored points keep the life they had: they do not get a fresh expiry date.
+                restore = account.credit(new_id(), plan.points_to_restore, at, expires)
+                entries.append(
+                    write_entry(
+                        core,
+                        session,
+                        member,
+                        program,
+                        actor.staff_id,
+                        restore,
+                        NewEntry(
+                            EntryKind.REVERSE,
+                            receipt_ref=receipt,
+                            reverses_id=redeems[0].id,
+                            reason="return: redeemed points restored",
+                        ),
+                        at,
+                    )
+                )
+            update_tier(session, program, member, at)
+            core.audit(
+                session,
+                actor,
+                "return",
+                "ledger_entry",
+                earn.id,
+                {
+                    "receipt": receipt,
+                    "refund": refund.amount,
+                    "reversed": plan.points_to_reverse,
+                    "restored": plan.points_to_restore,
+                    "overdraft": overdraft,
+                },
+            )
+            return Change(
+                operation="return",
+                member=member_view(session, program, member, at),
+                entries=tuple(entry_view(e) for e in entries),
+                overdraft_points=overdraft,
+            )
+
+    # -- non-purchase actions ------------------------------------------------------------------------
+    def record_action(
+        self,
+        actor: Actor,
+        member_id: str,
+        action_code: str,
+        *,
+        reference: str | None = None,
+        entry_id: str | None = None,
+    ) -> Change:
+        actor.require(Permission.SELL)
+        core = self.core
+        with core.write() as session:
+            replay = _replay(session, core, entry_id, "action")
+            if replay is not None:
+                return replay
+            program = core.program(session)
+            action = program.actions.get(action_code)
+            if action is None:
+                raise NotFound(what="action", ref=action_code)
+            member = _member(session, member_id)
+            require_active(member)
+            at = core.now()
+            if action.cap is not None:
+                start = period_start(action.period, at, program.zone)
+                query = select(func.count()).where(
+                    m.LedgerEntry.member_id == member.id,
+                    m.LedgerEntry.kind == "action",
+                    m.LedgerEntry.action_code == action_code,
+                )
+                if start is not None:
+                    query = query.where(m.LedgerEntry.created_at >= start)
+                count = int(session.scalar(query) or 0)
+                if count >= action.cap:
+                    raise ActionCapReached(
+                        action=action.name, count=count, period=action.period, cap=action.cap
+                    )
+            account = load_account(session, member)
+            sweep_expired(core, session, member, account, at)
+            posting = account.credit(
+                entry_id or new_id(), action.points, at, expiry_for(program.expiry, at, program.zone)
+            )
+            entry = write_entry(
+                core,
+                session,
+                member,
+                program,
+                actor.staff_id,
+                posting,
+                NewEntry(EntryKind.ACTION, action_code=action_code, reason=reference),
+                at,
+            )
+            return Change(
+                operation="action",
+                member=member_view(session, program, member, at),
+                entries=(entry_view(entry),),
+            )
+
+    # -- manager adjustments ---------------------------------------------------------------------------
+    def adjust(
+        self,
+        actor: Actor,
+        member_id: str,
+        points: int,
+        reason: str,
+        *,
+        entry_id: str | None = None,
+    ) -> Change:
+        """Add or take points with a reason (manager only, audited). Taking more than the member has is
+        refused: a correction never creates an overdraft."""
+        actor.require(Permission.ADJUST)
+        text = _reason(reason, required=True)
+        if isinstance(points, bool) or not isinstance(points, int) or points == 0:
+            raise InvalidInput(what="Points", why="an adjustment is a whole number of points, not zero")
+        if abs(points) > 1_000_000:
+            raise InvalidInput(what="Points", why="an adjustment over 1,000,000 points is not accepted")
+        core = self.core
+        with core.write() as session:
+            replay = _replay(session, core, entry_id, "adjust")
+            if replay is not None:
+                return replay
+            program = core.program(session)
+            member = _member(session, member_id)
+            require_active(member)
+            at = core.now()
+            account = load_account(session, member)
+            sweep_expired(core, session, member, account, at)
+            eid = entry_id or new_id()
+            if points > 0:
+                posting = account.credit(eid, points, at, expiry_for(program.expiry, at, program.zone))
+            else:
+                posting = account.debit(eid, -points, at)
+            entry = write_entry(
+                core,
+                session,
+                member,
+                program,
+                actor.staff_id,
+                posting,
+                NewEntry(EntryKind.ADJUST, reason=text),
+                at,
+            )
+            core.audit(
+                session,
+                actor,
+                "points.adjust",
+                "member",
+                member.id,
+                {"points": points, "reason": text, "entry": entry.id},
+            )
+            return Change(
+                operation="adjust",
+                member=member_view(session, program, member, at),
+                entries=(entry_view(entry),),
+            )
+
+    # -- expiry ----------------------------------------------------------------------------------------
+    def expire_due(self, *, batch: int = 500) -> int:
+        """Write expiry entries for every member with a lot past its date. Returns the points removed.
+        Works in batches of members so the till never holds the writer for long."""
+        core = self.core
+        removed = 0
+        while True:
+            with core.write() as session:
+                at = core.now()
+                member_ids = session.scalars(
+                    select(m.Lot.member_id)
+                    .where(m.Lot.remaining > 0, m.Lot.expires_at.is_not(None), m.Lot.expires_at <= at)
+                    .distinct()
+                    .limit(batch)
+                ).all()
+                if not member_ids:
+                    return removed
+                for mid in member_ids:
+                    member = _member(session, mid)
+                    account = load_account(session, member)
+                    before = member.balance
+                    sweep_expired(core, session, member, account, at)
+                    removed += before - member.balance

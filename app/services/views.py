@@ -1,0 +1,107 @@
+"""Change records and read models the services return. Plain frozen data: the UI and the CLI show them,
+tests compare them, and nothing in them talks to the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from loyalty.money import Money
+from loyalty.quote import Quote
+
+
+@dataclass(frozen=True, slots=True)
+class TierView:
+    code: str
+    name: str
+    since: datetime | None
+    review_at: datetime | None
+    qualifying_spend: int
+    next_code: str | None
+    next_name: str | None
+    spend_to_next: int
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    id: str
+    member_number: str
+    full_name: str
+    phone: str | None
+    email: str | None
+    birthday: date | None
+    status: str
+    balance: int  # points that can be spent now (expired lots excluded, overdraft subtracted)
+    referral_code: str
+    tier: TierView | None
+    expiring_points: int = 0  # points that expire within the next 30 days
+    next_expiry: datetime | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryView:
+    id: str
+    member_id: str
+    kind: str
+    points: int
+    amount: Money | None
+    receipt_ref: str | None
+    reason: str | None
+    action_code: str | None
+    staff_id: str | None
+    program_version: str
+    store_id: str
+    till_id: str
+    seq: int
+    created_at: datetime
+    reverses_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What a use case did: the entries it wrote and the member as they are afterwards.
+
+    ``replayed`` is true when the request had already been applied (same idempotency key): nothing new was
+    written and the original entries are returned.
+    """
+
+    operation: str
+    member: MemberView
+    entries: tuple[EntryView, ...] = ()
+    replayed: bool = False
+    quote: Quote | None = None
+    value: Money | None = None  # money value of a redemption or reward
+    overdraft_points: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    id: str
+    member_id: str
+    kind: str
+    status: str
+    label: str
+    created_at: datetime
+    replaced_by_id: str | None = None
+    status_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    member_id: str
+    member_number: str
+    full_name: str
+    phone: str | None
+    email: str | None
+    matched_on: str  # 'name', 'phone', 'email', 'number', 'card'
+
+
+@dataclass(frozen=True, slots=True)
+class StaffView:
+    id: str
+    code: str
+    name: str
+    role: str
+    active: bool

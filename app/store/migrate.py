@@ -1,0 +1,123 @@
+"""Alembic driven from code: no alembic.ini, the scripts ship inside the package.
+
+Migrations run on a connection made by ``create_store_engine`` so they see the same pragmas as the till, inside
+one ``BEGIN IMMEDIATE`` transaction (SQLite DDL is transactional), with foreign keys switched off for the
+duration as SQLite's guide to schema changes prescribes (batch migrations rebuild tables, which would otherwise
+trip or cascade foreign keys); ``PRAGMA foreign_key_check`` must come back empty before the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import URL, Connection, Engine
+
+from app.store.engine import BEGIN_MODE_OPTION, create_store_engine
+from app.store.models import FTS_TABLE
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(url: str | URL | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # Hand-numbered revisions (0001, 0002, ...) keep the files in order and backup names readable.
+    config.set_main_option("file_template", "%%(rev)s_%%(slug)s")
+    if url is not None:
+        rendered = url.render_as_string(hide_password=False) if isinstance(url, URL) else url
+        config.set_main_option("sqlalchemy.url", rendered.replace("%", "%%"))
+    return config
+
+
+@lru_cache(maxsize=1)
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    head = _scripts().get_current_head()
+    if head is None:  # pragma: no cover - the package always ships 0001
+        raise RuntimeError("no migration scripts found")
+    return head
+
+
+def known_revisions() -> frozenset[str]:
+    return frozenset(script.revision for script in _scripts().walk_revisions())
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The schema revision recorded in the database, or None when it has never been migrated."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def include_name(name: str | None, type_: str, _parent_names: Any = None) -> bool:
+    """Autogenerate filter: the FTS5 table and its shadow tables are created by hand, not from the models."""
+    return not (type_ == "table" and name is not None and name.startswith(FTS_TABLE))
+
+
+def upgrade(target: Engine | Connection | str | URL, revision: str = "head") -> None:
+    _run(target, "upgrade", revision)
+
+
+def downgrade(target: Engine | Connection | str | URL, revision: str) -> None:
+    _run(target, "downgrade", revision)
+
+
+def _run(
+    target: Engine | Connection | str | URL, direction: Literal["upgrade", "downgrade"], revision: str
+) -> None:
+    if isinstance(target, Connection):
+        _run_on_connection(target, direction, revision)
+        return
+    engine = target if isinstance(target, Engine) else create_store_engine(target)
+    try:
+        with engine.connect() as connection:
+            _run_on_connection(connection, direction, revision)
+    finally:
+        if engine is not target:
+            engine.dispose()
+
+
+def _run_on_connection(
+    connection: Connection, direction: Literal["upgrade", "downgrade"], revision: str
+) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    step = command.upgrade if direction == "upgrade" else command.downgrade
+    if connection.in_transaction():
+        # The caller owns the transaction; foreign keys cannot be toggled inside one, so leave them be.
+        step(config, revision)
+        return
+    with _foreign_keys_off(connection):
+        connection.execution_options(**{BEGIN_MODE_OPTION: "IMMEDIATE"})
+        try:
+            with connection.begin():
+                step(config, revision)
+                problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise RuntimeError(f"migration to {revision} left broken foreign keys: {problems[:5]}")
+        finally:
+            connection.execution_options(**{BEGIN_MODE_OPTION: "DEFERRED"})
+
+
+@contextmanager
+def _foreign_keys_off(connection: Connection) -> Iterator[None]:
+    # Straight to the driver: through SQLAlchemy the PRAGMA would open a transaction, where it is a no-op.
+    dbapi = connection.connection.dbapi_connection
+    if dbapi is None:  # pragma: no cover - a live Connection always has one
+        raise RuntimeError("connection is closed")
+    cursor = dbapi.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys = OFF")
+        yield
+    finally:
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
