@@ -15,7 +15,7 @@ _NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
 
 def fold(text: str) -> str:
     """Lower-case, accent-free, single-spaced form used for matching: 'Nguyễn Văn Ấn' -> 'nguyen van an'."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_SPECIAL))
+    decomposed = unicodedata.normalize("NFD", text.casefold().translate(_SPECIAL))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.translate(_SPECIAL).casefold()
     stripped = _NON_WORD.sub(" ", stripped)

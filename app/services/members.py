@@ -412,10 +412,20 @@ class MemberService:
                 )
             for card in session.scalars(select(m.Card).where(m.Card.member_id == source.id)):
                 card.member_id = target.id
-            if target.phone is None and source.phone is not None:
-                target.phone, source.phone = source.phone, None
-            if target.email is None and source.email is not None:
-                target.email, source.email = source.email, None
+            # Contact details move to the survivor when it has none; the duplicate lets go of them first
+            # (they are unique, and the database checks each statement).
+            moved_phone = source.phone if target.phone is None else None
+            moved_email = source.email if target.email is None else None
+            if moved_phone:
+                source.phone = None
+            if moved_email:
+                source.email = None
+            session.flush()
+            if moved_phone:
+                target.phone = moved_phone
+            if moved_email:
+                target.email = moved_email
+            target.updated_at = at
             source.status = "merged"
             source.merged_into_id = target.id
             source.updated_at = at

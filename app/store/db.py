@@ -228,9 +228,12 @@ def backup_database(path: Path, backup_dir: Path, revision: str | None) -> Path:
         target = backup_dir / f"{base}-{counter}.sqlite"
         counter += 1
     partial = target.with_name(target.name + ".partial")
-    with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=5.0)) as src:
-        with closing(sqlite3.connect(partial)) as dst:
-            src.backup(dst)
+    source_uri = path.resolve().as_uri() + "?mode=ro"
+    with (
+        closing(sqlite3.connect(source_uri, uri=True, timeout=5.0)) as src,
+        closing(sqlite3.connect(partial)) as dst,
+    ):
+        src.backup(dst)
     # Renamed only when complete, so a crash mid-copy never leaves something that looks like a good backup.
     os.replace(partial, target)
     return target

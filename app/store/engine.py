@@ -69,8 +69,12 @@ def install_sqlite_hooks(engine: Engine) -> None:
 
 def create_store_engine(target: Path | str | URL, **kwargs: Any) -> Engine:
     """An engine on a SQLite file (a path or a ``sqlite+pysqlite`` URL) with the till's connection setup."""
-    url = target if isinstance(target, URL) or (isinstance(target, str) and "://" in target) else None
-    engine = create_engine(url if url is not None else sqlite_url(target), **kwargs)
+    url: URL | str
+    if isinstance(target, URL) or (isinstance(target, str) and "://" in target):
+        url = target
+    else:
+        url = sqlite_url(target)
+    engine = create_engine(url, **kwargs)
     if engine.dialect.name != "sqlite" or engine.dialect.driver != "pysqlite":
         engine.dispose()
         raise ValueError("the till's store runs on SQLite through the pysqlite driver")

@@ -96,6 +96,7 @@ def _run_on_connection(
         # The caller owns the transaction; foreign keys cannot be toggled inside one, so leave them be.
         step(config, revision)
         return
+    previous_mode = connection.get_execution_options().get(BEGIN_MODE_OPTION, "DEFERRED")
     with _foreign_keys_off(connection):
         connection.execution_options(**{BEGIN_MODE_OPTION: "IMMEDIATE"})
         try:
@@ -105,7 +106,7 @@ def _run_on_connection(
                 if problems:
                     raise RuntimeError(f"migration to {revision} left broken foreign keys: {problems[:5]}")
         finally:
-            connection.execution_options(**{BEGIN_MODE_OPTION: "DEFERRED"})
+            connection.execution_options(**{BEGIN_MODE_OPTION: previous_mode})
 
 
 @contextmanager

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import copy
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from loyalty.money import Money
 from loyalty.program import Program, parse_program
 from loyalty.quote import Basket, BasketLine
+
+DEFAULT_TOML = Path(__file__).resolve().parents[2] / "resources" / "programs" / "default.toml"
 
 # The store's zone: Asia/Ho_Chi_Minh is UTC+7 all year (no daylight saving since 1975).
 VN = timezone(timedelta(hours=7))

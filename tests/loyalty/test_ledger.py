@@ -332,7 +332,7 @@ class AccountMachine(RuleBasedStateMachine):
         assert self.account.available(self.now) == 0
 
     @invariant()
-    def invariants(self) -> None:
+    def ledger_invariants(self) -> None:
         acc = self.account
         acc.check()
         # a balance is the sum of its entries

@@ -51,7 +51,7 @@ def test_money_refuses_unknown_currency() -> None:
 
 
 def test_mixing_currencies_is_refused() -> None:
-    with pytest.raises(CurrencyMismatch, match="USD.*VND"):
+    with pytest.raises(CurrencyMismatch, match=r"USD.*VND"):
         Money(100, "VND") + Money(100, "USD")
     with pytest.raises(CurrencyMismatch):
         _ = Money(100, "VND") < Money(100, "USD")

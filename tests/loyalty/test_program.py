@@ -11,9 +11,7 @@ import pytest
 
 from loyalty.errors import ProgramError
 from loyalty.program import load_program, loads_program, parse_program
-from tests.loyalty.helpers import make_program, program_data
-
-DEFAULT_TOML = Path(__file__).resolve().parents[2] / "resources" / "programs" / "default.toml"
+from tests.loyalty.helpers import DEFAULT_TOML, make_program, program_data
 
 
 def problems(rules: dict[str, Any]) -> str:
@@ -204,11 +202,11 @@ def test_top_level_must_be_an_object(text: str) -> None:
 
 
 def test_unreadable_file(tmp_path: Path) -> None:
-    with pytest.raises(ProgramError, match="cannot read missing.toml"):
+    with pytest.raises(ProgramError, match=r"cannot read missing\.toml"):
         load_program(tmp_path / "missing.toml")
     bad = tmp_path / "latin1.json"
     bad.write_bytes(b"\xff\xfe{")
-    with pytest.raises(ProgramError, match="cannot read latin1.json"):
+    with pytest.raises(ProgramError, match=r"cannot read latin1\.json"):
         load_program(bad)
 
 

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from loyalty.errors import CurrencyMismatch, InvalidAmount
 from loyalty.money import Money
-from loyalty.program import Program
+from loyalty.program import Program, load_program
 from loyalty.quote import Basket, BasketLine, Quote, max_redeemable, quote, redemption_value, round_points
-from tests.loyalty.helpers import basket, line, local, make_program, utc, vnd
+from tests.loyalty.helpers import DEFAULT_TOML, basket, line, local, make_program, utc, vnd
 
 # A plain Wednesday noon in the store: no promotion of these tests applies then unless it says so.
 NOON = local(2026, 3, 4, 12)
@@ -355,9 +355,6 @@ def test_cap_applies_after_every_other_rule() -> None:
 
 
 def test_default_program_worked_example() -> None:
-    from loyalty.program import load_program
-    from tests.loyalty.test_program import DEFAULT_TOML
-
     program = load_program(DEFAULT_TOML)
     # Monday 15:00, gold member: 150.000 ₫ fresh + 55.000 ₫ grocery + 80.000 ₫ tobacco (excluded)
     # eligible 205.000 ₫ → 20 base; fresh x2 → +15; gold x1,5 → +10; happy hour x2 → +20 (on 205.000) = 65

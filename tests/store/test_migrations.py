@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import CheckConstraint, inspect, text
 
 from app.store import migrate, open_store
 from app.store.engine import create_store_engine
@@ -76,17 +76,24 @@ def test_models_match_migrated_schema(store_path: Path) -> None:
         with engine.connect() as conn:
             context = MigrationContext.configure(
                 conn,
-                opts={"include_name": migrate.include_name, "compare_type": True, "compare_server_default": True},
+                opts={
+                    "include_name": migrate.include_name,
+                    "compare_type": True,
+                    "compare_server_default": True,
+                },
             )
             assert compare_metadata(context, Base.metadata) == []
             inspector = inspect(conn)
             # Alembic does not compare CHECK constraints or partial-index predicates, so check them here.
             for table in Base.metadata.sorted_tables:
-                reflected = {c["name"]: " ".join(c["sqltext"].split()) for c in inspector.get_check_constraints(table.name)}
+                reflected = {
+                    c["name"]: " ".join(c["sqltext"].split())
+                    for c in inspector.get_check_constraints(table.name)
+                }
                 declared = {
                     str(c.name): " ".join(str(c.sqltext).split())
                     for c in table.constraints
-                    if c.__class__.__name__ == "CheckConstraint"
+                    if isinstance(c, CheckConstraint)
                 }
                 assert reflected == declared, table.name
                 indexes = {

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
-from app.store import Store, next_value
+from app.store import Store, next_value, open_store
 from app.store.audit import append_audit
 from app.store.counters import peek_value
 from app.store.models import Card, LedgerEntry, Lot, Member
@@ -43,7 +45,13 @@ def test_ledger_entries_are_append_only(store: Store) -> None:
 def test_audit_log_is_append_only(store: Store) -> None:
     with store.write() as session:
         append_audit(
-            session, action="login", staff_id="s1", subject_type=None, subject_id=None, details={}, at=datetime.now(UTC)
+            session,
+            action="login",
+            staff_id="s1",
+            subject_type=None,
+            subject_id=None,
+            details={},
+            at=datetime.now(UTC),
         )
     for statement in ("UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"):
         with pytest.raises(DBAPIError, match="the audit log is append-only"), store.write() as session:
@@ -135,7 +143,9 @@ def test_search_helpers() -> None:
 
 def test_member_derived_fields(store: Store) -> None:
     with store.write() as session:
-        member = make_member(session, "Đặng Thị Hồng", email="Hong.Dang@Example.COM", birthday=date(1990, 2, 28))
+        member = make_member(
+            session, "Đặng Thị Hồng", email="Hong.Dang@Example.COM", birthday=date(1990, 2, 28)
+        )
         member_id = member.id
     with store.read() as session:
         member = session.get_one(Member, member_id)
@@ -167,11 +177,15 @@ def test_utc_datetimes_round_trip_and_naive_ones_are_refused(store: Store) -> No
         member = make_member(session, tier_since=local)
         member_id = member.id
     with store.read() as session:
-        stored = session.execute(text("SELECT tier_since FROM members WHERE id = :id"), {"id": member_id}).scalar()
+        stored = session.execute(
+            text("SELECT tier_since FROM members WHERE id = :id"), {"id": member_id}
+        ).scalar()
         assert stored == "2025-02-28T23:30:15.000123Z"
         loaded = session.get_one(Member, member_id).tier_since
         assert loaded == local and loaded is not None and loaded.tzinfo is UTC
-        found = session.scalars(select(Member.id).where(Member.tier_since >= datetime(2025, 2, 28, tzinfo=UTC)))
+        found = session.scalars(
+            select(Member.id).where(Member.tier_since >= datetime(2025, 2, 28, tzinfo=UTC))
+        )
         assert member_id in set(found)
     with pytest.raises(StatementError, match="naive datetime"), store.write() as session:
         make_member(session, tier_since=datetime(2025, 3, 1, 6, 30))
@@ -206,7 +220,9 @@ def test_transactional_ddl(store: Store) -> None:
         session.execute(text("CREATE TABLE scratch (x)"))
         raise RuntimeError("roll it back")
     with store.read() as session:
-        assert session.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'scratch'")).scalar() == 0
+        assert (
+            session.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'scratch'")).scalar() == 0
+        )
 
 
 def test_settings(store: Store) -> None:
@@ -234,3 +250,23 @@ def test_cards_link_to_members(store: Store) -> None:
         assert card.member_id == member_id and card.status == "active"
     with pytest.raises(IntegrityError, match="CHECK"), store.write() as session:
         session.add(Card(token="tok-2", kind="magstripe", member_id=member_id, label="x"))
+
+
+def test_counters_never_repeat_across_threads_and_connections(store: Store, store_path: Path) -> None:
+    handed_out: list[int] = []
+    lock = threading.Lock()
+
+    def take(target: Store) -> None:
+        for _ in range(25):
+            with target.write() as session:
+                value = next_value(session, "till_seq")
+            with lock:
+                handed_out.append(value)
+
+    with open_store(store_path) as second:  # a second opener of a live database passes the checks too
+        threads = [threading.Thread(target=take, args=(s,)) for s in (store, store, second, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sorted(handed_out) == list(range(1, 101))

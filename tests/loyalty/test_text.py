@@ -1,0 +1,202 @@
+"""Text normalisation: accent folding, phone numbers, e-mail addresses, Luhn check digits."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from loyalty.errors import InvalidInput
+from loyalty.text import fold, luhn_check_digit, luhn_valid, normalize_email, normalize_phone, search_terms
+
+# -- fold -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Nguyễn Văn An", "nguyen van an"),
+        ("Nguyễn Văn Ấn", "nguyen van an"),
+        ("Đặng", "dang"),
+        ("đường", "duong"),
+        ("TRẦN THỊ HỒNG NHUNG", "tran thi hong nhung"),
+        ("  Lê   Thị\tThuỷ  ", "le thi thuy"),
+        ("Phạm-Hữu O'Brien", "pham huu o brien"),
+        ("Ngô Bảo Châu", "ngo bao chau"),
+        ("Cà phê sữa đá", "ca phe sua da"),
+        ("", ""),
+        # U+00D0 (Icelandic eth) looks exactly like Vietnamese Đ (U+0110) and old converters produce it
+        ("\u00d0ẶNG", "dang"),
+        ("\u00d0ặng", "dang"),
+        ("ØRSTED", "orsted"),
+        ("Łódź", "lodz"),
+    ],
+)
+def test_fold_examples(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+VOWELS = "aăâeêioôơuưy"
+TONES = ["", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]  # ngang, huyền, sắc, hỏi, ngã, nặng
+
+
+def all_vietnamese_letters() -> list[str]:
+    letters = ["đ", "Đ"]
+    for vowel in VOWELS:
+        for tone in TONES:
+            composed = unicodedata.normalize("NFC", vowel + tone)
+            letters += [composed, composed.upper()]
+    return letters
+
+
+def test_every_vietnamese_vowel_with_every_tone_folds_to_ascii() -> None:
+    letters = all_vietnamese_letters()
+    assert len(letters) == 2 + 12 * 6 * 2
+    for letter in letters:
+        folded = fold(letter)
+        expected = "d" if letter in "đĐ" else unicodedata.normalize("NFD", letter)[0].lower()
+        assert folded == expected, (letter, folded)
+        assert folded.isascii()
+        # the decomposed (NFD) spelling that some keyboards send folds the same way
+        assert fold(unicodedata.normalize("NFD", letter)) == folded
+
+
+def test_search_terms() -> None:
+    assert search_terms("  Nguyễn  văn ") == ["nguyen", "van"]
+    assert search_terms("") == []
+
+
+vietnamese_text = st.text(
+    alphabet=st.sampled_from([*all_vietnamese_letters(), *"abcdefghijklmnopqrstuvwxyz0123456789 -.,'"]),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(vietnamese_text)
+def test_fold_of_vietnamese_is_ascii_and_idempotent(text: str) -> None:
+    folded = fold(text)
+    assert folded.isascii()
+    assert fold(folded) == folded
+    assert fold(unicodedata.normalize("NFD", text)) == folded
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30))
+def test_fold_is_idempotent_for_any_text(text: str) -> None:
+    folded = fold(text)
+    assert fold(folded) == folded
+    assert folded == folded.strip()
+    assert "  " not in folded
+
+
+# -- phone numbers --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "0912 345 678",
+        "0912345678",
+        "0912-345-678",
+        "(091) 234 5678",
+        "+84 912 345 678",
+        "+84912345678",
+        "84912345678",
+        "0084 912 345 678",
+        "912 345 678",  # the leading 0 forgotten
+        " 0912.345.678 ",
+    ],
+)
+def test_normalize_vietnamese_phone(raw: str) -> None:
+    assert normalize_phone(raw) == "+84912345678"
+
+
+def test_normalize_phone_keeps_local_numbers_that_start_like_the_country_code() -> None:
+    # 0849 123 456 is a Vinaphone number (prefix 084): it must not lose its 84
+    assert normalize_phone("0849 123 456") == "+84849123456"
+    assert normalize_phone("849 123 456") == "+84849123456"
+
+
+def test_normalize_foreign_phone() -> None:
+    assert normalize_phone("+65 6123 4567") == "+6561234567"
+    assert normalize_phone("0065 6123 4567") == "+6561234567"
+    # a Singapore number typed locally with a Singapore default
+    assert normalize_phone("6123 4567", default_country="65") == "+6561234567"
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        ("", "it is empty"),
+        ("   ", "it is empty"),
+        ("abc", "it may contain only digits"),
+        ("0912 ABC 678", "it may contain only digits"),
+        ("0912345678@", "it may contain only digits"),
+        ("0", "it has the wrong number of digits"),
+        ("12", "it has the wrong number of digits"),
+        ("+0912345678", "it has the wrong number of digits"),
+        ("+84 9123 4567 8901 2345", "it has the wrong number of digits"),
+        ("---", "it has the wrong number of digits"),
+    ],
+)
+def test_normalize_phone_refuses_garbage(raw: str, why: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        normalize_phone(raw)
+    assert err.value.message.startswith("Phone number is not valid: ")
+    assert why in err.value.message
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789 +-().", max_size=25))
+def test_normalize_phone_gives_e164_or_a_typed_error(raw: str) -> None:
+    try:
+        phone = normalize_phone(raw)
+    except InvalidInput:
+        return
+    assert phone.startswith("+")
+    assert phone[1:].isdigit() and phone[1] != "0"
+    assert 8 <= len(phone) - 1 <= 15
+    assert normalize_phone(phone) == phone  # idempotent
+
+
+# -- e-mail ---------------------------------------------------------------------------------------------
+
+
+def test_normalize_email() -> None:
+    assert normalize_email("  An.Nguyen@Example.COM ") == "an.nguyen@example.com"
+    assert normalize_email("lan+loyalty@shop.vn") == "lan+loyalty@shop.vn"
+
+
+@pytest.mark.parametrize(
+    "raw", ["", "lan", "lan@", "@shop.vn", "lan@shop", "lan @shop.vn", "a@b@c.vn", "x" * 250 + "@a.vn"]
+)
+def test_normalize_email_refuses_garbage(raw: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        normalize_email(raw)
+    assert err.value.message == "E-mail address is not valid: it does not look like name@example.com"
+
+
+# -- Luhn -----------------------------------------------------------------------------------------------
+
+
+def test_luhn() -> None:
+    # the textbook example: 7992739871 → check digit 3
+    assert luhn_check_digit("7992739871") == "3"
+    assert luhn_valid("79927398713")
+    assert not luhn_valid("79927398710")
+    assert not luhn_valid("7")
+    assert not luhn_valid("7992739871a")
+    assert not luhn_valid("")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=1, max_size=20), st.data())
+def test_luhn_catches_every_single_digit_mistake(digits: str, data: st.DataObject) -> None:
+    number = digits + luhn_check_digit(digits)
+    assert luhn_valid(number)
+    i = data.draw(st.integers(0, len(number) - 1))
+    wrong = data.draw(st.sampled_from([d for d in "0123456789" if d != number[i]]))
+    assert not luhn_valid(number[:i] + wrong + number[i + 1 :])
