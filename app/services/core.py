@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 from app.services.context import Actor, Clock, TillIdentity, utc_now
 from app.store import models as m
 from app.store.audit import append_audit
+from app.store.counters import next_value
 from app.store.db import Store
+from app.store.settings import get_setting, set_setting
 from loyalty.errors import InvalidInput, NotFound, ProgramError
 from loyalty.program import Program, loads_program
 
@@ -28,31 +30,6 @@ STORE_NUMBER = "store_number"
 TILL_NUMBER = "till_number"
 UID_KEY = "uid_hash_key"
 ACTIVE_PROGRAM = "active_program"
-
-
-def get_setting(session: Session, key: str, default: Any = None) -> Any:
-    row = session.get(m.Setting, key)
-    return default if row is None else row.value
-
-
-def put_setting(session: Session, key: str, value: Any) -> None:
-    row = session.get(m.Setting, key)
-    if row is None:
-        session.add(m.Setting(key=key, value=value))
-    else:
-        row.value = value
-
-
-def next_counter(session: Session, name: str) -> int:
-    """Next value of a named counter, inside the caller's write transaction (one writer, so no gaps
-    from races; a rolled-back transaction gives its number back)."""
-    row = session.get(m.Counter, name)
-    if row is None:
-        row = m.Counter(name=name, value=0)
-        session.add(row)
-    row.value += 1
-    session.flush()
-    return row.value
 
 
 @dataclass
@@ -117,7 +94,7 @@ class Core:
 
     # -- what goes with every change -------------------------------------------------------------------
     def next_seq(self, session: Session) -> int:
-        return next_counter(session, f"seq:{self.till.till_id}")
+        return next_value(session, f"seq:{self.till.till_id}")
 
     def audit(
         self,
@@ -158,11 +135,11 @@ def bootstrap_till(
     with store.write() as session:
         if get_setting(session, STORE_ID) is not None:
             return
-        put_setting(session, STORE_ID, store_id)
-        put_setting(session, TILL_ID, till_id)
-        put_setting(session, STORE_NUMBER, store_number)
-        put_setting(session, TILL_NUMBER, till_number)
-        put_setting(session, UID_KEY, secrets.token_hex(32))
+        set_setting(session, STORE_ID, store_id)
+        set_setting(session, TILL_ID, till_id)
+        set_setting(session, STORE_NUMBER, store_number)
+        set_setting(session, TILL_NUMBER, till_number)
+        set_setting(session, UID_KEY, secrets.token_hex(32))
 
 
 def program_digest(body: str) -> str:

@@ -6,8 +6,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, false, select, text
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.services.accounts import (
     NewEntry,
@@ -20,9 +20,11 @@ from app.services.accounts import (
     write_entry,
 )
 from app.services.context import Actor, Permission
-from app.services.core import Core, next_counter
+from app.services.core import Core
 from app.services.views import Change, EntryView, MemberView, SearchHit
 from app.store import models as m
+from app.store.counters import next_value
+from app.store.search import fts_match, prefix_range
 from loyalty.errors import Conflict, InvalidInput, NotFound
 from loyalty.ids import new_id
 from loyalty.ledger import EntryKind, expiry_for
@@ -57,14 +59,14 @@ def _member(session: Session, member_id: str) -> m.Member:
     return member
 
 
-def _range_end(prefix: str) -> str:
-    """The smallest string greater than every string that starts with ``prefix`` (for index range scans)."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
-def _fts_query(terms: list[str]) -> str:
-    # Each term is a quoted prefix token; quoting keeps FTS syntax characters in user input inert.
-    return " ".join('"' + t.replace('"', "") + '"*' for t in terms)
+def _prefix_of(
+    column: InstrumentedAttribute[str | None] | InstrumentedAttribute[str], prefix: str
+) -> tuple[ColumnElement[bool], ...]:
+    """Conditions for ``column`` starting with ``prefix``, as an index range scan (LIKE would not use it)."""
+    bounds = prefix_range(prefix)
+    if bounds is None:
+        return (false(),)
+    return (column >= bounds[0], column < bounds[1])
 
 
 class MemberService:
@@ -168,7 +170,7 @@ class MemberService:
     def _new_member_number(self, session: Session) -> str:
         # store(3) + till(2) + sequence(7) + Luhn: unique across tills without asking the central service,
         # and a mistyped digit is caught before a look-up.
-        n = next_counter(session, "member_number")
+        n = next_value(session, "member_number")
         till = self.core.till
         body = f"{till.store_number:03d}{till.till_number:02d}{n:07d}"
         return body + luhn_check_digit(body)
@@ -259,27 +261,28 @@ class MemberService:
             if "@" in q:
                 prefix = q.lower()
                 by_email = session.scalars(
-                    select(m.Member)
-                    .where(m.Member.email >= prefix, m.Member.email < _range_end(prefix))
-                    .limit(limit)
+                    select(m.Member).where(*_prefix_of(m.Member.email, prefix)).limit(limit)
                 )
                 hits += [_hit(r, "email") for r in by_email]
             elif digits and len(digits) >= 3 and all(ch.isdigit() or ch in " +-.()" for ch in q):
                 hits += self._search_digits(session, q, digits, limit)
             else:
-                terms = search_terms(q)
-                if terms:
+                match = fts_match(q)
+                if match is not None:
+                    terms = search_terms(q)
                     ids = session.execute(
                         text(
                             "SELECT m.id FROM members_fts f JOIN members m ON m.rowid = f.rowid "
                             "WHERE members_fts MATCH :q LIMIT :n"
                         ),
-                        {"q": _fts_query(terms), "n": limit * 5},
+                        {"q": match, "n": limit * 5},
                     ).scalars()
                     found = session.scalars(select(m.Member).where(m.Member.id.in_(list(ids)))).all()
                     folded = " ".join(terms)
                     # Names that start with what was typed come first, then alphabetical.
-                    ranked = sorted(found, key=lambda r: (not r.name_folded.startswith(folded), r.name_folded))
+                    ranked = sorted(
+                        found, key=lambda r: (not r.name_folded.startswith(folded), r.name_folded)
+                    )
                     hits += [_hit(r, "name") for r in ranked[:limit]]
             return [h for h in hits if h is not None][:limit]
 
@@ -294,17 +297,13 @@ class MemberService:
             phone_prefixes.add("+84" + digits)
         for prefix in sorted(phone_prefixes):
             for r in session.scalars(
-                select(m.Member)
-                .where(m.Member.phone >= prefix, m.Member.phone < _range_end(prefix))
-                .limit(limit)
+                select(m.Member).where(*_prefix_of(m.Member.phone, prefix)).limit(limit)
             ):
                 if r.id not in seen:
                     seen.add(r.id)
                     hits.append(_hit(r, "phone"))
         for r in session.scalars(
-            select(m.Member)
-            .where(m.Member.member_number >= digits, m.Member.member_number < _range_end(digits))
-            .limit(limit)
+            select(m.Member).where(*_prefix_of(m.Member.member_number, digits)).limit(limit)
         ):
             if r.id not in seen:
                 seen.add(r.id)

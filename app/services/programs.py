@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.services.context import Actor, Permission
-from app.services.core import ACTIVE_PROGRAM, Core, program_digest, put_setting
+from app.services.core import ACTIVE_PROGRAM, Core, program_digest
 from app.store import models as m
+from app.store.settings import set_setting
 from loyalty.errors import Conflict
 from loyalty.program import Program, load_program
 
@@ -33,7 +34,7 @@ class ProgramService:
                     what="Program version", ref=f"{program.version} (give changed rules a new version)"
                 )
             if activate:
-                put_setting(session, ACTIVE_PROGRAM, program.version)
+                set_setting(session, ACTIVE_PROGRAM, program.version)
             core.audit(
                 session,
                 actor,

@@ -347,6 +347,13 @@ class AccountMachine(RuleBasedStateMachine):
                 assert self.taken[lot_id] == points
         for od in acc.overdrafts.values():
             assert 0 < od.remaining <= od.points
+        # the store persists postings as they are: replaying them, or reloading the open lots and
+        # overdrafts, gives the same account
+        replayed = Account()
+        for posting in self.postings:
+            replayed.apply(posting)
+        assert replayed == acc
+        assert Account.of(acc.balance, acc.lots.values(), acc.overdrafts.values()) == acc
 
 
 AccountMachine.TestCase.settings = settings(max_examples=150, stateful_step_count=40, deadline=None)

@@ -544,7 +544,7 @@ def test_quote_properties(
     assert more.eligible >= q.eligible
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(programs(), st.integers(1, 10**10), st.none() | st.integers(-1_000, 10**7))
 def test_max_redeemable_properties(program: Program, bill: int, balance: int | None) -> None:
     points = max_redeemable(program, vnd(bill), balance)
