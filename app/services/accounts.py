@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.services.core import Core
 from app.services.views import EntryView, MemberView, TierView
@@ -23,16 +24,50 @@ from loyalty.program import Program
 EXPIRY_NOTICE = timedelta(days=30)
 
 
+_LOTS = cast(Table, m.Lot.__table__)
+_ENTRIES = cast(Table, m.LedgerEntry.__table__)
+_CONSUMPTIONS = cast(Table, m.LotConsumption.__table__)
+_OVERDRAFTS = cast(Table, m.Overdraft.__table__)
+_MEMBERS = cast(Table, m.Member.__table__)
+_OUTBOX = cast(Table, m.OutboxItem.__table__)
+
+
+# Statements of the hot path are built once: SQLAlchemy then reuses their compiled form and cache key.
+_OPEN_LOTS = select(
+    _LOTS.c.id, _LOTS.c.points, _LOTS.c.remaining, _LOTS.c.expires_at, _LOTS.c.created_at
+).where(_LOTS.c.member_id == bindparam("member_id"), _LOTS.c.remaining > 0)
+_OPEN_OVERDRAFTS = select(
+    _OVERDRAFTS.c.id, _OVERDRAFTS.c.points, _OVERDRAFTS.c.remaining, _OVERDRAFTS.c.created_at
+).where(_OVERDRAFTS.c.member_id == bindparam("member_id"), _OVERDRAFTS.c.remaining > 0)
+_INSERT_ENTRY = insert(_ENTRIES)
+_INSERT_LOT = insert(_LOTS)
+_INSERT_CONSUMPTION = insert(_CONSUMPTIONS)
+_INSERT_OVERDRAFT = insert(_OVERDRAFTS)
+_INSERT_OUTBOX = insert(_OUTBOX)
+_SET_LOT_REMAINING = (
+    update(_LOTS).where(_LOTS.c.id == bindparam("lot_id")).values(remaining=bindparam("left"))
+)
+_ADD_TO_BALANCE = (
+    update(_MEMBERS)
+    .where(_MEMBERS.c.id == bindparam("member_id"))
+    .values(balance=_MEMBERS.c.balance + bindparam("delta"), updated_at=bindparam("at"))
+)
+_SPEND_IN_WINDOW = select(func.coalesce(func.sum(_ENTRIES.c.amount_minor), 0)).where(
+    _ENTRIES.c.member_id == bindparam("member_id"),
+    _ENTRIES.c.created_at > bindparam("start"),
+    _ENTRIES.c.created_at <= bindparam("at"),
+    _ENTRIES.c.kind.in_(("earn", "reverse")),
+    _ENTRIES.c.amount_minor.is_not(None),
+)
+
+
 def load_account(session: Session, member: m.Member) -> Account:
-    lots = session.scalars(select(m.Lot).where(m.Lot.member_id == member.id, m.Lot.remaining > 0))
-    ods = session.scalars(
-        select(m.Overdraft).where(m.Overdraft.member_id == member.id, m.Overdraft.remaining > 0)
-    )
-    return Account.of(
-        member.balance,
-        (Lot(x.id, x.points, x.remaining, x.expires_at, x.created_at) for x in lots),
-        (Overdraft(o.id, o.points, o.remaining, o.created_at) for o in ods),
-    )
+    """The member's open lots (and open overdrafts: only a negative balance can have any)."""
+    lots = session.execute(_OPEN_LOTS, {"member_id": member.id}).all()
+    overdrafts: list[Overdraft] = []
+    if member.balance < 0:
+        overdrafts = [Overdraft(*row) for row in session.execute(_OPEN_OVERDRAFTS, {"member_id": member.id})]
+    return Account.of(member.balance, (Lot(*row) for row in lots), overdrafts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,99 +93,127 @@ def write_entry(
     posting: Posting,
     spec: NewEntry,
     at: datetime,
-) -> m.LedgerEntry:
-    """Persist one entry with its posting: lots, consumptions, overdrafts, the balance cache, the outbox."""
-    entry = m.LedgerEntry(
-        id=posting.entry_id,
-        member_id=member.id,
-        kind=spec.kind.value,
-        points=posting.points,
-        amount_minor=None if spec.amount is None else spec.amount.amount,
-        currency=None if spec.amount is None else spec.amount.currency,
-        receipt_ref=spec.receipt_ref,
-        store_id=core.till.store_id,
-        till_id=core.till.till_id,
-        seq=core.next_seq(session),
-        staff_id=staff_id,
-        reason=spec.reason,
-        action_code=spec.action_code,
-        program_version=program.version,
-        reverses_id=spec.reverses_id,
-        created_at=at,
-        details=spec.details,
-    )
-    session.add(entry)
-    session.flush()  # the entry must exist before lots and consumptions point at it
+) -> EntryView:
+    """Persist one entry with its posting: lots, consumptions, overdrafts, the balance cache, the outbox.
+
+    This is the hot path of every sale, so it speaks SQL Core (a handful of cached statements) rather than
+    the ORM's unit of work; the member object's balance is updated in place without marking it dirty.
+    """
+    row: dict[str, Any] = {
+        "id": posting.entry_id,
+        "member_id": member.id,
+        "kind": spec.kind.value,
+        "points": posting.points,
+        "amount_minor": None if spec.amount is None else spec.amount.amount,
+        "currency": None if spec.amount is None else spec.amount.currency,
+        "receipt_ref": spec.receipt_ref,
+        "store_id": core.till.store_id,
+        "till_id": core.till.till_id,
+        "seq": core.next_seq(session),
+        "staff_id": staff_id,
+        "reason": spec.reason,
+        "action_code": spec.action_code,
+        "program_version": program.version,
+        "reverses_id": spec.reverses_id,
+        "channel": "till",
+        "created_at": at,
+        "details": spec.details,
+    }
+    session.execute(_INSERT_ENTRY, row)
     if posting.new_lot is not None:
         lot = posting.new_lot
-        session.add(
-            m.Lot(
-                id=lot.id,
-                member_id=member.id,
-                points=lot.points,
-                remaining=lot.remaining,
-                expires_at=lot.expires_at,
-                created_at=lot.created_at,
-            )
+        session.execute(
+            _INSERT_LOT,
+            {
+                "id": lot.id,
+                "member_id": member.id,
+                "points": lot.points,
+                "remaining": lot.remaining,
+                "expires_at": lot.expires_at,
+                "created_at": lot.created_at,
+            },
         )
-    for lot_id, remaining in posting.lot_remaining.items():
-        row = session.get(m.Lot, lot_id)
-        assert row is not None
-        row.remaining = remaining
-    for c in posting.consumptions:
-        session.add(m.LotConsumption(entry_id=entry.id, lot_id=c.lot_id, points=c.points))
+    if posting.lot_remaining:
+        session.execute(
+            _SET_LOT_REMAINING,
+            [{"lot_id": k, "left": v} for k, v in posting.lot_remaining.items()],
+        )
+    if posting.consumptions:
+        session.execute(
+            _INSERT_CONSUMPTION,
+            [
+                {"entry_id": posting.entry_id, "lot_id": c.lot_id, "points": c.points}
+                for c in posting.consumptions
+            ],
+        )
     for od_id, remaining in posting.overdraft_remaining.items():
-        od = session.get(m.Overdraft, od_id)
-        assert od is not None
-        od.remaining = remaining
-        if remaining == 0:
-            od.settled_at = at
+        session.execute(
+            update(_OVERDRAFTS)
+            .where(_OVERDRAFTS.c.id == od_id)
+            .values(remaining=remaining, settled_at=at if remaining == 0 else None)
+        )
     if posting.new_overdraft is not None:
         new_od = posting.new_overdraft
-        session.add(
-            m.Overdraft(
-                id=new_od.id,
-                member_id=member.id,
-                entry_id=entry.id,
-                points=new_od.points,
-                remaining=new_od.remaining,
-                reason=spec.overdraft_reason or spec.kind.value,
-                created_at=at,
-            )
+        session.execute(
+            _INSERT_OVERDRAFT,
+            {
+                "id": new_od.id,
+                "member_id": member.id,
+                "entry_id": posting.entry_id,
+                "points": new_od.points,
+                "remaining": new_od.remaining,
+                "reason": spec.overdraft_reason or spec.kind.value,
+                "created_at": at,
+            },
         )
-    member.balance += posting.points
-    member.updated_at = at
-    core.outbox(session, "ledger_entry", entry.id, "append", entry_payload(entry, posting))
-    return entry
+    if posting.points:
+        session.execute(_ADD_TO_BALANCE, {"member_id": member.id, "delta": posting.points, "at": at})
+        # Keep the loaded object in step without making the ORM write it again.
+        set_committed_value(member, "balance", member.balance + posting.points)
+    payload = entry_payload(row, posting)
+    session.execute(
+        _INSERT_OUTBOX,
+        {
+            "entity": "ledger_entry",
+            "entity_id": posting.entry_id,
+            "op": "append",
+            "payload": payload,
+            "created_at": at,
+        },
+    )
+    return _view_of_row(row)
 
 
-def entry_payload(entry: m.LedgerEntry, posting: Posting | None = None) -> dict[str, Any]:
+def entry_payload(row: dict[str, Any], posting: Posting | None = None) -> dict[str, Any]:
     """The entry as the sync engine will send it (ids and plain values only)."""
-    payload: dict[str, Any] = {
-        "id": entry.id,
-        "member_id": entry.member_id,
-        "kind": entry.kind,
-        "points": entry.points,
-        "amount_minor": entry.amount_minor,
-        "currency": entry.currency,
-        "receipt_ref": entry.receipt_ref,
-        "store_id": entry.store_id,
-        "till_id": entry.till_id,
-        "seq": entry.seq,
-        "staff_id": entry.staff_id,
-        "reason": entry.reason,
-        "action_code": entry.action_code,
-        "program_version": entry.program_version,
-        "reverses_id": entry.reverses_id,
-        "channel": entry.channel,
-        "created_at": entry.created_at.isoformat(),
-        "details": entry.details,
-    }
+    payload = dict(row)
+    payload["created_at"] = row["created_at"].isoformat()
     if posting is not None:
         payload["consumes"] = [{"lot_id": c.lot_id, "points": c.points} for c in posting.consumptions]
         if posting.new_lot is not None and posting.new_lot.expires_at is not None:
             payload["expires_at"] = posting.new_lot.expires_at.isoformat()
     return payload
+
+
+def _view_of_row(row: dict[str, Any]) -> EntryView:
+    amount, currency = row["amount_minor"], row["currency"]
+    return EntryView(
+        id=row["id"],
+        member_id=row["member_id"],
+        kind=row["kind"],
+        points=row["points"],
+        amount=None if amount is None or currency is None else Money(amount, currency),
+        receipt_ref=row["receipt_ref"],
+        reason=row["reason"],
+        action_code=row["action_code"],
+        staff_id=row["staff_id"],
+        program_version=row["program_version"],
+        store_id=row["store_id"],
+        till_id=row["till_id"],
+        seq=row["seq"],
+        created_at=row["created_at"],
+        reverses_id=row["reverses_id"],
+    )
 
 
 def sweep_expired(core: Core, session: Session, member: m.Member, account: Account, at: datetime) -> None:
@@ -204,21 +267,14 @@ def qualifying_spend(session: Session, program: Program, member_id: str, at: dat
     if program.tiers is None:
         return 0
     start = tiermath.window_start(program.tiers, at)
-    total = session.scalar(
-        select(func.coalesce(func.sum(m.LedgerEntry.amount_minor), 0)).where(
-            m.LedgerEntry.member_id == member_id,
-            m.LedgerEntry.created_at > start,
-            m.LedgerEntry.created_at <= at,
-            m.LedgerEntry.kind.in_(("earn", "reverse")),
-            m.LedgerEntry.amount_minor.is_not(None),
-        )
-    )
+    total = session.scalar(_SPEND_IN_WINDOW, {"member_id": member_id, "start": start, "at": at})
     return max(0, int(total or 0))
 
 
-def update_tier(session: Session, program: Program, member: m.Member, at: datetime) -> None:
+def update_tier(session: Session, program: Program, member: m.Member, at: datetime) -> int:
+    """Re-evaluate the member's tier after a change; returns the qualifying spend it was based on."""
     if program.tiers is None:
-        return
+        return 0
     spend = qualifying_spend(session, program, member.id, at)
     state = None
     if member.tier_code is not None and member.tier_since is not None and member.tier_review_at is not None:
@@ -226,23 +282,29 @@ def update_tier(session: Session, program: Program, member: m.Member, at: dateti
     new = tiermath.evaluate(program.tiers, state, spend, at)
     if new != state:
         member.tier_code, member.tier_since, member.tier_review_at = new.code, new.since, new.review_at
+    return spend
 
 
-def member_view(session: Session, program: Program, member: m.Member, at: datetime) -> MemberView:
-    live = session.execute(
-        select(m.Lot.remaining, m.Lot.expires_at).where(m.Lot.member_id == member.id, m.Lot.remaining > 0)
-    ).all()
-    owed = session.scalar(
-        select(func.coalesce(func.sum(m.Overdraft.remaining), 0)).where(
-            m.Overdraft.member_id == member.id, m.Overdraft.remaining > 0
-        )
-    )
-    spendable = [(r, e) for r, e in live if e is None or e > at]
-    balance = sum(r for r, _ in spendable) - int(owed or 0)
-    soon = [(r, e) for r, e in spendable if e is not None and e <= at + EXPIRY_NOTICE]
+def member_view(
+    session: Session,
+    program: Program,
+    member: m.Member,
+    at: datetime,
+    *,
+    account: Account | None = None,
+    spend: int | None = None,
+) -> MemberView:
+    """The member as the till shows them. A use case that has just written passes the account and the
+    qualifying spend it already holds, so the view costs no further queries."""
+    if account is None:
+        account = load_account(session, member)
+    spendable = [lot for lot in account.lots.values() if lot.live_at(at)]
+    balance = sum(lot.remaining for lot in spendable) - account.owed()
+    soon = [lot for lot in spendable if lot.expires_at is not None and lot.expires_at <= at + EXPIRY_NOTICE]
     tier_view = None
     if program.tiers is not None:
-        spend = qualifying_spend(session, program, member.id, at)
+        if spend is None:
+            spend = qualifying_spend(session, program, member.id, at)
         prog = tiermath.progress(program.tiers, member.tier_code, spend)
         tier_view = TierView(
             code=prog.current.code,
@@ -265,7 +327,7 @@ def member_view(session: Session, program: Program, member: m.Member, at: dateti
         balance=balance,
         referral_code=member.referral_code,
         tier=tier_view,
-        expiring_points=sum(r for r, _ in soon),
-        next_expiry=min((e for _, e in soon), default=None),
+        expiring_points=sum(lot.remaining for lot in soon),
+        next_expiry=min((lot.expires_at for lot in soon if lot.expires_at is not None), default=None),
         created_at=member.created_at,
     )

@@ -164,7 +164,7 @@ class MemberService:
             return Change(
                 operation="enroll",
                 member=member_view(session, program, member, at),
-                entries=tuple(entry_view(e) for e in entries),
+                entries=tuple(entries),
             )
 
     def _new_member_number(self, session: Session) -> str:
@@ -441,8 +441,8 @@ class MemberService:
             )
             return Change(
                 operation="merge",
-                member=member_view(session, program, target, at),
-                entries=tuple(entry_view(e) for e in entries),
+                member=member_view(session, program, target, at, account=dst_account),
+                entries=tuple(entries),
             )
 
 

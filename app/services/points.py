@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.services.accounts import (
@@ -21,7 +21,7 @@ from app.services.accounts import (
 )
 from app.services.context import Actor, Permission
 from app.services.core import Core
-from app.services.views import Change
+from app.services.views import Change, EntryView
 from app.store import models as m
 from loyalty.actions import period_start
 from loyalty.errors import (
@@ -32,13 +32,21 @@ from loyalty.errors import (
     RedemptionNotAllowed,
 )
 from loyalty.ids import new_id
-from loyalty.ledger import EntryKind, Lot, Posting, earliest_expiry, expiry_for
+from loyalty.ledger import Account, EntryKind, Lot, Posting, earliest_expiry, expiry_for
 from loyalty.money import Money, check_sale_amount
 from loyalty.program import Program
 from loyalty.quote import Basket, Quote, max_redeemable, quote, redemption_value
 from loyalty.returns import plan_return
 
 MAX_REASON = 500
+
+_EARN_BY_RECEIPT = select(
+    m.LedgerEntry.id, m.LedgerEntry.member_id, m.LedgerEntry.amount_minor, m.LedgerEntry.points
+).where(
+    m.LedgerEntry.kind == "earn",
+    m.LedgerEntry.receipt_ref == bindparam("receipt"),
+    m.LedgerEntry.store_id == bindparam("store_id"),
+)
 
 
 def _receipt(receipt_ref: str) -> str:
@@ -118,12 +126,8 @@ class PointsService:
         with core.write() as session:
             program = core.program(session)
             check_sale_amount(basket.total, program.currency)
-            prior = session.scalars(
-                select(m.LedgerEntry).where(
-                    m.LedgerEntry.kind == "earn",
-                    m.LedgerEntry.receipt_ref == receipt,
-                    m.LedgerEntry.store_id == core.till.store_id,
-                )
+            prior = session.execute(
+                _EARN_BY_RECEIPT, {"receipt": receipt, "store_id": core.till.store_id}
             ).first()
             if prior is not None:
                 if prior.member_id == member_id and prior.amount_minor == basket.total.amount:
@@ -165,31 +169,30 @@ class PointsService:
             entries = [entry]
             if member.first_purchase_at is None:
                 member.first_purchase_at = at
-                entries += self._referral_bonuses(session, program, member, entry.id, at)
-            update_tier(session, program, member, at)
-            session.flush()
+                entries += self._referral_bonuses(session, program, member, account, at)
+            spend = update_tier(session, program, member, at)
             return Change(
                 operation="award",
-                member=member_view(session, program, member, at),
-                entries=tuple(entry_view(e) for e in entries),
+                member=member_view(session, program, member, at, account=account, spend=spend),
+                entries=tuple(entries),
                 quote=q,
             )
 
     def _referral_bonuses(
-        self, session: Session, program: Program, referee: m.Member, first_entry_id: str, at: datetime
-    ) -> list[m.LedgerEntry]:
+        self, session: Session, program: Program, referee: m.Member, referee_account: Account, at: datetime
+    ) -> list[EntryView]:
         """Both sides of a referral earn once the referee has made a first purchase."""
         if referee.referred_by_id is None:
             return []
         referrer = session.get(m.Member, referee.referred_by_id)
-        written: list[m.LedgerEntry] = []
+        written: list[EntryView] = []
         pairs = [(referee, program.referral.referee_points, "referral: welcome")]
         if referrer is not None and referrer.status == "active":
             pairs.append((referrer, program.referral.referrer_points, "referral: friend's first purchase"))
         for who, points, reason in pairs:
             if points <= 0:
                 continue
-            account = load_account(session, who)
+            account = referee_account if who is referee else load_account(session, who)
             posting = account.credit(new_id(), points, at, expiry_for(program.expiry, at, program.zone))
             written.append(
                 write_entry(
@@ -328,8 +331,8 @@ class PointsService:
                 )
             return Change(
                 operation="redeem",
-                member=member_view(session, program, member, at),
-                entries=(entry_view(entry),),
+                member=member_view(session, program, member, at, account=account),
+                entries=(entry,),
                 value=value,
             )
 
@@ -445,7 +448,7 @@ class PointsService:
                         at,
                     )
                 )
-            update_tier(session, program, member, at)
+            spend = update_tier(session, program, member, at)
             core.audit(
                 session,
                 actor,
@@ -462,8 +465,8 @@ class PointsService:
             )
             return Change(
                 operation="return",
-                member=member_view(session, program, member, at),
-                entries=tuple(entry_view(e) for e in entries),
+                member=member_view(session, program, member, at, account=account, spend=spend),
+                entries=tuple(entries),
                 overdraft_points=overdraft,
             )
 
@@ -521,8 +524,8 @@ class PointsService:
             )
             return Change(
                 operation="action",
-                member=member_view(session, program, member, at),
-                entries=(entry_view(entry),),
+                member=member_view(session, program, member, at, account=account),
+                entries=(entry,),
             )
 
     # -- manager adjustments ---------------------------------------------------------------------------
@@ -579,8 +582,8 @@ class PointsService:
             )
             return Change(
                 operation="adjust",
-                member=member_view(session, program, member, at),
-                entries=(entry_view(entry),),
+                member=member_view(session, program, member, at, account=account),
+                entries=(entry,),
             )
 
     # -- expiry ----------------------------------------------------------------------------------------
