@@ -214,6 +214,34 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Full check of the till's file: SQLite's integrity check, the audit chain, the balance caches."""
+    data_dir: Path = args.data_dir
+    store = open_store(database_path(data_dir), backup_dir=backup_dir(data_dir), quick_check=True)
+    problems: list[str] = []
+    with store.read() as session:
+        from sqlalchemy import text
+
+        rows = [r[0] for r in session.execute(text("PRAGMA integrity_check")).all()]
+        if rows != ["ok"]:
+            problems += [f"integrity: {r}" for r in rows[:10]]
+        problems += [f"audit row {p.seq}: {p.kind}: {p.message}" for p in verify_audit_chain(session)]
+        drift = session.execute(
+            text(
+                "SELECT m.member_number, m.balance, COALESCE(SUM(e.points), 0) FROM members m "
+                "LEFT JOIN ledger_entries e ON e.member_id = m.id GROUP BY m.id "
+                "HAVING m.balance != COALESCE(SUM(e.points), 0) LIMIT 10"
+            )
+        ).all()
+        problems += [f"member {n}: cached balance {b} but entries sum to {t}" for n, b, t in drift]
+    for line in problems:
+        print(line)
+    if problems:
+        return 1
+    print("Database, audit log and balances are consistent.")
+    return 0
+
+
 def cmd_expire(args: argparse.Namespace) -> int:
     store = _open(args)
     removed = TillServices.open(store).points.expire_due()
@@ -274,6 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("audit", help="verify the audit log's hash chain").set_defaults(func=cmd_audit)
     sub.add_parser("expire", help="expire points past their date").set_defaults(func=cmd_expire)
+    sub.add_parser("check", help="full consistency check of the database").set_defaults(func=cmd_check)
     return parser
 
 

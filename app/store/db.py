@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Literal
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -131,17 +132,24 @@ def open_store(
     *,
     backup_dir: Path | None = None,
     migrate: bool = True,
-    quick_check: bool = True,
+    quick_check: bool | Literal["auto"] = "auto",
 ) -> Store:
     """Open (creating if needed) the till database at ``path`` and bring its schema to the current version.
 
     Raises NotOurDatabase, CorruptDatabase or DatabaseTooNew without touching the file. Before an existing
     database is upgraded it is copied to ``backup_dir`` (default ``<path.parent>/backups``). With
     ``migrate=False`` the schema is left as found (tools and tests that drive migrations themselves).
-    ``quick_check=False`` skips ``PRAGMA quick_check``, whose cost grows with the size of the file.
+    ``PRAGMA quick_check`` reads the whole file, so with ``quick_check="auto"`` it runs when it is cheap or
+    needed: a file up to ``QUICK_CHECK_ALWAYS_BYTES``, or one left with a write-ahead log (the last session
+    did not close cleanly), or one about to be migrated. A large file that was closed cleanly opens without
+    it, so a store-scale till still starts in about a second; ``python -m app check`` runs the full check.
     """
     path = Path(path)
+    if quick_check == "auto":
+        quick_check = _quick_check_needed(path)
     state = inspect_file(path, quick_check=quick_check)
+    if not quick_check and migrate and not state.fresh and state.revision != _migrate.head_revision():
+        state = inspect_file(path, quick_check=True)  # never migrate a file that has not been checked
     head = _migrate.head_revision()
     if migrate and not state.fresh and state.revision != head:
         target_dir = backup_dir if backup_dir is not None else path.parent / "backups"
@@ -157,6 +165,19 @@ def open_store(
         engine.dispose()
         raise
     return Store(path, engine)
+
+
+QUICK_CHECK_ALWAYS_BYTES = 256 * 1024 * 1024
+
+
+def _quick_check_needed(path: Path) -> bool:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return True
+    wal = _sibling(path, "-wal")
+    unclean = wal.exists() and wal.stat().st_size > 0
+    return size <= QUICK_CHECK_ALWAYS_BYTES or unclean
 
 
 def inspect_file(path: Path, *, quick_check: bool = True) -> FileState:

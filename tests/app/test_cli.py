@@ -54,6 +54,8 @@ def test_run_seeds_demo_once_then_serves_commands(tmp_path: Path) -> None:
     )
     assert wrong_pin.returncode == 2 and "Wrong staff code or PIN" in wrong_pin.stderr
     assert run(tmp_path, "audit").stdout.strip() == "Audit log intact."
+    check = run(tmp_path, "check")
+    assert check.returncode == 0 and "consistent" in check.stdout
 
 
 @pytest.mark.parametrize("content", [b"hello, this is a shopping list\n", b"\x89PNG\r\n\x1a\n" + b"\0" * 200])

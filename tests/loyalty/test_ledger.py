@@ -291,19 +291,18 @@ class AccountMachine(RuleBasedStateMachine):
         shortfall = posting.new_overdraft.points if posting.new_overdraft else 0
         assert sum(consumed.values()) + shortfall == points
         assert shortfall == max(0, points - available)
-        # soonest-expiring first: every lot left live expires no sooner than any consumed lot,
-        # and only the last consumed lot may be partly consumed
-        order = [lot_id for lot_id in consumed]
+        # soonest-expiring first: lots are taken in expiry order, all but the last one in full, and every
+        # live lot left untouched expires no sooner than the last lot taken
+        order = list(consumed)
         keys = [sort_key(live[i]) for i in order]
         assert keys == sorted(keys)
         assert all(consumed[i] == live[i].remaining for i in order[:-1])
         untouched = [lot for lot in live.values() if lot.id not in consumed]
-        partly = [i for i in order if consumed[i] < live[i].remaining]
         if order:
-            latest = max(keys)
-            assert all(sort_key(lot) >= latest for lot in untouched)
-        if untouched or partly:
-            assert shortfall == 0
+            assert all(sort_key(lot) >= keys[-1] for lot in untouched)
+        # an overdraft only when every live point is used up
+        if shortfall:
+            assert not untouched and all(consumed[i] == live[i].remaining for i in order)
 
     @rule(hours=st.integers(0, 24 * 200))
     def expire(self, hours: int) -> None:
