@@ -33,6 +33,7 @@ MAX_MINOR_UNITS = 10**12
 
 # What Money.parse accepts once symbols, spaces and group separators are gone: ASCII digits only (no
 # exponents, no 'Infinity'/'NaN', no superscripts or other scripts' digits that str.isdigit accepts).
+_GROUPED = re.compile(r"-?[0-9]{1,3}(?:[.,][0-9]{3})+")
 _WHOLE = re.compile(r"-?[0-9]+")
 _DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
@@ -67,6 +68,9 @@ class Money:
         if not raw:
             raise InvalidAmount(amount=text, why="it is empty")
         if exp == 0:
+            # Thousands separators must group by three ('1.250.000'); '12.5' is a typing slip, not 125 ₫.
+            if ("." in raw or "," in raw) and not _GROUPED.fullmatch(raw):
+                raise InvalidAmount(amount=text, why="group thousands by three digits, e.g. 125.000")
             cleaned = raw.replace(".", "").replace(",", "")
             if not _WHOLE.fullmatch(cleaned):
                 raise InvalidAmount(amount=text, why="use digits only")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from loyalty.errors import InvalidAmount
+from loyalty.errors import InvalidAmount, InvalidInput
 from loyalty.money import Money, check_sale_amount
 from loyalty.program import Program, Promotion, Rounding
 
@@ -118,6 +118,10 @@ def quote(
     balance: int | None = None,
 ) -> Quote:
     """Points the basket earns under ``program`` at time ``at`` (aware), and its redemption limits."""
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise InvalidInput(
+            what="Sale time", why="it must carry a time zone (promotions follow the store's clock)"
+        )
     validate_basket(program, basket)
     rule = program.earn
     rounding = rule.rounding

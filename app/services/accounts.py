@@ -62,11 +62,9 @@ _SPEND_IN_WINDOW = select(func.coalesce(func.sum(_ENTRIES.c.amount_minor), 0)).w
 
 
 def load_account(session: Session, member: m.Member) -> Account:
-    """The member's open lots (and open overdrafts: only a negative balance can have any)."""
+    """The member's open lots and open overdrafts."""
     lots = session.execute(_OPEN_LOTS, {"member_id": member.id}).all()
-    overdrafts: list[Overdraft] = []
-    if member.balance < 0:
-        overdrafts = [Overdraft(*row) for row in session.execute(_OPEN_OVERDRAFTS, {"member_id": member.id})]
+    overdrafts = [Overdraft(*row) for row in session.execute(_OPEN_OVERDRAFTS, {"member_id": member.id})]
     return Account.of(member.balance, (Lot(*row) for row in lots), overdrafts)
 
 

@@ -342,11 +342,16 @@ class MemberService:
             at = core.now()
             src_account = load_account(session, source)
             sweep_expired(core, session, source, src_account, at)
+            src_account_lots = dict(src_account.lots)
             dst_account = load_account(session, target)
             sweep_expired(core, session, target, dst_account, at)
             entries = []
-            for lot in sorted(src_account.lots.values(), key=lambda x: x.id):
-                out = src_account.debit(new_id(), lot.remaining, at)
+            moving = src_account.available(at)
+            if moving > 0:
+                # One transfer out of the duplicate; one transfer in per lot it consumed, keeping that lot's
+                # expiry, so merged points live exactly as long as they would have.
+                out = src_account.debit(new_id(), moving, at)
+                expiry_of = {lot_id: lot.expires_at for lot_id, lot in src_account_lots.items()}
                 entries.append(
                     write_entry(
                         core,
@@ -359,23 +364,24 @@ class MemberService:
                         at,
                     )
                 )
-                into = dst_account.credit(new_id(), lot.remaining, at, lot.expires_at)
-                entries.append(
-                    write_entry(
-                        core,
-                        session,
-                        target,
-                        program,
-                        actor.staff_id,
-                        into,
-                        NewEntry(
-                            EntryKind.TRANSFER,
-                            reason=f"merged from {source.member_number}",
-                            reverses_id=out.entry_id,
-                        ),
-                        at,
+                for used in out.consumptions:
+                    into = dst_account.credit(new_id(), used.points, at, expiry_of[used.lot_id])
+                    entries.append(
+                        write_entry(
+                            core,
+                            session,
+                            target,
+                            program,
+                            actor.staff_id,
+                            into,
+                            NewEntry(
+                                EntryKind.TRANSFER,
+                                reason=f"merged from {source.member_number}",
+                                reverses_id=out.entry_id,
+                            ),
+                            at,
+                        )
                     )
-                )
             owed = src_account.owed()
             if owed > 0:
                 # The duplicate owed points: the debt moves with the points, recorded as an overdraft.

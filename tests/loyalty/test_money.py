@@ -143,3 +143,15 @@ def test_money_parse_raises_only_typed_errors(text: str) -> None:
         except LoyaltyError:
             continue
         assert isinstance(value.amount, int)
+
+
+@pytest.mark.parametrize("text", ["12.5", "1.2.3", "1,25", "125.00"])
+def test_vnd_thousands_must_group_by_three(text: str) -> None:
+    # A slip like '12.5' must not silently become 125 ₫.
+    with pytest.raises(InvalidAmount, match="group thousands by three"):
+        Money.parse(text, "VND")
+
+
+def test_vnd_grouped_amounts_parse() -> None:
+    assert Money.parse("1.250.000", "VND") == Money(1_250_000)
+    assert Money.parse("1,250,000", "VND") == Money(1_250_000)

@@ -555,3 +555,12 @@ def test_max_redeemable_properties(program: Program, bill: int, balance: int | N
     value = redemption_value(program, points)
     assert value.amount * 100 <= bill * red.max_bill_share_percent  # value ≤ bill share
     assert points == 0 or points >= red.minimum_points
+
+
+def test_quote_refuses_a_time_without_zone() -> None:
+    from datetime import datetime as naive_datetime
+
+    from loyalty.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        quote(make_program(), basket(100000), at=naive_datetime(2026, 1, 1, 12))

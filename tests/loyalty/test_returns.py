@@ -52,7 +52,8 @@ def test_partial_reverse_rounds_in_the_customers_favour() -> None:
 def test_several_partial_returns_add_up_to_a_full_return() -> None:
     # sale 500.000 ₫ earned 47, redeemed 13; refunds of 100.000, 150.000 and 250.000 ₫
     # cumulative reverse: floor(47 × 100/500) = 9, floor(47 × 250/500) = 23, 47 → steps 9, 14, 24 = 47
-    # cumulative restore: floor(13 × 100/500) = 2, floor(13 × 250/500) = 6, 13 → steps 2, 4, 7 = 13
+    # cumulative restore rounds up (the customer's favour): ceil(13 × 100/500) = 3, ceil(13 × 250/500) = 7,
+    # 13 → steps 3, 4, 6 = 13
     refunded = 0
     steps = []
     for part in (100_000, 150_000, 250_000):
@@ -66,7 +67,7 @@ def test_several_partial_returns_add_up_to_a_full_return() -> None:
         )
         refunded = plan.refunded_after
         steps.append((plan.points_to_reverse, plan.points_to_restore))
-    assert steps == [(9, 2), (14, 4), (24, 7)]
+    assert steps == [(9, 3), (14, 4), (24, 6)]
     assert refunded == 500_000
     full = plan_return(
         sale_amount=500_000,

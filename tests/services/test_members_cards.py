@@ -151,6 +151,11 @@ def test_merge_moves_points_cards_and_keeps_expiry(till: Till) -> None:
     till.svc.points.award(till.cashier, dup.id, Basket.of_total(Money(1_000_000)), "HD1")
     ref = till.svc.cards.ref_for_uid("04010203040506")
     till.svc.cards.link(till.cashier, dup.id, ref)
+    with till.store.read() as s:
+        moving = sorted(
+            (lot.remaining, lot.expires_at)
+            for lot in s.scalars(select(m.Lot).where(m.Lot.member_id == dup.id, m.Lot.remaining > 0))
+        )
     with pytest.raises(PermissionDenied):
         till.svc.members.merge(till.cashier, dup.id, keep.id, "duplicate")
     change = till.svc.members.merge(till.manager, dup.id, keep.id, "same person, two sign-ups")
@@ -163,8 +168,13 @@ def test_merge_moves_points_cards_and_keeps_expiry(till: Till) -> None:
     with till.store.read() as s:
         src = s.get(m.Member, dup.id)
         assert src is not None and src.status == "merged" and src.balance == 0
-        lots = s.scalars(select(m.Lot).where(m.Lot.member_id == keep.id, m.Lot.remaining > 0)).all()
-        assert len({lot.expires_at for lot in lots}) >= 1
+        transferred = s.scalars(
+            select(m.Lot)
+            .join(m.LedgerEntry, m.LedgerEntry.id == m.Lot.id)
+            .where(m.Lot.member_id == keep.id, m.LedgerEntry.kind == "transfer")
+        ).all()
+        # Each moved lot keeps its points and its expiry date.
+        assert sorted((lot.remaining, lot.expires_at) for lot in transferred) == moving
 
 
 def test_history_newest_first_with_paging(till: Till) -> None:
