@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# System packages: the PC/SC daemon and headers (pyscard builds against them), and the virtual reader and
+# card used by the tests. Installed with apt-get when running as root and missing.
+SYSDEPS := pcscd libpcsclite-dev vsmartcard-vpcd vsmartcard-vpicc
 
-.PHONY: run test lint typecheck bench bench-quick demo clean help
+.PHONY: run test lint typecheck bench bench-quick demo clean help system-deps
 
 help:
 	@echo "make run    - install if needed and start the till on its embedded default"
@@ -14,10 +17,22 @@ help:
 
 # The virtual environment is rebuilt when pyproject.toml changes.
 $(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory system-deps
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,pcsc]'
 	@touch $(STAMP)
+
+system-deps:
+	@missing=""; \
+	for p in $(SYSDEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing system packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+		echo "missing system packages:$$missing — install them (as root: apt-get install$$missing)"; exit 1; \
+	fi
 
 run: $(STAMP)
 	$(PY) -m app run
