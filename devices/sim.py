@@ -19,6 +19,7 @@ from devices.base import ReaderConfig, ThreadedReader
 from devices.errors import BadCardData
 from devices.events import CardPresented, CardRemoved, CardTech, NdefRecord, ReaderAdded, ReaderLost
 from devices.identity import member_reference
+from devices.ndef import encode_ndef_message, parse_ndef_message
 from devices.registry import register
 
 
@@ -33,11 +34,8 @@ class SimTap:
 
 
 def text_record(kind: str, value: str) -> NdefRecord:
-    """A decoded NDEF record as a reader would report it (URI or Text)."""
-    payload = value.encode("utf-8").hex()
-    if kind == "uri":
-        return NdefRecord(tnf=1, type="U", payload_hex=payload, uri=value)
-    return NdefRecord(tnf=1, type="T", payload_hex=payload, text=value)
+    """An NDEF record exactly as a reader would report it: encoded as on a card, then parsed back."""
+    return parse_ndef_message(encode_ndef_message([(kind, value)]))[0]
 
 
 DEMO_SCRIPT = (
