@@ -3,17 +3,32 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-# System packages: the PC/SC daemon and headers (pyscard builds against them), and the virtual reader and
-# card used by the tests. Installed with apt-get when running as root and missing.
-SYSDEPS := pcscd libpcsclite-dev vsmartcard-vpcd vsmartcard-vpicc
+# System packages, installed with apt-get when running as root and missing.
+# Runtime: the PC/SC daemon, the CCID reader driver, the headers pyscard builds against.
+SYSDEPS      := pcscd libccid libpcsclite-dev
+# Tests only: vsmartcard's virtual reader and card. vpcd listens on TCP on all interfaces: never on a till.
+TEST_SYSDEPS := vsmartcard-vpcd vsmartcard-vpicc
 
-.PHONY: run test lint typecheck bench bench-quick demo clean help system-deps
+.PHONY: run test lint typecheck bench bench-quick demo clean help system-deps test-system-deps
 
 help:
 	@echo "make run    - install if needed and start the till on its embedded default"
 	@echo "make test   - install what the tests need and run the whole suite"
 	@echo "make bench  - store-scale benchmarks (builds the bench dataset on first use)"
 	@echo "make lint / make typecheck"
+
+# $(call install-missing,PACKAGES): apt-get install what is missing (as root), or say what to install.
+define install-missing
+missing=""; \
+for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+if [ -z "$$missing" ]; then exit 0; fi; \
+if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	echo "installing system packages:$$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+else \
+	echo "missing system packages:$$missing - install them (as root: apt-get install$$missing)"; exit 1; \
+fi
+endef
 
 # The virtual environment is rebuilt when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -24,20 +39,15 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 system-deps:
-	@missing=""; \
-	for p in $(SYSDEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -z "$$missing" ]; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing system packages:$$missing"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	else \
-		echo "missing system packages:$$missing — install them (as root: apt-get install$$missing)"; exit 1; \
-	fi
+	@$(call install-missing,$(SYSDEPS))
+
+test-system-deps:
+	@$(call install-missing,$(TEST_SYSDEPS))
 
 run: $(STAMP)
 	$(PY) -m app run
 
-test: $(STAMP)
+test: $(STAMP) test-system-deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy

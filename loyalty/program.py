@@ -174,7 +174,7 @@ class Program(_Strict):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # a directory name such as "Asia" is an OSError
             raise ValueError(f"unknown time zone {value!r}; use a name such as Asia/Ho_Chi_Minh") from None
         return value
 
