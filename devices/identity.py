@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 
-from devices.events import MemberRef, NdefRecord, SunResult
+from devices.base import ReaderConfig
+from devices.events import CardPresented, CardTech, MemberRef, NdefRecord, SunResult
+from devices.sun import check_sun, looks_like_sun
 from loyalty.errors import LoyaltyError
 from loyalty.identity import uid_label, uid_token
 from loyalty.text import luhn_valid
@@ -76,3 +78,21 @@ def is_random_uid(uid: str) -> bool:
     """ISO 14443-3: a 4-byte UID starting with 0x08 is random (phones, some cards) and identifies no one."""
     text = uid.replace(":", "").replace(" ", "")
     return len(text) == 8 and text[:2] == "08"
+
+
+def sun_verdict(records: tuple[NdefRecord, ...], config: ReaderConfig) -> SunResult | None:
+    """The verdict on the first URI that carries a SUN message, checked against replays (``no_keys`` when
+    the till has no SUN keys: such a card is refused rather than identified by its copyable UID)."""
+    for record in records:
+        if record.uri and looks_like_sun(record.uri):
+            return check_sun(record.uri, config)
+    return None
+
+
+def card_presented(
+    reader: str, uid: str | None, tech: CardTech, records: tuple[NdefRecord, ...], config: ReaderConfig
+) -> CardPresented:
+    """The event every driver emits once a card is read: SUN verdict and member reference included."""
+    sun = sun_verdict(records, config)
+    ref = member_reference(uid=uid, ndef=records, sun=sun, uid_key=config.uid_key)
+    return CardPresented(reader, uid, tech, records, ref, sun)

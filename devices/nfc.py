@@ -39,12 +39,10 @@ from devices.events import (
     ReaderAdded,
     ReaderLost,
     ReadError,
-    SunResult,
 )
-from devices.identity import member_reference
+from devices.identity import card_presented
 from devices.ndef import parse_ndef_message
 from devices.registry import register
-from devices.sun import check_sun, looks_like_sun
 
 log = logging.getLogger(__name__)
 
@@ -468,9 +466,7 @@ class NfcReader(ThreadedReader):
             self._check_budget(budget, stop)
             if product is not None:
                 tech = CardTech(tag_type=tech.tag_type, product=product)
-        sun = self._check_sun(records)
-        ref = member_reference(uid=uid, ndef=records, sun=sun, uid_key=self.config.uid_key)
-        return CardPresented(self.uri, uid, tech, records, ref, sun)
+        return card_presented(self.uri, uid, tech, records, self.config)
 
     def _check_budget(self, budget: _ReadBudget, stop: threading.Event) -> None:
         if stop.is_set():
@@ -480,14 +476,6 @@ class NfcReader(ThreadedReader):
                 f"the card kept the reader busy for more than {self.read_budget:g} s "
                 "without finishing its data"
             )
-
-    def _check_sun(self, records: tuple[NdefRecord, ...]) -> SunResult | None:
-        """The first SUN URL on the card, verified and checked against replays. Without SUN keys the result
-        is 'no_keys' and the card is refused: a SUN card that cannot be checked is not trusted by its UID."""
-        for record in records:
-            if record.uri and looks_like_sun(record.uri):
-                return check_sun(record.uri, self.config)
-        return None
 
 
 # -- discovery and registration ----------------------------------------------------------------------------

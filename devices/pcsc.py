@@ -23,20 +23,18 @@ from dataclasses import dataclass, field
 
 from smartcard import scard as _scard  # type: ignore[import-untyped]
 
-from devices import apdu, ndef, sun, type2, type4
+from devices import apdu, ndef, type2, type4
 from devices.base import ReaderConfig, ThreadedReader
 from devices.errors import BadCardData, CardGone, DeviceError, NotSupported, ServiceUnavailable
 from devices.events import (
     CardPresented,
     CardRemoved,
     CardTech,
-    NdefRecord,
     ReaderAdded,
     ReaderLost,
     ReadError,
-    SunResult,
 )
-from devices.identity import member_reference
+from devices.identity import card_presented
 from devices.registry import register
 
 log = logging.getLogger(__name__)
@@ -379,15 +377,6 @@ def read_type4_ndef(channel: CardChannel) -> bytes | None:
     return message
 
 
-def sun_result(records: tuple[NdefRecord, ...], config: ReaderConfig) -> SunResult | None:
-    """The SUN verdict for the first URI that carries a SUN message (``no_keys`` when the till has no keys:
-    such a card is refused rather than identified by its copyable UID)."""
-    for record in records:
-        if record.uri and sun.looks_like_sun(record.uri):
-            return sun.check_sun(record.uri, config)
-    return None
-
-
 @dataclass
 class CardRead:
     """What is known about the card being read, kept up to date so an error can still name the UID."""
@@ -426,15 +415,8 @@ def read_card(
     finally:
         channel.close()
     records = ndef.parse_ndef_message(message) if message else ()
-    sun_check = sun_result(records, config)
-    return CardPresented(
-        reader=reader_uri,
-        uid=uid,
-        tech=CardTech(atr=atr.hex().upper(), ats=ats, tag_type=tag_type, product=product),
-        ndef=records,
-        member_ref=member_reference(uid=uid, ndef=records, sun=sun_check, uid_key=config.uid_key),
-        sun=sun_check,
-    )
+    tech = CardTech(atr=atr.hex().upper(), ats=ats, tag_type=tag_type, product=product)
+    return card_presented(reader_uri, uid, tech, records, config)
 
 
 # --- the reader thread ----------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from devices.base import ReaderConfig, ThreadedReader
 from devices.errors import BadCardData
-from devices.events import CardPresented, CardRemoved, CardTech, NdefRecord, ReaderAdded, ReaderLost
-from devices.identity import member_reference
+from devices.events import CardRemoved, CardTech, NdefRecord, ReaderAdded, ReaderLost
+from devices.identity import card_presented
 from devices.ndef import encode_ndef_message, parse_ndef_message
 from devices.registry import register
 
@@ -111,16 +111,8 @@ class SimReader(ThreadedReader):
             self.emit(ReaderLost(self.uri, "Simulated reader", "stopped"))
 
     def _present(self, step: SimTap, stop: threading.Event) -> None:
-        ref = member_reference(uid=step.uid, ndef=step.ndef, sun=None, uid_key=self.config.uid_key)
-        self.emit(
-            CardPresented(
-                self.uri,
-                step.uid,
-                CardTech(tag_type=step.tag_type, product=step.product),
-                step.ndef,
-                ref,
-            )
-        )
+        tech = CardTech(tag_type=step.tag_type, product=step.product)
+        self.emit(card_presented(self.uri, step.uid, tech, step.ndef, self.config))
         stop.wait(step.hold)
         self.emit(CardRemoved(self.uri, step.uid))
 

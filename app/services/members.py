@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, false, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -130,16 +130,7 @@ class MemberService:
             session.add(member)
             session.flush()
             for consent in consents:
-                session.add(
-                    m.Consent(
-                        member_id=member.id,
-                        purpose=consent.purpose,
-                        granted=consent.granted,
-                        text_version=consent.text_version,
-                        recorded_at=at,
-                        staff_id=actor.staff_id,
-                    )
-                )
+                _add_consent(session, member.id, consent, at, actor.staff_id)
             core.outbox(session, "member", member.id, "upsert", member_payload(member))
             entries = []
             if program.welcome_bonus > 0:
@@ -187,17 +178,7 @@ class MemberService:
         core = self.core
         with core.write() as session:
             member = _member(session, member_id)
-            at = core.now()
-            session.add(
-                m.Consent(
-                    member_id=member.id,
-                    purpose=consent.purpose,
-                    granted=consent.granted,
-                    text_version=consent.text_version,
-                    recorded_at=at,
-                    staff_id=actor.staff_id,
-                )
-            )
+            _add_consent(session, member.id, consent, core.now(), actor.staff_id)
             core.audit(
                 session,
                 actor,
@@ -450,6 +431,20 @@ class MemberService:
                 member=member_view(session, program, target, at, account=dst_account),
                 entries=tuple(entries),
             )
+
+
+def _add_consent(session: Session, member_id: str, consent: ConsentInput, at: datetime, staff_id: str) -> None:
+    # Consents are history: a change is a new row with its text version and time, never an update.
+    session.add(
+        m.Consent(
+            member_id=member_id,
+            purpose=consent.purpose,
+            granted=consent.granted,
+            text_version=consent.text_version,
+            recorded_at=at,
+            staff_id=staff_id,
+        )
+    )
 
 
 def _hit(r: m.Member, matched_on: str) -> SearchHit:
