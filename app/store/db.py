@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store import migrate as _migrate
+from app.store.checkpoint import Checkpointer
 from app.store.engine import BEGIN_MODE_OPTION, QUERY_ONLY_OPTION, create_store_engine
 from app.store.errors import CorruptDatabase, DatabaseTooNew, NotOurDatabase
 from app.store.models import APPLICATION_ID
@@ -51,6 +52,9 @@ class Store:
             bind=engine.execution_options(**{BEGIN_MODE_OPTION: "DEFERRED", QUERY_ONLY_OPTION: True}),
             expire_on_commit=False,
         )
+        # The engine's connections do not checkpoint on commit (engine.PRAGMAS); this thread does it instead.
+        self._checkpointer = Checkpointer(path)
+        self._checkpointer.start()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -104,6 +108,7 @@ class Store:
             rebuild_member_search(session)
 
     def close(self) -> None:
+        self._checkpointer.stop()
         self.engine.dispose()
 
     def __enter__(self) -> Store:

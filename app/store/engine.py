@@ -29,6 +29,8 @@ PRAGMAS = (
     # FULL: a committed award survives a power cut, which is the point of a local ledger.
     ("synchronous", "FULL"),
     ("foreign_keys", "ON"),
+    # No checkpoint inside a commit: app.store.checkpoint runs them on its own thread, off the sale path.
+    ("wal_autocheckpoint", "0"),
 )
 
 
