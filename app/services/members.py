@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, false, select, text
+from sqlalchemy import ColumnElement, Row, false, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.services.accounts import (
@@ -241,8 +241,8 @@ class MemberService:
             digits = "".join(ch for ch in q if ch.isdigit())
             if "@" in q:
                 prefix = q.lower()
-                by_email = session.scalars(
-                    select(m.Member).where(*_prefix_of(m.Member.email, prefix)).limit(limit)
+                by_email = session.execute(
+                    select(*_HIT_COLUMNS).where(*_prefix_of(m.Member.email, prefix)).limit(limit)
                 )
                 hits += [_hit(r, "email") for r in by_email]
             elif digits and len(digits) >= 3 and all(ch.isdigit() or ch in " +-.()" for ch in q):
@@ -250,21 +250,14 @@ class MemberService:
             else:
                 match = fts_match(q)
                 if match is not None:
-                    terms = search_terms(q)
-                    ids = session.execute(
-                        text(
-                            "SELECT m.id FROM members_fts f JOIN members m ON m.rowid = f.rowid "
-                            "WHERE members_fts MATCH :q LIMIT :n"
-                        ),
-                        {"q": match, "n": limit * 5},
-                    ).scalars()
-                    found = session.scalars(select(m.Member).where(m.Member.id.in_(list(ids)))).all()
-                    folded = " ".join(terms)
+                    folded = " ".join(search_terms(q))
+                    found = session.execute(_NAME_SEARCH, {"q": match, "n": limit * 5}).all()
                     # Names that start with what was typed come first, then alphabetical.
-                    ranked = sorted(
-                        found, key=lambda r: (not r.name_folded.startswith(folded), r.name_folded)
-                    )
-                    hits += [_hit(r, "name") for r in ranked[:limit]]
+                    rows = sorted(found, key=lambda r: (not r.name_folded.startswith(folded), r.name_folded))
+                    hits += [
+                        SearchHit(r.id, r.member_number, r.full_name, r.phone, r.email, "name")
+                        for r in rows[:limit]
+                    ]
             return [h for h in hits if h is not None][:limit]
 
     @staticmethod
@@ -277,14 +270,14 @@ class MemberService:
         elif not q.startswith("+"):
             phone_prefixes.add("+84" + digits)
         for prefix in sorted(phone_prefixes):
-            for r in session.scalars(
-                select(m.Member).where(*_prefix_of(m.Member.phone, prefix)).limit(limit)
+            for r in session.execute(
+                select(*_HIT_COLUMNS).where(*_prefix_of(m.Member.phone, prefix)).limit(limit)
             ):
                 if r.id not in seen:
                     seen.add(r.id)
                     hits.append(_hit(r, "phone"))
-        for r in session.scalars(
-            select(m.Member).where(*_prefix_of(m.Member.member_number, digits)).limit(limit)
+        for r in session.execute(
+            select(*_HIT_COLUMNS).where(*_prefix_of(m.Member.member_number, digits)).limit(limit)
         ):
             if r.id not in seen:
                 seen.add(r.id)
@@ -433,7 +426,9 @@ class MemberService:
             )
 
 
-def _add_consent(session: Session, member_id: str, consent: ConsentInput, at: datetime, staff_id: str) -> None:
+def _add_consent(
+    session: Session, member_id: str, consent: ConsentInput, at: datetime, staff_id: str
+) -> None:
     # Consents are history: a change is a new row with its text version and time, never an update.
     session.add(
         m.Consent(
@@ -447,7 +442,16 @@ def _add_consent(session: Session, member_id: str, consent: ConsentInput, at: da
     )
 
 
-def _hit(r: m.Member, matched_on: str) -> SearchHit:
+_HIT_COLUMNS = (m.Member.id, m.Member.member_number, m.Member.full_name, m.Member.phone, m.Member.email)
+# One statement: the index finds the rows, the join brings just what a search hit shows. No ORM objects:
+# this runs on every key press.
+_NAME_SEARCH = text(
+    "SELECT m.id, m.member_number, m.full_name, m.phone, m.email, m.name_folded "
+    "FROM members_fts f JOIN members m ON m.rowid = f.rowid WHERE members_fts MATCH :q LIMIT :n"
+)
+
+
+def _hit(r: Row[str, str, str, str | None, str | None], matched_on: str) -> SearchHit:
     return SearchHit(r.id, r.member_number, r.full_name, r.phone, r.email, matched_on)
 
 

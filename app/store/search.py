@@ -1,6 +1,7 @@
 """Building blocks for member search as you type.
 
-Names go through the FTS5 index ``members_fts`` (accent-folded, prefix-indexed up to three characters);
+Names go through the FTS5 index ``members_fts`` (accent-folded, prefix-indexed up to seven characters, the
+longest Vietnamese syllable, so a typed word streams from the index instead of merging every longer term);
 phone numbers, e-mail addresses and member numbers are prefix-matched on their ordinary unique indexes with a
 half-open range (``col >= low AND col < high``), which SQLite turns into an index range scan, unlike ``LIKE``.
 """

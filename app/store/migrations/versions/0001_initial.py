@@ -106,7 +106,7 @@ def upgrade() -> None:
     op.execute(
         "CREATE VIRTUAL TABLE members_fts USING fts5("
         "name_folded, content='members', content_rowid='rowid', "
-        "tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')"
+        "tokenize='unicode61 remove_diacritics 2', prefix='1 2 3 4 5 6 7')"
     )
     for ddl in FTS_TRIGGERS.values():
         op.execute(ddl)
