@@ -1,0 +1,118 @@
+"""Command line of the benchmarks.
+
+python -m bench [--members N] [--entries N] [--samples K] [--json PATH]   build if needed, then measure
+python -m bench generate --members N --entries N [--out PATH] [--force]   only build a dataset
+python -m bench profile [--op award] [--calls N]                        cProfile a few hundred calls
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench.generate import (
+    DEFAULT_ENTRIES,
+    DEFAULT_MEMBERS,
+    GenerateConfig,
+    dataset_is_complete,
+    default_dataset_path,
+    generate,
+)
+
+FULL_SAMPLES = 2000
+SMALL_SAMPLES = 500
+SMALL_MEMBERS = 100_000
+
+
+def _sizes(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--members", type=int, default=DEFAULT_MEMBERS, help="members in the dataset")
+    parser.add_argument("--entries", type=int, default=DEFAULT_ENTRIES, help="ledger entries in the dataset")
+
+
+def _generate_main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench generate", description="Build a store-scale dataset."
+    )
+    _sizes(parser)
+    parser.add_argument("--out", type=Path, help="file to write (default: the cached dataset in bench/.data)")
+    parser.add_argument("--seed", type=int, default=GenerateConfig.seed)
+    parser.add_argument("--days", type=int, default=GenerateConfig.days, help="days of history")
+    parser.add_argument("--force", action="store_true", help="rebuild even if a complete dataset is there")
+    args = parser.parse_args(argv)
+    out: Path = args.out or default_dataset_path(args.members, args.entries)
+    if not args.force and args.out is None and dataset_is_complete(out, args.members, args.entries):
+        print(f"{out} is complete; --force rebuilds it", file=sys.stderr)
+        return 0
+    config = GenerateConfig(members=args.members, entries=args.entries, seed=args.seed, days=args.days)
+    try:
+        config.check()
+    except ValueError as exc:
+        parser.error(str(exc))
+    generate(out, config)
+    return 0
+
+
+def _run_main(argv: Sequence[str]) -> int:
+    from bench.run import DEFAULT_RESULTS, run_main
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Store-scale benchmarks of the till against the targets in DESIGN.md.",
+        epilog="Subcommands: 'generate' builds a dataset only; 'profile' runs cProfile on one operation.",
+    )
+    _sizes(parser)
+    parser.add_argument(
+        "--samples",
+        type=int,
+        help=f"timed calls per operation (default {FULL_SAMPLES}; {SMALL_SAMPLES} below {SMALL_MEMBERS:,} members)",
+    )
+    parser.add_argument("--json", type=Path, default=DEFAULT_RESULTS, help="where to write the JSON results")
+    parser.add_argument("--data", type=Path, help="use this dataset file instead of the cached one")
+    parser.add_argument("--seed", type=int, default=7, help="seed for choosing members and queries")
+    parser.add_argument(
+        "--full-check",
+        action="store_true",
+        help="also time one open with quick_check (the start after an unclean shutdown; minutes at store scale)",
+    )
+    args = parser.parse_args(argv)
+    samples = args.samples
+    if samples is None:
+        # A quick look at a small dataset should take seconds, not minutes.
+        samples = FULL_SAMPLES if args.members >= SMALL_MEMBERS else SMALL_SAMPLES
+    if samples < 1:
+        parser.error("--samples must be at least 1")
+    return run_main(
+        members=args.members,
+        entries=args.entries,
+        samples=samples,
+        json_path=args.json,
+        data=args.data,
+        seed=args.seed,
+        full_check=args.full_check,
+    )
+
+
+def _profile_main(argv: Sequence[str]) -> int:
+    from bench.run import OPERATIONS, profile_main
+
+    parser = argparse.ArgumentParser(prog="python -m bench profile", description="cProfile one operation.")
+    _sizes(parser)
+    parser.add_argument("--op", choices=OPERATIONS, default="award")
+    parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--data", type=Path, help="use this dataset file instead of the cached one")
+    parser.add_argument("--top", type=int, default=30, help="lines of the profile to print")
+    args = parser.parse_args(argv)
+    return profile_main(
+        members=args.members, entries=args.entries, op=args.op, calls=args.calls, data=args.data, top=args.top
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "generate":
+        return _generate_main(args[1:])
+    if args and args[0] == "profile":
+        return _profile_main(args[1:])
+    return _run_main(args)
