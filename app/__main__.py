@@ -104,6 +104,12 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     store = _open(args)
+    check = None
+    problems: list[str] = []
+    if store.needs_check:
+        # The last session did not close cleanly and the file is large: serve at once, check alongside.
+        print("The till was not closed cleanly last time: checking the database in the background…")
+        check = store.check_later(problems.extend)
     _ensure_till(store, args)
     svc = TillServices.open(store)
     first = not svc.staff.list()
@@ -134,6 +140,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"  members: {n_members}, ledger entries: {n_entries}, waiting to sync: {pending}")
     print("  staff: " + ", ".join(f"{s.code} {s.name} ({s.role})" for s in svc.staff.list()))
     print("Try: python -m app members search 'nguyen an'   ·   python -m app --help")
+    if check is not None:
+        check.join()
+        if problems:
+            print("The database check found problems: " + "; ".join(problems[:5]), file=sys.stderr)
+            print(
+                "Stop using this till and restore the latest backup (see docs/architecture.md).",
+                file=sys.stderr,
+            )
+            return EXIT_ERROR
+        print("Database check: no problems.")
     return 0
 
 

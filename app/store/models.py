@@ -186,6 +186,14 @@ class LedgerEntry(Base):
         UniqueConstraint("till_id", "seq", name="uq_ledger_entries_till_id_seq"),
         Index("ix_ledger_entries_member_id_created_at", "member_id", "created_at"),
         Index("ix_ledger_entries_receipt_ref", "receipt_ref"),
+        # A receipt earns once per store: the database refuses a second award, whatever the code does.
+        Index(
+            "uq_ledger_entries_earn_receipt",
+            "store_id",
+            "receipt_ref",
+            unique=True,
+            sqlite_where=text("kind = 'earn' AND receipt_ref IS NOT NULL"),
+        ),
         Index(
             "ix_ledger_entries_member_id_kind_action_code_created_at",
             "member_id",

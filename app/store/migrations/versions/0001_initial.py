@@ -223,6 +223,14 @@ def upgrade() -> None:
     )
     op.create_index("ix_ledger_entries_member_id_created_at", "ledger_entries", ["member_id", "created_at"])
     op.create_index("ix_ledger_entries_receipt_ref", "ledger_entries", ["receipt_ref"])
+    # A receipt earns once per store, whatever the code above it does: the database itself refuses a second.
+    op.create_index(
+        "uq_ledger_entries_earn_receipt",
+        "ledger_entries",
+        ["store_id", "receipt_ref"],
+        unique=True,
+        sqlite_where=sa.text("kind = 'earn' AND receipt_ref IS NOT NULL"),
+    )
     op.create_index(
         "ix_ledger_entries_member_id_kind_action_code_created_at",
         "ledger_entries",
