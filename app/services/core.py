@@ -4,6 +4,7 @@ small writes that go with every change (sequence numbers, the outbox, the audit 
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.services.context import Actor, Clock, TillIdentity, utc_now
@@ -30,6 +31,9 @@ STORE_NUMBER = "store_number"
 TILL_NUMBER = "till_number"
 UID_KEY = "uid_hash_key"
 ACTIVE_PROGRAM = "active_program"
+
+
+_ACTIVE_PROGRAM = text("SELECT value FROM settings WHERE key = :key").bindparams(key=ACTIVE_PROGRAM)
 
 
 @dataclass
@@ -77,7 +81,10 @@ class Core:
     def program(self, session: Session, version: str | None = None) -> Program:
         """The active program, or a given version (entries keep the version they were computed under)."""
         if version is None:
-            version = get_setting(session, ACTIVE_PROGRAM)
+            # Read on every sale (another process may install a program), as one plain statement: the
+            # ORM's identity-map machinery would cost more than the read itself.
+            raw = session.execute(_ACTIVE_PROGRAM).scalar()
+            version = None if raw is None else json.loads(raw)
             if version is None:
                 raise ProgramError(problems="no loyalty program is installed on this till")
         if self._programs is None:
@@ -144,9 +151,3 @@ def bootstrap_till(
 
 def program_digest(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
-
-
-def existing_ids(session: Session, ids: list[str]) -> set[str]:
-    if not ids:
-        return set()
-    return set(session.scalars(select(m.LedgerEntry.id).where(m.LedgerEntry.id.in_(ids))))
