@@ -27,7 +27,7 @@ from app.store.counters import next_value
 from app.store.search import fts_match, prefix_range
 from loyalty.errors import Conflict, InvalidInput, NotFound
 from loyalty.ids import new_id
-from loyalty.ledger import EntryKind, expiry_for
+from loyalty.ledger import EntryKind, Posting, expiry_for
 from loyalty.text import fold, luhn_check_digit, luhn_valid, normalize_email, normalize_phone, search_terms
 
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the counter
@@ -319,75 +319,44 @@ class MemberService:
             src_account_lots = dict(src_account.lots)
             dst_account = load_account(session, target)
             sweep_expired(core, session, target, dst_account, at)
-            entries = []
+            entries: list[EntryView] = []
+
+            def post(member: m.Member, posting: Posting, spec: NewEntry) -> None:
+                entries.append(write_entry(core, session, member, program, actor.staff_id, posting, spec, at))
+
             moving = src_account.available(at)
             if moving > 0:
                 # One transfer out of the duplicate; one transfer in per lot it consumed, keeping that lot's
                 # expiry, so merged points live exactly as long as they would have.
                 out = src_account.debit(new_id(), moving, at)
                 expiry_of = {lot_id: lot.expires_at for lot_id, lot in src_account_lots.items()}
-                entries.append(
-                    write_entry(
-                        core,
-                        session,
-                        source,
-                        program,
-                        actor.staff_id,
-                        out,
-                        NewEntry(EntryKind.TRANSFER, reason=f"merged into {target.member_number}"),
-                        at,
-                    )
-                )
+                post(source, out, NewEntry(EntryKind.TRANSFER, reason=f"merged into {target.member_number}"))
                 for used in out.consumptions:
                     into = dst_account.credit(new_id(), used.points, at, expiry_of[used.lot_id])
-                    entries.append(
-                        write_entry(
-                            core,
-                            session,
-                            target,
-                            program,
-                            actor.staff_id,
-                            into,
-                            NewEntry(
-                                EntryKind.TRANSFER,
-                                reason=f"merged from {source.member_number}",
-                                reverses_id=out.entry_id,
-                            ),
-                            at,
-                        )
+                    moved_in = NewEntry(
+                        EntryKind.TRANSFER,
+                        reason=f"merged from {source.member_number}",
+                        reverses_id=out.entry_id,
                     )
+                    post(target, into, moved_in)
             owed = src_account.owed()
             if owed > 0:
                 # The duplicate owed points: the debt moves with the points, recorded as an overdraft.
                 take = dst_account.debit(new_id(), owed, at, allow_overdraft=True)
-                entries.append(
-                    write_entry(
-                        core,
-                        session,
-                        target,
-                        program,
-                        actor.staff_id,
-                        take,
-                        NewEntry(
-                            EntryKind.TRANSFER,
-                            reason=f"overdraft moved from {source.member_number}",
-                            overdraft_reason="overdraft moved by a merge",
-                        ),
-                        at,
-                    )
+                post(
+                    target,
+                    take,
+                    NewEntry(
+                        EntryKind.TRANSFER,
+                        reason=f"overdraft moved from {source.member_number}",
+                        overdraft_reason="overdraft moved by a merge",
+                    ),
                 )
                 give = src_account.credit(new_id(), owed, at, None)
-                entries.append(
-                    write_entry(
-                        core,
-                        session,
-                        source,
-                        program,
-                        actor.staff_id,
-                        give,
-                        NewEntry(EntryKind.TRANSFER, reason=f"overdraft moved to {target.member_number}"),
-                        at,
-                    )
+                post(
+                    source,
+                    give,
+                    NewEntry(EntryKind.TRANSFER, reason=f"overdraft moved to {target.member_number}"),
                 )
             for card in session.scalars(select(m.Card).where(m.Card.member_id == source.id)):
                 card.member_id = target.id
