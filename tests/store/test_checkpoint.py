@@ -53,7 +53,7 @@ def test_a_large_file_after_a_crash_opens_at_once_and_is_checked_later(tmp_path:
     import shutil
     import threading
 
-    import app.store.db as db
+    from app.store import db
 
     path = tmp_path / "till.sqlite"
     store = open_store(path)
