@@ -3,6 +3,7 @@
 python -m bench [--members N] [--entries N] [--samples K] [--json PATH]   build if needed, then measure
 python -m bench generate --members N --entries N [--out PATH] [--force]   only build a dataset
 python -m bench profile [--op award] [--calls N]                        cProfile a few hundred calls
+python -m bench readers [--samples N] [--json PATH]                      only the card readers' rows
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from bench.generate import (
 FULL_SAMPLES = 2000
 SMALL_SAMPLES = 500
 SMALL_MEMBERS = 100_000
+READER_SAMPLES = 500
 
 
 def _sizes(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +62,8 @@ def _run_main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
         description="Store-scale benchmarks of the till against the targets in DESIGN.md.",
-        epilog="Subcommands: 'generate' builds a dataset only; 'profile' runs cProfile on one operation.",
+        epilog="Subcommands: 'generate' builds a dataset only; 'profile' runs cProfile on one operation; "
+        "'readers' measures only the card readers.",
     )
     _sizes(parser)
     parser.add_argument(
@@ -75,6 +78,11 @@ def _run_main(argv: Sequence[str]) -> int:
         "--full-check",
         action="store_true",
         help="also time one open with quick_check (the start after an unclean shutdown; minutes at store scale)",
+    )
+    parser.add_argument(
+        "--no-readers",
+        action="store_true",
+        help="skip the card reader rows (PC/SC and NFC rigs; 'python -m bench readers' runs only those)",
     )
     args = parser.parse_args(argv)
     samples = args.samples
@@ -91,6 +99,7 @@ def _run_main(argv: Sequence[str]) -> int:
         data=args.data,
         seed=args.seed,
         full_check=args.full_check,
+        readers=not args.no_readers,
     )
 
 
@@ -109,10 +118,30 @@ def _profile_main(argv: Sequence[str]) -> int:
     )
 
 
+def _readers_main(argv: Sequence[str]) -> int:
+    from bench.run import READER_RESULTS, readers_main
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bench readers",
+        description="Card reader → member reference on the PC/SC and NFC test rigs, next to each rig's raw "
+        "round trip (no dataset needed).",
+    )
+    parser.add_argument(
+        "--samples", type=int, default=READER_SAMPLES, help=f"reads per card (default {READER_SAMPLES})"
+    )
+    parser.add_argument("--json", type=Path, default=READER_RESULTS, help="where to write the JSON results")
+    args = parser.parse_args(argv)
+    if args.samples < 1:
+        parser.error("--samples must be at least 1")
+    return readers_main(samples=args.samples, json_path=args.json)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "generate":
         return _generate_main(args[1:])
     if args and args[0] == "profile":
         return _profile_main(args[1:])
+    if args and args[0] == "readers":
+        return _readers_main(args[1:])
     return _run_main(args)

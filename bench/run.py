@@ -15,6 +15,9 @@ What is measured (``time.perf_counter_ns`` around each call, after a warm-up):
 * cold open: ``open_store`` (as the app calls it) + ``TillServices.open`` + the active program; also without
   ``quick_check`` and as a fresh process (interpreter, imports, open); baseline: ``sqlite3.connect`` + a read.
 * till memory: resident set size of this process once the in-process benchmarks have run.
+* card readers (``bench/readers.py``, after the rest; ``--no-readers`` leaves them out, ``python -m bench
+  readers`` runs only them): card on the PC/SC and NFC test rigs to a member reference, next to each rig's raw
+  round trip; with identify, the whole path "reader event → member with balance".
 
 The benchmarks append to the dataset (awards, redemptions, audit rows); the scratch table is dropped at the end.
 """
@@ -59,6 +62,7 @@ from loyalty.quote import Basket
 from loyalty.text import search_terms
 
 DEFAULT_RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
+READER_RESULTS = DEFAULT_RESULTS.with_name("readers.json")
 OPERATIONS = ("award", "redeem", "search", "identify")
 SCRATCH_TABLE = "bench_baseline"
 WARMUP = 50
@@ -663,20 +667,54 @@ def _ratio(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}×"
 
 
+def _cells(label: str, row: dict[str, Any]) -> tuple[str, ...]:
+    ok = {True: "ok", False: "MISS", None: ""}[row.get("ok")]
+    if row.get("skipped"):
+        return (label, "skipped", "", "", "", "", "", "", "", "", row.get("target") or "", "")
+    base = row.get("baseline") or {}
+    return (
+        label,
+        str(row["n"]),
+        _ms(row["p50_ms"]),
+        _ms(row["p95_ms"]),
+        _ms(row["p99_ms"]),
+        _ms(base.get("p50_ms")),
+        _ms(base.get("p95_ms")),
+        _ms(base.get("p99_ms")),
+        _ratio(row.get("ratio_p50")),
+        _ratio(row.get("ratio_p99")),
+        row.get("target") or "",
+        ok,
+    )
+
+
 def format_table(report: dict[str, Any]) -> str:
+    from bench.readers import READER_GROUPS, reader_notes
+
     m = report["machine"]
-    d = report["dataset"]
     lines = [
         f"Loyalty Till benchmarks — {report['when']}",
         f"machine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB RAM, {m['os']}; "
         f"Python {m['python']}, SQLite {m['sqlite']}, SQLAlchemy {m['sqlalchemy']}",
-        f"dataset: {d['file']} ({d['size_gb']} GB): {d['rows_now']['members']:,} members, "
-        f"{d['rows_now']['ledger_entries']:,} ledger entries, {d['rows_now']['lots']:,} lots, "
-        f"{d['rows_now']['cards']:,} cards; history {d['history'][0]} .. {d['history'][1]}",
-        f"samples: {report['samples']} per operation after {report['warmup']} warm-up calls "
-        "(cold start: as listed in n); times in ms",
-        "",
     ]
+    d = report.get("dataset")
+    if d is not None:
+        lines.append(
+            f"dataset: {d['file']} ({d['size_gb']} GB): {d['rows_now']['members']:,} members, "
+            f"{d['rows_now']['ledger_entries']:,} ledger entries, {d['rows_now']['lots']:,} lots, "
+            f"{d['rows_now']['cards']:,} cards; history {d['history'][0]} .. {d['history'][1]}"
+        )
+        lines.append(
+            f"samples: {report['samples']} per operation after {report['warmup']} warm-up calls "
+            "(cold start: as listed in n); times in ms"
+        )
+    readers = report.get("readers")
+    if readers is not None:
+        lines.append(
+            f"readers: {readers['samples']} reads per card after {readers['warmup']} warm-up reads, "
+            f"{readers['tap_samples']} taps; times in ms"
+        )
+    lines.append("")
     header = (
         "what",
         "n",
@@ -696,30 +734,19 @@ def format_table(report: dict[str, Any]) -> str:
         row = report["results"].get(key)
         if row is None:
             continue
-        ok = {True: "ok", False: "MISS", None: ""}[row.get("ok")]
         if key == "rss":
+            ok = {True: "ok", False: "MISS", None: ""}[row.get("ok")]
             table.append(
                 (label, "", f"{row['mb']:.0f} MB", f"peak {row['peak_mb']:.0f}", "", "", "", "", "", "",
                  row["target"] or "", ok)
             )  # fmt: skip
             continue
-        base = row.get("baseline") or {}
-        table.append(
-            (
-                label,
-                str(row["n"]),
-                _ms(row["p50_ms"]),
-                _ms(row["p95_ms"]),
-                _ms(row["p99_ms"]),
-                _ms(base.get("p50_ms")),
-                _ms(base.get("p95_ms")),
-                _ms(base.get("p99_ms")),
-                _ratio(row.get("ratio_p50")),
-                _ratio(row.get("ratio_p99")),
-                row.get("target") or "",
-                ok,
-            )
-        )
+        table.append(_cells(label, row))
+    for heading, members in READER_GROUPS:
+        present = [(key, label) for key, label in members if key in report["results"]]
+        if present:
+            table.append((heading, *[""] * (len(header) - 1)))
+        table += [_cells(label, report["results"][key]) for key, label in present]
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     for n, r in enumerate(table):
         cells = [r[0].ljust(widths[0])] + [c.rjust(widths[i]) for i, c in enumerate(r[1:-2], 1)]
@@ -730,11 +757,14 @@ def format_table(report: dict[str, Any]) -> str:
     redeem = report["results"].get("redeem")
     if redeem and redeem.get("refused"):
         lines.append(f"redeem: {redeem['refused']} refused (points expired since generation), not timed")
-    lines.append("baselines: " + "; ".join(
+    store_baselines = [
         f"{key}: {row['baseline']['what']}"
         for key, row in report["results"].items()
         if row.get("baseline") and key in ("identify", "search_name", "award", "cold_open", "cold_process")
-    ))  # fmt: skip
+    ]
+    if store_baselines:
+        lines.append("baselines: " + "; ".join(store_baselines))
+    lines += reader_notes(report)
     return "\n".join(lines)
 
 
@@ -772,14 +802,50 @@ def run_main(
     data: Path | None,
     seed: int,
     full_check: bool = False,
+    readers: bool = True,
 ) -> int:
     path = resolve_dataset(members, entries, data)
     report = run_benchmarks(path, samples=samples, seed=seed, full_check=full_check)
+    if readers:
+        add_readers(report, samples)
     print(format_table(report))
+    _write_json(report, json_path)
+    return 0
+
+
+def add_readers(report: dict[str, Any], samples: int, log: Log = stderr_log) -> None:
+    """Measure the card readers' rows into ``report`` (after the store's, so the memory row stays the till's),
+    with the whole path (reader + identify) where both ran."""
+    from bench.readers import READER_WARMUP, TAP_SAMPLES, bench_readers, combine_with_identify
+
+    started = time.perf_counter()
+    report["results"].update(bench_readers(samples, log=log))
+    report["readers"] = {
+        "samples": samples,
+        "warmup": READER_WARMUP,
+        "tap_samples": min(samples, TAP_SAMPLES),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    report["whole_path"] = combine_with_identify(report["results"])
+
+
+def readers_main(*, samples: int, json_path: Path) -> int:
+    """Only the card readers' rows (no dataset needed): ``python -m bench readers``."""
+    report: dict[str, Any] = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine_facts(),
+        "results": {},
+    }
+    add_readers(report, samples)
+    print(format_table(report))
+    _write_json(report, json_path)
+    return 0
+
+
+def _write_json(report: dict[str, Any], json_path: Path) -> None:
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nJSON: {json_path.name} in {json_path.parent.name}/", file=sys.stderr)
-    return 0
 
 
 @contextmanager

@@ -4,7 +4,7 @@ entries and the postings they produce, and build the member's view."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
@@ -15,7 +15,7 @@ from app.services.core import Core
 from app.services.views import EntryView, MemberView, TierView
 from app.store import models as m
 from loyalty import tiers as tiermath
-from loyalty.errors import MemberInactive
+from loyalty.errors import MemberInactive, NotFound
 from loyalty.ids import new_id
 from loyalty.ledger import Account, EntryKind, Lot, Overdraft, Posting
 from loyalty.money import Money
@@ -61,7 +61,56 @@ _SPEND_IN_WINDOW = select(func.coalesce(func.sum(_ENTRIES.c.amount_minor), 0)).w
 )
 
 
-def load_account(session: Session, member: m.Member) -> Account:
+@dataclass(slots=True)
+class MemberRow:
+    """The member columns a sale needs, read with one plain statement.
+
+    The points use cases run on every sale; loading an ORM object costs several times the query itself.
+    Changes go back through ``set_member`` (a Core UPDATE), which keeps ORM objects and rows alike in step.
+    """
+
+    id: str
+    member_number: str
+    full_name: str
+    phone: str | None
+    email: str | None
+    birthday: date | None
+    status: str
+    referral_code: str
+    referred_by_id: str | None
+    tier_code: str | None
+    tier_since: datetime | None
+    tier_review_at: datetime | None
+    balance: int
+    first_purchase_at: datetime | None
+    created_at: datetime | None
+
+
+MemberLike = m.Member | MemberRow
+
+_MEMBER_ROW = select(*(_MEMBERS.c[name] for name in MemberRow.__slots__)).where(
+    _MEMBERS.c.id == bindparam("member_id")
+)
+
+
+def load_member(session: Session, member_id: str) -> MemberRow:
+    row = session.execute(_MEMBER_ROW, {"member_id": member_id}).first()
+    if row is None:
+        raise NotFound(what="member", ref=member_id)
+    return MemberRow(*row)
+
+
+def set_member(session: Session, member: MemberLike, at: datetime, **values: Any) -> None:
+    """Write member columns with one UPDATE and mirror them on the object in hand, ORM or row."""
+    session.execute(update(_MEMBERS).where(_MEMBERS.c.id == member.id).values(updated_at=at, **values))
+    for name, value in values.items():
+        if isinstance(member, m.Member):
+            set_committed_value(member, name, value)
+        else:
+            setattr(member, name, value)
+
+
+def load_account(session: Session, member: MemberLike) -> Account:
     """The member's open lots and open overdrafts."""
     lots = session.execute(_OPEN_LOTS, {"member_id": member.id}).all()
     overdrafts = [Overdraft(*row) for row in session.execute(_OPEN_OVERDRAFTS, {"member_id": member.id})]
@@ -85,7 +134,7 @@ class NewEntry:
 def write_entry(
     core: Core,
     session: Session,
-    member: m.Member,
+    member: MemberLike,
     program: Program,
     staff_id: str | None,
     posting: Posting,
@@ -166,8 +215,11 @@ def write_entry(
         )
     if posting.points:
         session.execute(_ADD_TO_BALANCE, {"member_id": member.id, "delta": posting.points, "at": at})
-        # Keep the loaded object in step without making the ORM write it again.
-        set_committed_value(member, "balance", member.balance + posting.points)
+        # Keep the object in hand in step (without making the ORM write it again).
+        if isinstance(member, m.Member):
+            set_committed_value(member, "balance", member.balance + posting.points)
+        else:
+            member.balance += posting.points
     payload = entry_payload(row, posting)
     session.execute(
         _INSERT_OUTBOX,
@@ -214,7 +266,7 @@ def _view_of_row(row: dict[str, Any]) -> EntryView:
     )
 
 
-def sweep_expired(core: Core, session: Session, member: m.Member, account: Account, at: datetime) -> None:
+def sweep_expired(core: Core, session: Session, member: MemberLike, account: Account, at: datetime) -> None:
     """Write the expiry of every lot of this member that is due. Runs before any debit or credit so that
     spending never touches expired points and expired points never pay an overdraft."""
     entry_id = new_id()
@@ -234,7 +286,7 @@ def sweep_expired(core: Core, session: Session, member: m.Member, account: Accou
     )
 
 
-def require_active(member: m.Member) -> None:
+def require_active(member: MemberLike) -> None:
     if member.status != "active":
         raise MemberInactive(member=member.member_number, status=member.status)
 
@@ -269,7 +321,7 @@ def qualifying_spend(session: Session, program: Program, member_id: str, at: dat
     return max(0, int(total or 0))
 
 
-def update_tier(session: Session, program: Program, member: m.Member, at: datetime) -> int:
+def update_tier(session: Session, program: Program, member: MemberLike, at: datetime) -> int:
     """Re-evaluate the member's tier after a change; returns the qualifying spend it was based on."""
     if program.tiers is None:
         return 0
@@ -279,14 +331,16 @@ def update_tier(session: Session, program: Program, member: m.Member, at: dateti
         state = tiermath.TierState(member.tier_code, member.tier_since, member.tier_review_at)
     new = tiermath.evaluate(program.tiers, state, spend, at)
     if new != state:
-        member.tier_code, member.tier_since, member.tier_review_at = new.code, new.since, new.review_at
+        set_member(
+            session, member, at, tier_code=new.code, tier_since=new.since, tier_review_at=new.review_at
+        )
     return spend
 
 
 def member_view(
     session: Session,
     program: Program,
-    member: m.Member,
+    member: MemberLike,
     at: datetime,
     *,
     account: Account | None = None,

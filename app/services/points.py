@@ -10,11 +10,14 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.services.accounts import (
+    MemberRow,
     NewEntry,
     entry_view,
     load_account,
+    load_member,
     member_view,
     require_active,
+    set_member,
     sweep_expired,
     update_tier,
     write_entry,
@@ -67,11 +70,8 @@ def _reason(reason: str | None, *, required: bool) -> str | None:
     return text or None
 
 
-def _member(session: Session, member_id: str) -> m.Member:
-    member = session.get(m.Member, member_id)
-    if member is None:
-        raise NotFound(what="member", ref=member_id)
-    return member
+def _member(session: Session, member_id: str) -> MemberRow:
+    return load_member(session, member_id)
 
 
 def _replay(session: Session, core: Core, entry_id: str | None, operation: str) -> Change | None:
@@ -168,7 +168,7 @@ class PointsService:
             )
             entries = [entry]
             if member.first_purchase_at is None:
-                member.first_purchase_at = at
+                set_member(session, member, at, first_purchase_at=at)
                 entries += self._referral_bonuses(session, program, member, account, at)
             spend = update_tier(session, program, member, at)
             return Change(
@@ -179,12 +179,15 @@ class PointsService:
             )
 
     def _referral_bonuses(
-        self, session: Session, program: Program, referee: m.Member, referee_account: Account, at: datetime
+        self, session: Session, program: Program, referee: MemberRow, referee_account: Account, at: datetime
     ) -> list[EntryView]:
         """Both sides of a referral earn once the referee has made a first purchase."""
         if referee.referred_by_id is None:
             return []
-        referrer = session.get(m.Member, referee.referred_by_id)
+        try:
+            referrer: MemberRow | None = load_member(session, referee.referred_by_id)
+        except NotFound:
+            referrer = None
         written: list[EntryView] = []
         pairs = [(referee, program.referral.referee_points, "referral: welcome")]
         if referrer is not None and referrer.status == "active":
