@@ -184,7 +184,8 @@ class LedgerEntry(Base):
     __table_args__ = (
         CheckConstraint(_in("kind", LEDGER_KINDS), name="kind"),
         UniqueConstraint("till_id", "seq", name="uq_ledger_entries_till_id_seq"),
-        Index("ix_ledger_entries_member_id_created_at", "member_id", "created_at"),
+        # Covering the member history and the tier window's net spend (see the migration).
+        Index("ix_ledger_entries_member_history", "member_id", "created_at", "kind", "amount_minor"),
         Index("ix_ledger_entries_receipt_ref", "receipt_ref"),
         # A receipt earns once per store: the database refuses a second award, whatever the code does.
         Index(
@@ -237,9 +238,13 @@ class Lot(Base):
         CheckConstraint("points > 0", name="points_positive"),
         CheckConstraint("remaining >= 0 AND remaining <= points", name="remaining_range"),
         Index(
-            "ix_lots_member_id_expires_at_open",
+            "ix_lots_open_by_member",
             "member_id",
             "expires_at",
+            "id",
+            "points",
+            "remaining",
+            "created_at",
             sqlite_where=text("remaining > 0"),
         ),
     )

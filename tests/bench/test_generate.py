@@ -84,8 +84,8 @@ def test_integrity_and_foreign_keys(raw: sqlite3.Connection) -> None:
     # The dropped indexes and triggers are all back, exactly as the migration wrote them.
     names = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')")}
     for expected in (
-        "ix_ledger_entries_member_id_created_at",
-        "ix_lots_member_id_expires_at_open",
+        "ix_ledger_entries_member_history",
+        "ix_lots_open_by_member",
         "members_fts_after_insert",
         "ledger_entries_no_update",
     ):
