@@ -17,7 +17,7 @@ from app.store import models as m
 from loyalty import tiers as tiermath
 from loyalty.errors import MemberInactive, NotFound
 from loyalty.ids import new_id
-from loyalty.ledger import Account, EntryKind, Lot, Overdraft, Posting
+from loyalty.ledger import Account, EntryKind, Lot, Overdraft, Posting, expiry_for
 from loyalty.money import Money
 from loyalty.program import Program
 
@@ -232,6 +232,24 @@ def write_entry(
         },
     )
     return _view_of_row(row)
+
+
+def credit_points(
+    core: Core,
+    session: Session,
+    member: MemberLike,
+    account: Account,
+    program: Program,
+    staff_id: str | None,
+    points: int,
+    spec: NewEntry,
+    at: datetime,
+    *,
+    entry_id: str | None = None,
+) -> EntryView:
+    """Credit points that live for the program's expiry period (a new lot), and write their entry."""
+    posting = account.credit(entry_id or new_id(), points, at, expiry_for(program.expiry, at, program.zone))
+    return write_entry(core, session, member, program, staff_id, posting, spec, at)
 
 
 def entry_payload(row: dict[str, Any], posting: Posting | None = None) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.services.accounts import (
     NewEntry,
+    credit_points,
     entry_view,
     load_account,
     member_view,
@@ -27,7 +28,7 @@ from app.store.counters import next_value
 from app.store.search import fts_match, prefix_range
 from loyalty.errors import Conflict, InvalidInput, NotFound
 from loyalty.ids import new_id
-from loyalty.ledger import EntryKind, Posting, expiry_for
+from loyalty.ledger import EntryKind, Posting
 from loyalty.text import fold, luhn_check_digit, luhn_valid, normalize_email, normalize_phone, search_terms
 
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the counter
@@ -134,19 +135,18 @@ class MemberService:
             core.outbox(session, "member", member.id, "upsert", member_payload(member))
             entries = []
             if program.welcome_bonus > 0:
+                welcome = NewEntry(EntryKind.BONUS, reason="welcome bonus", action_code="welcome")
                 account = load_account(session, member)
-                posting = account.credit(
-                    new_id(), program.welcome_bonus, at, expiry_for(program.expiry, at, program.zone)
-                )
                 entries.append(
-                    write_entry(
+                    credit_points(
                         core,
                         session,
                         member,
+                        account,
                         program,
                         actor.staff_id,
-                        posting,
-                        NewEntry(EntryKind.BONUS, reason="welcome bonus", action_code="welcome"),
+                        program.welcome_bonus,
+                        welcome,
                         at,
                     )
                 )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.services.accounts import (
     MemberRow,
     NewEntry,
+    credit_points,
     entry_view,
     load_account,
     load_member,
@@ -196,19 +197,8 @@ class PointsService:
             if points <= 0:
                 continue
             account = referee_account if who is referee else load_account(session, who)
-            posting = account.credit(new_id(), points, at, expiry_for(program.expiry, at, program.zone))
-            written.append(
-                write_entry(
-                    self.core,
-                    session,
-                    who,
-                    program,
-                    None,
-                    posting,
-                    NewEntry(EntryKind.BONUS, reason=reason, action_code="referral"),
-                    at,
-                )
-            )
+            spec = NewEntry(EntryKind.BONUS, reason=reason, action_code="referral")
+            written.append(credit_points(self.core, session, who, account, program, None, points, spec, at))
         return written
 
     # -- redeem ----------------------------------------------------------------------------------------
@@ -512,18 +502,17 @@ class PointsService:
                     )
             account = load_account(session, member)
             sweep_expired(core, session, member, account, at)
-            posting = account.credit(
-                entry_id or new_id(), action.points, at, expiry_for(program.expiry, at, program.zone)
-            )
-            entry = write_entry(
+            entry = credit_points(
                 core,
                 session,
                 member,
+                account,
                 program,
                 actor.staff_id,
-                posting,
+                action.points,
                 NewEntry(EntryKind.ACTION, action_code=action_code, reason=reference),
                 at,
+                entry_id=entry_id,
             )
             return Change(
                 operation="action",
