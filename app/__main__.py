@@ -36,12 +36,19 @@ def _open(args: argparse.Namespace) -> Store:
 
 
 def _ensure_till(store: Store, args: argparse.Namespace) -> None:
+    key = None
+    if getattr(args, "card_key", None):
+        try:
+            key = bytes.fromhex(args.card_key)
+        except ValueError:
+            raise SystemExit("error: --card-key must be 64 hexadecimal digits") from None
     bootstrap_till(
         store,
         store_id=args.store_id,
         till_id=args.till_id,
         store_number=args.store_number,
         till_number=args.till_number,
+        uid_key=key,
     )
 
 
@@ -258,6 +265,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_card_key(args: argparse.Namespace) -> int:
+    """Show the till's card key, to set up the store's other tills with the same one (keep it secret)."""
+    store = _open(args)
+    print(TillServices.open(store).core.uid_key.hex())
+    return 0
+
+
 def cmd_expire(args: argparse.Namespace) -> int:
     store = _open(args)
     removed = TillServices.open(store).points.expire_due()
@@ -282,6 +296,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = sub.add_parser("init", help="create the till database and its identity")
     init.add_argument("--program", type=Path, help="program file to install")
+    init.add_argument(
+        "--card-key",
+        help="the store's card key (64 hex digits, shown by 'card-key' on its first till): every till of a "
+        "store must hash card UIDs alike",
+    )
     init.set_defaults(func=cmd_init)
 
     sub.add_parser("migrate", help="upgrade the database (a backup is taken first)").set_defaults(
@@ -319,6 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("audit", help="verify the audit log's hash chain").set_defaults(func=cmd_audit)
     sub.add_parser("expire", help="expire points past their date").set_defaults(func=cmd_expire)
     sub.add_parser("check", help="full consistency check of the database").set_defaults(func=cmd_check)
+    sub.add_parser("card-key", help="print the card key for the store's other tills").set_defaults(
+        func=cmd_card_key
+    )
     return parser
 
 

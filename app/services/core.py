@@ -135,10 +135,18 @@ def bootstrap_till(
     till_id: str,
     store_number: int,
     till_number: int,
+    uid_key: bytes | None = None,
 ) -> None:
-    """First start of a till: its identity and a fresh secret key for card UIDs. Idempotent."""
+    """First start of a till: its identity and the secret key its card UIDs are hashed with. Idempotent.
+
+    Every till of a store must hash a card the same way, or a card linked at one till is unknown at the
+    next: give the store's key (``uid_key``, 32 bytes) when setting up a second till. Without one, a fresh
+    key is made — right for the first (or only) till.
+    """
     if not 0 <= store_number <= 999 or not 0 <= till_number <= 99:
         raise InvalidInput(what="Store or till number", why="store 0-999, till 0-99")
+    if uid_key is not None and len(uid_key) != 32:
+        raise InvalidInput(what="Card key", why="it must be 32 bytes (64 hexadecimal digits)")
     with store.write() as session:
         if get_setting(session, STORE_ID) is not None:
             return
@@ -146,7 +154,7 @@ def bootstrap_till(
         set_setting(session, TILL_ID, till_id)
         set_setting(session, STORE_NUMBER, store_number)
         set_setting(session, TILL_NUMBER, till_number)
-        set_setting(session, UID_KEY, secrets.token_hex(32))
+        set_setting(session, UID_KEY, uid_key.hex() if uid_key is not None else secrets.token_hex(32))
 
 
 def program_digest(body: str) -> str:

@@ -78,3 +78,22 @@ def test_program_check_reports_the_place_of_a_mistake(tmp_path: Path) -> None:
     assert "earn.spend_step" in result.stderr
     good = run(tmp_path, "program", "check", str(ROOT / "resources" / "programs" / "default.toml"))
     assert good.returncode == 0 and "is valid" in good.stdout
+
+
+def test_second_till_shares_the_store_card_key(tmp_path: Path) -> None:
+    from app.services import TillServices
+    from app.store.db import open_store
+
+    first, second = tmp_path / "till1", tmp_path / "till2"
+    assert run(first, "init").returncode == 0
+    key = run(first, "card-key").stdout.strip()
+    assert len(key) == 64
+    bad = run(second, "--till-number", "2", "init", "--card-key", "not-hex")
+    assert bad.returncode != 0 and "64 hexadecimal digits" in bad.stderr
+    assert run(second, "--till-number", "2", "init", "--card-key", key).returncode == 0
+    tokens = []
+    for folder in (first, second):
+        store = open_store(folder / "till.sqlite")
+        tokens.append(TillServices.open(store).cards.ref_for_uid("04A1B2C3D4E580").token)
+        store.close()
+    assert tokens[0] == tokens[1]  # a card linked at one till is known at the other
