@@ -105,9 +105,7 @@ class CardService:
             raise InvalidInput(what="Reason", why="say why the card is blocked (lost, stolen, damaged)")
         core = self.core
         with core.write() as session:
-            card = session.get(m.Card, card_id)
-            if card is None:
-                raise NotFound(what="card", ref=card_id)
+            card = _card(session, card_id)
             if card.status != "active":
                 raise CardBlocked(status=card.status)
             card.status, card.status_reason, card.status_changed_at = "blocked", reason.strip(), core.now()
@@ -123,9 +121,7 @@ class CardService:
             raise InvalidInput(what="Reason", why="say why the card is replaced")
         core = self.core
         with core.write() as session:
-            old = session.get(m.Card, card_id)
-            if old is None:
-                raise NotFound(what="card", ref=card_id)
+            old = _card(session, card_id)
             if old.status == "replaced":
                 raise CardBlocked(status=old.status)
             card = self._new_card(session, old.member_id, new)
@@ -141,6 +137,13 @@ class CardService:
                 {"new_card": card.id, "reason": reason.strip()},
             )
             return card_view(card)
+
+
+def _card(session: Session, card_id: str) -> m.Card:
+    card = session.get(m.Card, card_id)
+    if card is None:
+        raise NotFound(what="card", ref=card_id)
+    return card
 
 
 def card_payload(card: m.Card) -> dict[str, object]:
