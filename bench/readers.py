@@ -5,7 +5,7 @@ What is measured (``time.perf_counter_ns`` around each call, after a few warm-up
 baseline call alternate, so both see the same machine):
 
 * PC/SC rig — a private pcscd with vsmartcard's virtual reader (vpcd) and the virtual cards of
-  ``tests/devices/rig`` (each one a vicc process), started exactly as the tests start them. For a UID-only
+  ``devices.testbed.pcsc`` (each one a vicc process), started exactly as the tests start them. For a UID-only
   card, a Type 2 tag holding a member URI and a Type 4 tag holding one: ``devices.pcsc.read_card`` with the card
   left on the reader — connect, ATR, UID, NDEF read, parse, SUN check, member reference: everything the reader
   thread does between "pcscd reports a card" and emitting ``CardPresented``. Baseline: ``SCardTransmit`` of
@@ -23,13 +23,12 @@ baseline call alternate, so both see the same machine):
 
 libpcsclite reads ``PCSCLITE_CSOCK_NAME`` once per process, at first use, so the PC/SC rows are measured in a
 child process that claims the rig's socket (``claim_client_socket``) before anything else; the NFC rows run in
-the calling process. The rigs live in the source tree (``tests/devices``): outside a checkout, or without the
+the calling process. The rigs are the package ``devices.testbed``, shared with the device tests; without the
 system parts (pcscd, vsmartcard), the rows are reported as skipped with the reason.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import random
@@ -42,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import stderr_log
-from bench.run import Log, Target, result_row, summarize, timed
+from bench.measure import Log, Target, result_row, summarize, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 READER_WARMUP = 5
@@ -121,24 +120,6 @@ def _row(key: str, service_ns: list[int], baseline_ns: list[int], **extra: Any) 
     )
 
 
-def _checkout() -> str | None:
-    """Why the rigs cannot be used from here, or None: they are in the source tree, not in the package."""
-    if (
-        not (ROOT / "tests" / "devices" / "rig").is_dir()
-        or not (ROOT / "tests" / "devices" / "nfcsim").is_dir()
-    ):
-        return "the reader rigs (tests/devices) are only in a source checkout"
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    return None
-
-
-def _rig_module(name: str) -> Any:
-    """``tests.devices.<name>``: the rigs are test code, loaded by name so that bench's type checking does not
-    walk into them."""
-    return importlib.import_module(f"tests.devices.{name}")
-
-
 def _version(distribution: str) -> str:
     try:
         return metadata.version(distribution)
@@ -149,15 +130,11 @@ def _version(distribution: str) -> str:
 # -- NFC rig (this process) --------------------------------------------------------------------------------
 def nfc_rows(samples: int, warmup: int = READER_WARMUP, log: Log = stderr_log) -> dict[str, dict[str, Any]]:
     """The NFC rig's rows; skipped rows (with the reason) when nfcpy or the simulators are not there."""
-    problem = _checkout()
-    if problem is not None:
-        return {key: skipped_row(key, problem) for key in NFC_KEYS}
     try:
         from devices import nfc as driver
         from devices.base import ReaderConfig
         from devices.ndef import encode_ndef_message, member_uri
-
-        nfcsim = _rig_module("nfcsim")
+        from devices.testbed import nfc as nfcsim
     except ImportError as err:
         return {key: skipped_row(key, f"cannot load nfcpy or the simulators: {err}") for key in NFC_KEYS}
 
@@ -204,7 +181,7 @@ def nfc_rows(samples: int, warmup: int = READER_WARMUP, log: Log = stderr_log) -
 # -- PC/SC rig (a child process: the client socket must be claimed before libpcsclite is used) --------------
 _PCSC_CHILD = """
 import json, sys
-from tests.devices.rig.pcscd import claim_client_socket
+from devices.testbed.pcsc.pcscd import claim_client_socket
 claim_client_socket()  # before anything in this process talks PC/SC
 from bench.readers import pcsc_rows
 rows = pcsc_rows(int(sys.argv[1]), warmup=int(sys.argv[2]), tap_samples=int(sys.argv[3]))
@@ -216,9 +193,6 @@ def pcsc_rows_in_child(
     samples: int, warmup: int = READER_WARMUP, tap_samples: int = TAP_SAMPLES
 ) -> dict[str, dict[str, Any]]:
     """``pcsc_rows`` in a new process with its own client socket (its progress goes to stderr)."""
-    problem = _checkout()
-    if problem is not None:
-        return {key: skipped_row(key, problem) for key in PCSC_KEYS}
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     command = [sys.executable, "-c", _PCSC_CHILD, str(samples), str(warmup), str(tap_samples)]
@@ -247,7 +221,8 @@ def pcsc_rows(
 ) -> dict[str, dict[str, Any]]:
     """The PC/SC rig's rows. Call only in a process that has claimed the rig's client socket; skipped rows
     (with the reason) when the system parts are missing or the rig does not start."""
-    rigs = _rig_module("rig.pcscd")
+    from devices.testbed.pcsc import pcscd as rigs
+
     parts = rigs.SystemParts.find()
     missing = parts.missing()
     if missing:
@@ -308,8 +283,7 @@ def _pcsc_read_rows(rig: Any, samples: int, warmup: int, stack: str, log: Log) -
     from devices import pcsc
     from devices.apdu import GET_UID
     from devices.base import ReaderConfig
-
-    cards = _rig_module("rig.cards")
+    from devices.testbed.pcsc import cards
 
     config = ReaderConfig(uid_key=UID_KEY)
     name = rig.reader_name(0)
@@ -402,6 +376,7 @@ def _pcsc_tap_row(rig: Any, samples: int, stack: str, log: Log) -> dict[str, Any
     from devices.base import ReaderConfig
     from devices.events import CardPresented, CardRemoved, ReaderAdded, ReaderEvent, ReadError
     from devices.pcsc import PcscReader
+    from devices.testbed.pcsc.cards import Type2Card
 
     log(f"readers: pcsc_tap, {samples} taps (about a second each)")
     uri = rig.reader_uri(0)
@@ -442,7 +417,7 @@ def _pcsc_tap_row(rig: Any, samples: int, stack: str, log: Log) -> dict[str, Any
     try:
         if not added.wait(5):
             raise RuntimeError(f"the reader did not find {uri}")
-        card = _rig_module("rig.cards").Type2Card()
+        card = Type2Card()
         for _ in range(samples):
             time.sleep(rng.uniform(0, POLL_SECONDS))
             presented.clear()
@@ -491,7 +466,7 @@ def bench_readers(
     nfc: bool = True,
     log: Log = stderr_log,
 ) -> dict[str, dict[str, Any]]:
-    """Every reader row (keys of ``READER_GROUPS``), as ``bench.run.result_row`` makes them; a rig that
+    """Every reader row (keys of ``READER_GROUPS``), as ``bench.measure.result_row`` makes them; a rig that
     cannot run gives rows with ``skipped`` (the reason) instead of figures."""
     taps = min(samples, TAP_SAMPLES) if tap_samples is None else tap_samples
     rows: dict[str, dict[str, Any]] = {}

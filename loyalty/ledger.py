@@ -149,13 +149,18 @@ class Account:
         at: datetime,
         *,
         allow_overdraft: bool = False,
+        first: str | None = None,
     ) -> Posting:
         """Take ``points`` from the soonest-expiring live lots. With ``allow_overdraft`` (returns of spent
         points, reconciled offline redemptions) a shortfall becomes a recorded overdraft instead of an
-        error."""
+        error. ``first`` names a lot to take from before the others (a return takes back the sale's own
+        points first)."""
         if points <= 0:
             raise InvalidInput(what="Points", why="a debit must take at least one point")
-        live = sorted((lot for lot in self.lots.values() if lot.live_at(at)), key=_sort_key)
+        live = sorted(
+            (lot for lot in self.lots.values() if lot.live_at(at)),
+            key=lambda lot: (lot.id != first, _sort_key(lot)),
+        )
         available = sum(lot.remaining for lot in live)
         if available < points and not allow_overdraft:
             raise InsufficientPoints(requested=points, available=available)

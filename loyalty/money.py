@@ -31,6 +31,9 @@ DEFAULT_CURRENCY = "VND"
 # is a typing accident or a scanner gone wrong, and it would overflow the points maths of a real store.
 MAX_MINOR_UNITS = 10**12
 
+# What a person may type for an amount: '1.000.000.000.000 ₫' with spaces around fits easily.
+MAX_AMOUNT_TEXT = 40
+
 # What Money.parse accepts once symbols, spaces and group separators are gone: ASCII digits only (no
 # exponents, no 'Infinity'/'NaN', no superscripts or other scripts' digits that str.isdigit accepts).
 _GROUPED = re.compile(r"-?[0-9]{1,3}(?:[.,][0-9]{3})+")
@@ -62,6 +65,8 @@ class Money:
         """Parse what a person typed. For VND '125.000', '125,000' and '125000' all mean 125000 ₫;
         for two-decimal currencies '12.34' means 1234 minor units."""
         exp = exponent(currency)
+        if len(text) > MAX_AMOUNT_TEXT:
+            raise InvalidAmount(amount=text[:20] + "…", why=f"it is longer than {MAX_AMOUNT_TEXT} characters")
         raw = text.strip().replace(" ", "").replace("\u00a0", "")
         for sym in ("₫", "đ", "VND", "$", "€"):
             raw = raw.replace(sym, "")

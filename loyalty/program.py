@@ -106,6 +106,11 @@ class Redemption(_Strict):
     offline_allowance: Points = 0
     manager_approval_over: PositivePoints | None = None
     restore_on_return: bool = True
+    # Restored points never arrive already expired. "grace": they keep the expiry of the points they
+    # replace, but live at least ``restore_grace_days`` from the return; "fresh": they get the program's
+    # full expiry from the day of the return, like newly earned points.
+    restore_expiry: Literal["grace", "fresh"] = "grace"
+    restore_grace_days: Annotated[int, Field(ge=1, le=3660)] = 30
 
 
 class Reward(_Strict):
@@ -117,6 +122,8 @@ class Reward(_Strict):
     percent: Annotated[int, Field(ge=1, le=100)] | None = None
     max_discount: Annotated[int, Field(gt=0, le=MAX_MINOR_UNITS)] | None = None
     sku: str | None = None
+    # What a free item is worth (its shelf price): counted against the share of the bill points may pay.
+    value: Annotated[int, Field(ge=0, le=MAX_MINOR_UNITS)] = 0
 
     @model_validator(mode="after")
     def _by_kind(self) -> Reward:
@@ -191,6 +198,17 @@ class Program(_Strict):
                 seen.add(c)
         return self
 
+    @model_validator(mode="after")
+    def _rewards_redeemable(self) -> Program:
+        # A reward passes the same limits as paying with points: one under the minimum could never be taken.
+        for reward in self.rewards:
+            if reward.points < self.redemption.minimum_points:
+                raise ValueError(
+                    f"reward {reward.code!r} costs {reward.points} points, under redemption.minimum_points "
+                    f"({self.redemption.minimum_points}): it could never be redeemed"
+                )
+        return self
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -224,20 +242,81 @@ def parse_program(data: dict[str, Any]) -> Program:
         raise ProgramError(problems=_problems(err)) from None
 
 
+MAX_PROGRAM_BYTES = 256 * 1024
+"""A program file is a page of settings: anything larger is not a program (and would only cost memory)."""
+MAX_PROGRAM_DEPTH = 8
+"""Nesting of tables and arrays; the deepest real setting (``tiers.levels[n].code``) is 3 levels down."""
+
+
+def _bracket_depth(text: str, limit: int) -> int:
+    """The deepest nesting of [ and { outside strings and comments, scanning at most until ``limit`` is
+    passed. Run before the parser, so a hostile file of ten thousand '[' never reaches a recursive parser."""
+    depth = deepest = 0
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "\"'":
+            quote_ = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else ch
+            i += len(quote_)
+            while i < n and not text.startswith(quote_, i):
+                i += 2 if text[i] == "\\" and ch == '"' else 1
+            i += len(quote_)
+            continue
+        if ch == "#":  # TOML comment (never valid outside a string in JSON anyway)
+            while i < n and text[i] != "\n":
+                i += 1
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+        elif ch in "]}":
+            depth -= 1
+        i += 1
+    return deepest
+
+
+def _object_depth(data: object, limit: int) -> int:
+    """Nesting of the parsed document, without recursion (TOML dotted keys nest without brackets)."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    deepest = 0
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if deepest > limit:
+                return deepest
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def loads_program(text: str, fmt: Literal["json", "toml"] = "json") -> Program:
+    if len(text) > MAX_PROGRAM_BYTES or len(text.encode("utf-8")) > MAX_PROGRAM_BYTES:
+        raise ProgramError(problems=f"the file is larger than {MAX_PROGRAM_BYTES // 1024} KiB")
+    if _bracket_depth(text, MAX_PROGRAM_DEPTH) > MAX_PROGRAM_DEPTH:
+        raise ProgramError(problems=f"the file nests deeper than {MAX_PROGRAM_DEPTH} levels")
     try:
         data = json.loads(text) if fmt == "json" else tomllib.loads(text)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as err:
         raise ProgramError(problems=f"the file is not valid {fmt.upper()} ({err})") from None
+    except RecursionError:  # pragma: no cover - the depth scan above refuses such files first
+        raise ProgramError(problems=f"the file nests deeper than {MAX_PROGRAM_DEPTH} levels") from None
     if not isinstance(data, dict):
         raise ProgramError(problems="the file must hold one object (a table of settings)")
+    if _object_depth(data, MAX_PROGRAM_DEPTH) > MAX_PROGRAM_DEPTH:
+        raise ProgramError(problems=f"the file nests deeper than {MAX_PROGRAM_DEPTH} levels")
     return parse_program(data)
 
 
 def load_program(path: Path) -> Program:
     fmt: Literal["json", "toml"] = "toml" if path.suffix.lower() == ".toml" else "json"
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_PROGRAM_BYTES + 1)  # never read a huge file whole
+        if len(raw) > MAX_PROGRAM_BYTES:
+            raise ProgramError(problems=f"the file is larger than {MAX_PROGRAM_BYTES // 1024} KiB")
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise ProgramError(problems=f"cannot read {path.name}: {err}") from None
     return loads_program(text, fmt)

@@ -62,8 +62,9 @@ class Basket:
 @dataclass(frozen=True, slots=True)
 class QuoteComponent:
     rule: str  # "base", "category:<c>", "sku:<s>", "tier:<code>", "promotion:<code>", "cap", "minimum_spend"
-    points: int
+    points: int  # this rule's whole share of the total (the shares add up to the points awarded)
     detail: str
+    exact: Decimal | None = None  # the rule's exact share before the single rounding
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,20 @@ def _base(program: Program, amount: int) -> Decimal:
     return Decimal(amount) * rule.points_per_step / rule.spend_step
 
 
+def _apportion(exact: Sequence[Decimal], total: int) -> list[int]:
+    """Whole shares of ``total`` in proportion to ``exact`` (largest remainder): every share is its exact
+    value rounded down, and the points still missing go one by one to the largest fractions (ties: the
+    earlier rule). The shares always add up to ``total``, which the caller rounded once from the exact sum."""
+    floors = [int(x.to_integral_value(rounding=ROUND_FLOOR)) for x in exact]
+    missing = total - sum(floors)
+    # ``total`` is the exact sum rounded down, half up or up: at least the sum of the floors, and at most
+    # one more point for each share that has a fraction, so ``missing`` always fits.
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:missing]:
+        floors[i] += 1
+    return floors
+
+
 def quote(
     program: Program,
     basket: Basket,
@@ -117,14 +132,18 @@ def quote(
     tier_code: str | None = None,
     balance: int | None = None,
 ) -> Quote:
-    """Points the basket earns under ``program`` at time ``at`` (aware), and its redemption limits."""
+    """Points the basket earns under ``program`` at time ``at`` (aware), and its redemption limits.
+
+    Every rule's share is computed exactly (a Decimal fraction of a point), the exact sum is rounded once by
+    the program's rounding mode, and the shares shown are that total split by largest remainder, so the
+    breakdown always adds up to what is awarded.
+    """
     if at.tzinfo is None or at.utcoffset() is None:
         raise InvalidInput(
             what="Sale time", why="it must carry a time zone (promotions follow the store's clock)"
         )
     validate_basket(program, basket)
     rule = program.earn
-    rounding = rule.rounding
     eligible_lines: Sequence[BasketLine] = [
         ln for ln in basket.lines if ln.category is None or ln.category not in rule.excluded_categories
     ]
@@ -139,55 +158,16 @@ def quote(
             QuoteComponent("minimum_spend", 0, f"eligible spend {eligible} is below {rule.minimum_spend}")
         )
     else:
-        base = rule.points_per_step * (eligible // rule.spend_step)
-        if rounding != "down":
-            base = round_points(_base(program, eligible), rounding)
-        components.append(
-            QuoteComponent("base", base, f"{rule.points_per_step} per {rule.spend_step} on {eligible}")
-        )
-        total_points += base
-        for line in eligible_lines:
-            for kind, key, table in (
-                ("category", line.category, rule.category_multipliers),
-                ("sku", line.sku, rule.sku_multipliers),
-            ):
-                if key is None or key not in table:
-                    continue
-                mult = table[key]
-                extra = round_points(_base(program, line.amount.amount) * (mult - 1), rounding)
-                if extra:
-                    components.append(
-                        QuoteComponent(f"{kind}:{key}", extra, f"x{mult} on {line.amount.amount}")
-                    )
-                    total_points += extra
-        tier = program.tier(tier_code)
-        if tier is not None and tier.multiplier != 1:
-            extra = round_points(Decimal(base) * (tier.multiplier - 1), rounding)
-            if extra:
-                components.append(
-                    QuoteComponent(f"tier:{tier.code}", extra, f"{tier.name} x{tier.multiplier}")
-                )
-                total_points += extra
-        local = at.astimezone(program.zone)
-        for promo in program.promotions:
-            promo_lines = [
-                ln
-                for ln in eligible_lines
-                if promo.categories is None or (ln.category is not None and ln.category in promo.categories)
-            ]
-            promo_amount = sum(ln.amount.amount for ln in promo_lines)
-            if not promo_lines or not _promotion_applies(promo, local, promo_amount):
-                continue
-            if promo.multiplier is not None:
-                extra = round_points(_base(program, promo_amount) * (promo.multiplier - 1), rounding)
-                detail = f"{promo.name} x{promo.multiplier}"
-            else:
-                extra = promo.bonus_points or 0
-                detail = f"{promo.name} +{extra}"
-            if extra:
-                components.append(QuoteComponent(f"promotion:{promo.code}", extra, detail))
-                total_points += extra
-        total_points = max(total_points, 0)
+        shares = _exact_shares(program, eligible_lines, eligible, at, tier_code)
+        exact_total = sum((x for _, x, _ in shares), Decimal(0))
+        rounded = round_points(exact_total, rule.rounding)
+        for (name, exact, detail), points in zip(
+            shares, _apportion([x for _, x, _ in shares], rounded), strict=True
+        ):
+            components.append(QuoteComponent(name, points, detail, exact))
+        if rounded < 0:  # multipliers below 1 outweighed the base: a sale never takes points away
+            components.append(QuoteComponent("no_negative", -rounded, "a sale never takes points away"))
+        total_points = max(0, rounded)
         cap = rule.cap_per_transaction
         if cap is not None and total_points > cap:
             components.append(QuoteComponent("cap", cap - total_points, f"at most {cap} points per sale"))
@@ -203,6 +183,59 @@ def quote(
         max_redeemable_points=max_points,
         max_redeemable_value=Money(max_points * program.redemption.point_value, program.currency),
     )
+
+
+def _exact_shares(
+    program: Program,
+    eligible_lines: Sequence[BasketLine],
+    eligible: int,
+    at: datetime,
+    tier_code: str | None,
+) -> list[tuple[str, Decimal, str]]:
+    """(rule, exact points, detail) for every rule that applies, in the documented order."""
+    rule = program.earn
+    base = _base(program, eligible)
+    shares: list[tuple[str, Decimal, str]] = [
+        ("base", base, f"{rule.points_per_step} per {rule.spend_step} on {eligible}")
+    ]
+    for line in eligible_lines:
+        for kind, key, table in (
+            ("category", line.category, rule.category_multipliers),
+            ("sku", line.sku, rule.sku_multipliers),
+        ):
+            if key is None or key not in table or table[key] == 1:
+                continue
+            mult = table[key]
+            shares.append(
+                (
+                    f"{kind}:{key}",
+                    _base(program, line.amount.amount) * (mult - 1),
+                    f"x{mult} on {line.amount.amount}",
+                )
+            )
+    tier = program.tier(tier_code)
+    if tier is not None and tier.multiplier != 1:
+        shares.append((f"tier:{tier.code}", base * (tier.multiplier - 1), f"{tier.name} x{tier.multiplier}"))
+    local = at.astimezone(program.zone)
+    for promo in program.promotions:
+        promo_lines = [
+            ln
+            for ln in eligible_lines
+            if promo.categories is None or (ln.category is not None and ln.category in promo.categories)
+        ]
+        promo_amount = sum(ln.amount.amount for ln in promo_lines)
+        if not promo_lines or not _promotion_applies(promo, local, promo_amount):
+            continue
+        if promo.multiplier is not None:
+            if promo.multiplier == 1:
+                continue
+            extra = _base(program, promo_amount) * (promo.multiplier - 1)
+            detail = f"{promo.name} x{promo.multiplier}"
+        else:
+            extra = Decimal(promo.bonus_points or 0)
+            detail = f"{promo.name} +{promo.bonus_points}"
+        shares.append((f"promotion:{promo.code}", extra, detail))
+    return shares
 
 
 def max_redeemable(program: Program, bill: Money, balance: int | None = None) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import phonenumbers
+
 from loyalty.errors import InvalidInput
 
 # Letters that Unicode does not decompose into base + combining mark, so NFD alone misses them.
@@ -27,33 +29,71 @@ def search_terms(query: str) -> list[str]:
     return [t for t in fold(query).split(" ") if t]
 
 
-_DIGITS = re.compile(r"\D")
+DEFAULT_PHONE_REGION = "VN"
+MAX_PHONE_TEXT = 32
+_PHONE_CHARS = re.compile(r"[0-9\s\-+().]*")
 
 
-def normalize_phone(raw: str, default_country: str = "84") -> str:
-    """E.164 form of a phone number typed at the counter.
+def _parse_phone(text: str, region: str) -> phonenumbers.PhoneNumber | None:
+    """A valid number from what was typed, or None. Tried as typed for the store's region, then, for
+    digits without '+' that start with a country code ('84912345678'), as an international number."""
+    candidates = [text]
+    if not text.startswith(("+", "00")):
+        candidates.append("+" + text)
+    for candidate in candidates:
+        try:
+            number = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return number
+    return None
 
-    Vietnamese habits are the default: '0912 345 678' -> '+84912345678'; '+84 912 345 678' and
-    '84912345678' are the same number. Anything that cannot be a phone number raises InvalidInput.
+
+def normalize_phone(raw: str, region: str = DEFAULT_PHONE_REGION) -> str:
+    """E.164 form of a phone number typed at the counter, through the phonenumbers library.
+
+    ``region`` is the store's (ISO 3166 code, Vietnam by default): '0912 345 678', '+84 912 345 678',
+    '+84 0912 345 678' and '84912345678' are one number, '+84912345678'. A number that is not a valid
+    number of its country (wrong length, unknown prefix) raises InvalidInput.
     """
     text = raw.strip()
     if not text:
         raise InvalidInput(what="Phone number", why="it is empty")
-    if re.search(r"[^\d\s\-+().]", text):
+    if len(text) > MAX_PHONE_TEXT:
+        raise InvalidInput(what="Phone number", why=f"it is longer than {MAX_PHONE_TEXT} characters")
+    if not _PHONE_CHARS.fullmatch(text):
         raise InvalidInput(what="Phone number", why="it may contain only digits, spaces, +, - and ()")
-    has_plus = text.startswith("+")
-    digits = _DIGITS.sub("", text)
-    if text.startswith("00"):
-        digits = digits[2:]
-        has_plus = True
-    if not has_plus:
-        if digits.startswith("0"):
-            digits = default_country + digits[1:]
-        elif not digits.startswith(default_country) or len(digits) < 11:
-            digits = default_country + digits
-    if not 8 <= len(digits) <= 15 or digits.startswith("0"):
-        raise InvalidInput(what="Phone number", why="it has the wrong number of digits")
-    return "+" + digits
+    number = _parse_phone(text, region)
+    if number is None:
+        raise InvalidInput(what="Phone number", why="it is not a valid number (check the digits)")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_search_prefixes(query: str, region: str = DEFAULT_PHONE_REGION) -> set[str]:
+    """E.164 prefixes that a partly typed phone number may stand for, for search as you type.
+
+    A complete valid number gives exactly itself (normalised like at enrolment); a partial one gives the
+    ways it may continue: with the region's country code in place of a leading 0, as typed after a '+',
+    or with the country code put in front."""
+    text = query.strip()
+    digits = "".join(ch for ch in text if "0" <= ch <= "9")
+    if not digits:
+        return set()
+    if _PHONE_CHARS.fullmatch(text):
+        number = _parse_phone(text, region)
+        if number is not None and len(digits) >= 8:
+            return {phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)}
+    code = str(phonenumbers.country_code_for_region(region) or "")
+    if text.startswith("+") or text.startswith("00"):
+        digits = digits[2:] if text.startswith("00") else digits
+        prefixes = {"+" + digits}
+        if code and digits.startswith(code + "0"):  # '+84 09…': the national 0 typed after the code
+            prefixes.add("+" + code + digits[len(code) + 1 :])
+        return prefixes
+    if digits.startswith("0"):
+        return {"+" + code + digits[1:]} if code else set()
+    return {"+" + digits, "+" + code + digits} if code else {"+" + digits}
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -79,5 +119,10 @@ def luhn_check_digit(digits: str) -> str:
     return str((10 - total % 10) % 10)
 
 
+def is_ascii_digits(text: str) -> bool:
+    """Only 0-9: str.isdigit also accepts other scripts' digits ('١٢٣') and superscripts."""
+    return bool(text) and text.isascii() and text.isdigit()
+
+
 def luhn_valid(number: str) -> bool:
-    return number.isdigit() and len(number) >= 2 and luhn_check_digit(number[:-1]) == number[-1]
+    return is_ascii_digits(number) and len(number) >= 2 and luhn_check_digit(number[:-1]) == number[-1]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -52,25 +52,36 @@ def _rank(tiers: Tiers, code: str) -> int:
 
 
 def evaluate(tiers: Tiers, state: TierState | None, spend: int, at: datetime) -> TierState:
-    """The member's tier after a change of qualifying spend (or just time passing) at ``at``.
+    """The member's tier at ``at`` when the window's spend is ``spend`` whatever the date (see ``review``)."""
+    return review(tiers, state, lambda _when: spend, at)
 
-    An upgrade happens at once and starts a new review period. Before the review date a member never goes
-    down; at the review date the member takes the tier the window's spend earns (down, or the same again).
+
+def review(
+    tiers: Tiers, state: TierState | None, spend_at: Callable[[datetime], int], at: datetime
+) -> TierState:
+    """The member's tier at ``at``; ``spend_at(when)`` is the qualifying spend of the window ending ``when``.
+
+    Every review date that has passed is applied at its own date, with the spend of the window that ends
+    on it: a member who comes back months after their review is reviewed as of that date, not as of today,
+    and a till that was off for years catches up one review period at a time. Between reviews a member never
+    goes down. An upgrade happens at once (from ``at``) and starts a new review period.
     """
-    earned = tier_for_spend(tiers, spend)
     if state is None:
+        earned = tier_for_spend(tiers, spend_at(at))
         return TierState(earned.code, at, add_months(at, tiers.review_months))
-    current_rank = _rank(tiers, state.code)
-    earned_rank = _rank(tiers, earned.code)
-    if earned_rank > current_rank:
+    while state.review_at <= at:
+        when = state.review_at
+        earned = tier_for_spend(tiers, spend_at(when))
+        since = state.since if earned.code == state.code else when
+        state = TierState(earned.code, since, add_months(when, tiers.review_months))
+    earned = tier_for_spend(tiers, spend_at(at))
+    if _rank(tiers, earned.code) > _rank(tiers, state.code):
         return TierState(earned.code, at, add_months(at, tiers.review_months))
-    if at >= state.review_at:
-        review_at = state.review_at
-        while review_at <= at:  # a till off for a long time catches up, one review period at a time
-            review_at = add_months(review_at, tiers.review_months)
-        since = at if earned.code != state.code else state.since
-        return TierState(earned.code, since, review_at)
     return state
+
+
+def review_due(state: TierState | None, at: datetime) -> bool:
+    return state is None or state.review_at <= at
 
 
 def progress(tiers: Tiers, code: str | None, spend: int) -> TierProgress:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Row, false, select, text
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from app.services.accounts import (
     NewEntry,
@@ -22,14 +22,23 @@ from app.services.accounts import (
 )
 from app.services.context import Actor, Permission
 from app.services.core import Core
-from app.services.views import Change, EntryView, MemberView, SearchHit
+from app.services.views import Change, DuplicateView, EntryView, MemberView, SearchHit
 from app.store import models as m
 from app.store.counters import next_value
 from app.store.search import fts_match, prefix_range
 from loyalty.errors import Conflict, InvalidInput, NotFound
 from loyalty.ids import new_id
 from loyalty.ledger import EntryKind, Posting
-from loyalty.text import fold, luhn_check_digit, luhn_valid, normalize_email, normalize_phone, search_terms
+from loyalty.text import (
+    fold,
+    is_ascii_digits,
+    luhn_check_digit,
+    luhn_valid,
+    normalize_email,
+    normalize_phone,
+    phone_search_prefixes,
+    search_terms,
+)
 
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the counter
 SEARCH_LIMIT = 20
@@ -91,7 +100,7 @@ class MemberService:
         earn the referral bonus after this member's first purchase."""
         actor.require(Permission.ENROLL)
         name = _clean_name(full_name)
-        phone_e164 = normalize_phone(phone) if phone else None
+        phone_e164 = normalize_phone(phone, self.core.phone_region) if phone else None
         email_norm = normalize_email(email) if email else None
         if preferred_language not in ("vi", "en"):
             raise InvalidInput(what="Language", why="choose vi or en")
@@ -210,6 +219,9 @@ class MemberService:
     def by_number(self, member_number: str) -> MemberView:
         """A member from a typed or scanned member number (the check digit catches typing mistakes)."""
         number = member_number.strip()
+        if not is_ascii_digits(number):
+            # Digits of other scripts ('٠١٠١…') or letters are not any member's number.
+            raise NotFound(what="member", ref=number[:40])
         if not luhn_valid(number):
             raise InvalidInput(what="Member number", why="its check digit is wrong — please retype it")
         core = self.core
@@ -238,14 +250,14 @@ class MemberService:
         limit = max(1, min(limit, 100))
         with self.core.read() as session:
             hits: list[SearchHit] = []
-            digits = "".join(ch for ch in q if ch.isdigit())
+            digits = "".join(ch for ch in q if "0" <= ch <= "9")
             if "@" in q:
                 prefix = q.lower()
                 by_email = session.execute(
                     select(*_HIT_COLUMNS).where(*_prefix_of(m.Member.email, prefix)).limit(limit)
                 )
                 hits += [_hit(r, "email") for r in by_email]
-            elif digits and len(digits) >= 3 and all(ch.isdigit() or ch in " +-.()" for ch in q):
+            elif len(digits) >= 3 and all("0" <= ch <= "9" or ch in " +-.()" for ch in q):
                 hits += self._search_digits(session, q, digits, limit)
             else:
                 match = fts_match(q)
@@ -260,16 +272,11 @@ class MemberService:
                     ]
             return [h for h in hits if h is not None][:limit]
 
-    @staticmethod
-    def _search_digits(session: Session, q: str, digits: str, limit: int) -> list[SearchHit]:
+    def _search_digits(self, session: Session, q: str, digits: str, limit: int) -> list[SearchHit]:
         hits: list[SearchHit] = []
         seen: set[str] = set()
-        phone_prefixes = {"+" + digits}
-        if digits.startswith("0"):
-            phone_prefixes.add("+84" + digits[1:])
-        elif not q.startswith("+"):
-            phone_prefixes.add("+84" + digits)
-        for prefix in sorted(phone_prefixes):
+        # The same normalisation as enrolment: whatever way the number is typed, it finds what was stored.
+        for prefix in sorted(phone_search_prefixes(q, self.core.phone_region)):
             for r in session.execute(
                 select(*_HIT_COLUMNS).where(*_prefix_of(m.Member.phone, prefix)).limit(limit)
             ):
@@ -283,6 +290,33 @@ class MemberService:
                 seen.add(r.id)
                 hits.append(_hit(r, "number"))
         return hits
+
+    def duplicates(self, actor: Actor, *, include_resolved: bool = False) -> list[DuplicateView]:
+        """Members who are probably someone already enrolled (found when phone numbers were normalised
+        again), for a manager to merge. Manager only: the list shows contact details side by side."""
+        actor.require(Permission.MERGE)
+        dup, keeper = aliased(m.Member), aliased(m.Member)
+        query = (
+            select(
+                m.MemberDuplicate.id,
+                m.MemberDuplicate.reason,
+                m.MemberDuplicate.value,
+                m.MemberDuplicate.old_value,
+                m.MemberDuplicate.found_at,
+                m.MemberDuplicate.resolved_at,
+                dup.member_number,
+                dup.full_name,
+                keeper.member_number,
+                keeper.full_name,
+            )
+            .join(dup, dup.id == m.MemberDuplicate.member_id)
+            .outerjoin(keeper, keeper.id == m.MemberDuplicate.duplicate_of_id)
+            .order_by(m.MemberDuplicate.id)
+        )
+        if not include_resolved:
+            query = query.where(m.MemberDuplicate.resolved_at.is_(None))
+        with self.core.read() as session:
+            return [DuplicateView(*tuple(row)) for row in session.execute(query)]
 
     # -- history ---------------------------------------------------------------------------------------
     def history(self, member_id: str, *, limit: int = 50, before_seq: str | None = None) -> list[EntryView]:

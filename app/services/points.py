@@ -4,6 +4,7 @@ manager adjustments and the expiry sweep. Each use case runs in one write transa
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select
@@ -18,6 +19,7 @@ from app.services.accounts import (
     load_member,
     member_view,
     require_active,
+    review_if_due,
     set_member,
     sweep_expired,
     update_tier,
@@ -25,6 +27,14 @@ from app.services.accounts import (
 )
 from app.services.context import Actor, Permission
 from app.services.core import Core
+from app.services.reversals import (
+    open_referral_bonuses,
+    redeemed_on_receipt,
+    referral_bonuses_paid_by,
+    restored_expiry,
+    surviving_member_id,
+    take_back,
+)
 from app.services.views import Change, EntryView
 from app.store import models as m
 from loyalty.actions import period_start
@@ -36,13 +46,15 @@ from loyalty.errors import (
     RedemptionNotAllowed,
 )
 from loyalty.ids import new_id
-from loyalty.ledger import Account, EntryKind, Lot, Posting, earliest_expiry, expiry_for
+from loyalty.ledger import Account, EntryKind, Posting, expiry_for
 from loyalty.money import Money, check_sale_amount
 from loyalty.program import Program
-from loyalty.quote import Basket, Quote, max_redeemable, quote, redemption_value
+from loyalty.quote import Basket, Quote, quote, redemption_value
 from loyalty.returns import plan_return
 
 MAX_REASON = 500
+MAX_RECEIPT = 64
+_UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 _EARN_BY_RECEIPT = select(
     m.LedgerEntry.id, m.LedgerEntry.member_id, m.LedgerEntry.amount_minor, m.LedgerEntry.points
@@ -57,8 +69,14 @@ def _receipt(receipt_ref: str) -> str:
     ref = receipt_ref.strip()
     if not ref:
         raise InvalidInput(what="Receipt number", why="it is empty")
-    if len(ref) > 64:
-        raise InvalidInput(what="Receipt number", why="it is longer than 64 characters")
+    if len(ref) > MAX_RECEIPT:
+        raise InvalidInput(what="Receipt number", why=f"it is longer than {MAX_RECEIPT} characters")
+    # Control characters (newlines, NUL), invisible format characters (bidirectional overrides, zero-width
+    # joiners) and line separators would make a receipt print or display as something it is not.
+    if any(unicodedata.category(ch) in _UNPRINTABLE for ch in ref):
+        raise InvalidInput(
+            what="Receipt number", why="it contains a control or invisible character (a line break, NUL…)"
+        )
     return ref
 
 
@@ -104,9 +122,11 @@ class PointsService:
             at = core.now()
             tier_code, balance = None, None
             if member_id is not None:
-                member = _member(session, member_id)
-                tier_code = member.tier_code
-                balance = member_view(session, program, member, at).balance
+                # The tier as of now, with a review that has come applied: the quote shows what the sale
+                # will really earn.
+                view = member_view(session, program, _member(session, member_id), at)
+                tier_code = None if view.tier is None else view.tier.code
+                balance = view.balance
             return quote(program, basket, at=at, tier_code=tier_code, balance=balance)
 
     # -- award -----------------------------------------------------------------------------------------
@@ -140,6 +160,9 @@ class PointsService:
             member = _member(session, member_id)
             require_active(member)
             at = core.now()
+            # A review whose date has passed applies before the sale is priced; the sale that crosses a
+            # threshold earns at the tier held before it (the upgrade is written after the entry).
+            review_if_due(session, program, member, at)
             account = load_account(session, member)
             sweep_expired(core, session, member, account, at)
             q = quote(program, basket, at=at, tier_code=member.tier_code)
@@ -170,7 +193,8 @@ class PointsService:
             entries = [entry]
             if member.first_purchase_at is None:
                 set_member(session, member, at, first_purchase_at=at)
-                entries += self._referral_bonuses(session, program, member, account, at)
+            if q.points > 0 and member.referred_by_id is not None:
+                entries += self._referral_bonuses(session, program, member, account, at, entry.id)
             spend = update_tier(session, program, member, at)
             return Change(
                 operation="award",
@@ -180,10 +204,19 @@ class PointsService:
             )
 
     def _referral_bonuses(
-        self, session: Session, program: Program, referee: MemberRow, referee_account: Account, at: datetime
+        self,
+        session: Session,
+        program: Program,
+        referee: MemberRow,
+        referee_account: Account,
+        at: datetime,
+        qualifying_entry: str,
     ) -> list[EntryView]:
-        """Both sides of a referral earn once the referee has made a first purchase."""
-        if referee.referred_by_id is None:
+        """Both sides of a referral earn on the referee's first qualifying purchase (one that earns points).
+        Paid once: again only if the purchase that paid them was refunded in full (which reversed them)."""
+        if referee.referred_by_id is None or open_referral_bonuses(
+            session, referee.id, referee.referred_by_id
+        ):
             return []
         try:
             referrer: MemberRow | None = load_member(session, referee.referred_by_id)
@@ -193,11 +226,12 @@ class PointsService:
         pairs = [(referee, program.referral.referee_points, "referral: welcome")]
         if referrer is not None and referrer.status == "active":
             pairs.append((referrer, program.referral.referrer_points, "referral: friend's first purchase"))
+        details = {"referee": referee.id, "qualifying_entry": qualifying_entry}
         for who, points, reason in pairs:
             if points <= 0:
                 continue
             account = referee_account if who is referee else load_account(session, who)
-            spec = NewEntry(EntryKind.BONUS, reason=reason, action_code="referral")
+            spec = NewEntry(EntryKind.BONUS, reason=reason, action_code="referral", details=details)
             written.append(credit_points(self.core, session, who, account, program, None, points, spec, at))
         return written
 
@@ -261,39 +295,57 @@ class PointsService:
                 if reward is None:
                     raise NotFound(what="reward", ref=reward_code)
                 points = reward.points
+                if reward.kind != "free_item" and bill is None:
+                    raise RedemptionNotAllowed(
+                        why=f"the reward {reward.name} is a discount: give the bill amount"
+                    )
                 if reward.kind == "fixed_discount":
                     value = Money(reward.amount or 0, program.currency)
                 elif reward.kind == "percent_discount":
-                    if bill is None:
-                        raise RedemptionNotAllowed(why="a percent discount needs the bill amount")
+                    assert bill is not None
                     amount = bill.amount * (reward.percent or 0) // 100
                     if reward.max_discount is not None:
                         amount = min(amount, reward.max_discount)
                     value = Money(amount, program.currency)
                 else:
-                    value = Money(0, program.currency)
+                    value = Money(reward.value, program.currency)
+                    if bill is None and reward.value > 0:
+                        raise RedemptionNotAllowed(
+                            why=f"the reward {reward.name} is worth {reward.value}: give the bill amount"
+                        )
                 if bill is not None and value.amount > bill.amount:
                     raise RedemptionNotAllowed(why="the discount is larger than the bill")
+                if points < red.minimum_points:
+                    raise RedemptionNotAllowed(
+                        why=f"the reward costs {points} points, under the minimum of {red.minimum_points}"
+                    )
             else:
                 assert points is not None
                 if points < red.minimum_points:
                     raise RedemptionNotAllowed(why=f"the minimum is {red.minimum_points} points")
                 if bill is None:
                     raise RedemptionNotAllowed(why="paying with points needs the bill amount")
-                limit = max_redeemable(program, bill)
-                if points > limit:
-                    raise RedemptionNotAllowed(
-                        why=f"at most {limit} points may pay this bill ({red.max_bill_share_percent}% of it)"
-                    )
                 value = redemption_value(program, points)
             assert points is not None
+            # Limits count everything already paid with points on this receipt, so a large redemption
+            # cannot be split into small ones to pass the bill share or the approval threshold.
+            prior_points, prior_value = redeemed_on_receipt(session, core.till.store_id, receipt)
+            if bill is not None:
+                share_limit = bill.amount * red.max_bill_share_percent // 100
+                if prior_value + value.amount > share_limit:
+                    already = f" ({prior_value} already paid with points)" if prior_value else ""
+                    raise RedemptionNotAllowed(
+                        why=f"points may pay at most {red.max_bill_share_percent}% of this bill, "
+                        f"{share_limit}{already}"
+                    )
             manager = None
-            if red.manager_approval_over is not None and points > red.manager_approval_over:
+            if red.manager_approval_over is not None and prior_points + points > red.manager_approval_over:
                 manager = approved_by if approved_by is not None else actor
                 manager.require(Permission.LARGE_REDEMPTION)
             member = _member(session, member_id)
             require_active(member)
             at = core.now()
+            review_if_due(session, program, member, at)
             account = load_account(session, member)
             sweep_expired(core, session, member, account, at)
             posting = account.debit(entry_id or new_id(), points, at)
@@ -359,7 +411,8 @@ class PointsService:
             ).first()
             if earn is None or earn.amount_minor is None:
                 raise NotFound(what="sale with receipt", ref=receipt)
-            member = _member(session, earn.member_id)
+            # A merged member's sale is returned on the member it was merged into.
+            member = _member(session, surviving_member_id(session, earn.member_id))
             refunded_before = -int(
                 session.scalar(
                     select(func.coalesce(func.sum(m.LedgerEntry.amount_minor), 0)).where(
@@ -385,45 +438,35 @@ class PointsService:
                 restore_redeemed=program.redemption.restore_on_return,
             )
             at = core.now()
+            review_if_due(session, program, member, at)
             account = load_account(session, member)
             sweep_expired(core, session, member, account, at)
-            eid = entry_id or new_id()
-            posting = (
-                account.debit(eid, plan.points_to_reverse, at, allow_overdraft=True)
-                if plan.points_to_reverse > 0
-                else Posting(eid, 0)
+            reverse = NewEntry(
+                EntryKind.REVERSE,
+                amount=Money(-refund.amount, refund.currency),
+                receipt_ref=receipt,
+                reverses_id=earn.id,
+                reason="return",
+                overdraft_reason="return after the points were spent",
             )
-            entries = [
-                write_entry(
-                    core,
-                    session,
-                    member,
-                    program,
-                    actor.staff_id,
-                    posting,
-                    NewEntry(
-                        EntryKind.REVERSE,
-                        amount=Money(-refund.amount, refund.currency),
-                        receipt_ref=receipt,
-                        reverses_id=earn.id,
-                        reason="return",
-                        overdraft_reason="return after the points were spent",
-                    ),
-                    at,
-                )
-            ]
-            overdraft = posting.new_overdraft.points if posting.new_overdraft else 0
+            first = take_back(
+                core,
+                session,
+                member,
+                account,
+                program,
+                actor.staff_id,
+                earn.id,
+                plan.points_to_reverse,
+                reverse,
+                at,
+            )
+            entries = [first.entry]
+            overdraft = first.overdraft
             if plan.points_to_restore > 0 and redeems:
-                consumed = session.scalars(
-                    select(m.Lot)
-                    .join(m.LotConsumption, m.LotConsumption.lot_id == m.Lot.id)
-                    .where(m.LotConsumption.entry_id.in_([r.id for r in redeems]))
-                ).all()
-                expires = earliest_expiry(
-                    Lot(x.id, x.points, x.remaining, x.expires_at, x.created_at) for x in consumed
+                restore = account.credit(
+                    new_id(), plan.points_to_restore, at, restored_expiry(session, program, redeems, at)
                 )
-                # Restored points keep the life they had: they do not get a fresh expiry date.
-                restore = account.credit(new_id(), plan.points_to_restore, at, expires)
                 entries.append(
                     write_entry(
                         core,
@@ -441,6 +484,34 @@ class PointsService:
                         at,
                     )
                 )
+            if plan.refunded_after == earn.amount_minor:
+                # A purchase refunded in full no longer qualifies for the referral bonuses it paid.
+                for bonus in referral_bonuses_paid_by(session, earn):
+                    owner = _member(session, surviving_member_id(session, bonus.member_id))
+                    owner_account = account if owner.id == member.id else load_account(session, owner)
+                    if owner.id != member.id:
+                        sweep_expired(core, session, owner, owner_account, at)
+                    taken = take_back(
+                        core,
+                        session,
+                        owner,
+                        owner_account,
+                        program,
+                        actor.staff_id,
+                        bonus.id,
+                        bonus.points,
+                        NewEntry(
+                            EntryKind.REVERSE,
+                            receipt_ref=receipt,
+                            reverses_id=bonus.id,
+                            reason="return: referral bonus reversed (qualifying purchase refunded)",
+                            overdraft_reason="referral bonus reversed after the points were spent",
+                        ),
+                        at,
+                    )
+                    entries.append(taken.entry)
+                    if owner.id == member.id:
+                        overdraft += taken.overdraft
             spend = update_tier(session, program, member, at)
             core.audit(
                 session,
@@ -601,3 +672,29 @@ class PointsService:
                     before = member.balance
                     sweep_expired(core, session, member, account, at)
                     removed += before - member.balance
+
+    # -- tier reviews ----------------------------------------------------------------------------------
+    def review_tiers(self, *, batch: int = 500) -> int:
+        """Write the tier review of every member whose review date has passed, including members who do
+        not come back (a member who shops gets reviewed at the sale anyway). Returns how many members'
+        tiers changed. In batches, like the expiry sweep, so a sale never waits long behind it."""
+        core = self.core
+        changed = 0
+        while True:
+            with core.write() as session:
+                program = core.program(session)
+                if program.tiers is None:
+                    return changed
+                at = core.now()
+                member_ids = session.scalars(
+                    select(m.Member.id)
+                    .where(m.Member.tier_review_at <= at, m.Member.status == "active")
+                    .limit(batch)
+                ).all()
+                if not member_ids:
+                    return changed
+                for mid in member_ids:
+                    member = _member(session, mid)
+                    before = member.tier_code
+                    update_tier(session, program, member, at)
+                    changed += member.tier_code != before

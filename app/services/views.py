@@ -99,6 +99,22 @@ class SearchHit:
 
 
 @dataclass(frozen=True, slots=True)
+class DuplicateView:
+    """A member listed as a probable duplicate of another, and why."""
+
+    id: int
+    reason: str  # 'phone' (same number once normalised), 'invalid_phone' (not a valid number)
+    value: str | None  # the shared value (the normalised number)
+    old_value: str | None  # what the member had before it was taken away to keep the column unique
+    found_at: datetime
+    resolved_at: datetime | None
+    member_number: str
+    full_name: str
+    duplicate_of_number: str | None
+    duplicate_of_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class StaffView:
     id: str
     code: str

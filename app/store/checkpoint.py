@@ -29,6 +29,8 @@ class Checkpointer:
         self.threshold = threshold
         self.interval = interval
         self._stop = threading.Event()
+        self._done = threading.Condition()
+        self._checkpoints = 0
         self._thread = threading.Thread(target=self._run, name="wal checkpoints", daemon=True)
 
     def start(self) -> None:
@@ -46,14 +48,37 @@ class Checkpointer:
             conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
         conn.close()
 
+    def run_once(self) -> bool:
+        """One round of the thread: a PASSIVE checkpoint when the log has reached the threshold.
+
+        True when a checkpoint ran; False when the log is still small, or the database was busy or locked
+        (the next round tries again)."""
+        if self._wal_size() < self.threshold:
+            return False
+        try:
+            self.checkpoint()
+        except sqlite3.Error as err:
+            log.debug("checkpoint of %s deferred: %s", self.path, err)
+            return False
+        with self._done:
+            self._checkpoints += 1
+            self._done.notify_all()
+        return True
+
+    @property
+    def checkpoints(self) -> int:
+        """How many checkpoints ``run_once`` has run, on the thread or by hand."""
+        with self._done:
+            return self._checkpoints
+
+    def wait_for_checkpoints(self, count: int, timeout: float) -> bool:
+        """Wait until ``run_once`` has run ``count`` checkpoints in all; False if ``timeout`` passed first."""
+        with self._done:
+            return self._done.wait_for(lambda: self._checkpoints >= count, timeout)
+
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
-            if self._wal_size() < self.threshold:
-                continue
-            try:
-                self.checkpoint()
-            except sqlite3.Error as err:  # a busy or locked database: try again next round
-                log.debug("checkpoint of %s deferred: %s", self.path, err)
+            self.run_once()
 
     def stop(self) -> None:
         self._stop.set()

@@ -25,7 +25,7 @@ from bench.readers import (
     combine_with_identify,
 )
 from bench.run import format_table, machine_facts
-from tests.devices.rig.pcscd import SystemParts
+from devices.testbed.pcsc.pcscd import SystemParts
 
 SAMPLES = 3
 FIGURES = ("p50_ms", "p95_ms", "p99_ms", "max_ms", "mean_ms")

@@ -1,5 +1,5 @@
 """devices.nfc end to end: nfcpy's real stack (ContactlessFrontend, its tag classes, its UDP driver) reading
-the simulated tags of tests/devices/nfcsim over UDP on 127.0.0.1 — no root, no hardware."""
+the simulated tags of devices/testbed/nfc over UDP on 127.0.0.1 — no root, no hardware."""
 
 from __future__ import annotations
 
@@ -24,8 +24,7 @@ from devices.events import CardPresented, CardRemoved, ReaderAdded, ReaderEvent,
 from devices.ndef import encode_ndef_message, member_uri
 from devices.nfc import NfcReader, discover, nfcpy_path, product_from_version
 from devices.registry import available, open_reader
-from loyalty.identity import uid_token
-from tests.devices.nfcsim import (
+from devices.testbed.nfc import (
     Disappearing,
     FelicaLiteS,
     MifareClassic,
@@ -36,7 +35,8 @@ from tests.devices.nfcsim import (
     ntag213_memory,
     sun_url,
 )
-from tests.devices.nfcsim.type4 import SunNdef
+from devices.testbed.nfc.type4 import SunNdef
+from loyalty.identity import uid_token
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = bytes(range(32))

@@ -12,10 +12,10 @@ from devices.base import SunKeys
 from devices.errors import BadCardData
 from devices.ndef import encode_ndef_message, member_uri, parse_ndef_message
 from devices.sun import verify_sun
-from tests.devices.nfcsim import MifareClassic, Ntag213, Type4Tag, UdpField, ntag213_memory, sun_url
-from tests.devices.nfcsim.sun import encrypt_picc_data
-from tests.devices.nfcsim.type3 import attribute_block
-from tests.devices.nfcsim.type_a import cascade_levels
+from devices.testbed.nfc import MifareClassic, Ntag213, Type4Tag, UdpField, ntag213_memory, sun_url
+from devices.testbed.nfc.sun import encrypt_picc_data
+from devices.testbed.nfc.type3 import attribute_block
+from devices.testbed.nfc.type_a import cascade_levels
 
 UID7 = bytes.fromhex("04A1B2C3D4E580")
 ZERO_KEYS = SunKeys(bytes(16), bytes(16))
@@ -176,7 +176,7 @@ def test_type4_tag_iso_dep_and_ndef_application() -> None:
 
 
 def test_type4_sun_message_changes_at_every_read() -> None:
-    from tests.devices.nfcsim.type4 import SunNdef
+    from devices.testbed.nfc.type4 import SunNdef
 
     source = SunNdef(member_uri("0010100000081"), UID7, ZERO_KEYS, counter=41)
     first, second = source(), source()

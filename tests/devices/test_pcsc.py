@@ -1,4 +1,4 @@
-"""The PC/SC driver against a real pcscd, vsmartcard's virtual reader and virtual cards (tests/devices/rig/).
+"""The PC/SC driver against a real pcscd, vsmartcard's virtual reader and virtual cards (devices/testbed/pcsc/).
 
 Timing notes: pcscd polls vpcd for card presence about every 0.4 s, so a tap or a removal is seen within
 about half a second; every wait below allows several times that.
@@ -20,8 +20,7 @@ from devices.base import ReaderConfig, SunKeys
 from devices.events import CardPresented, CardRemoved, ReaderAdded, ReaderLost, ReadError
 from devices.ndef import encode_ndef_message, parse_ndef_message
 from devices.registry import discover
-from loyalty.identity import uid_token
-from tests.devices.rig.cards import (
+from devices.testbed.pcsc.cards import (
     ATR_CLASSIC_1K,
     ATR_ISO14443_4,
     ATR_NTAG,
@@ -32,9 +31,10 @@ from tests.devices.rig.cards import (
     Type4Card,
     UidCard,
 )
-from tests.devices.rig.fixtures import running_reader
-from tests.devices.rig.pcscd import PcscRig
-from tests.devices.rig.sun_gen import sdm_mac, session_mac_key, sun_url
+from devices.testbed.pcsc.harness import running_reader
+from devices.testbed.pcsc.pcscd import PcscRig
+from devices.testbed.pcsc.sun_gen import sdm_mac, session_mac_key, sun_url
+from loyalty.identity import uid_token
 
 UID_KEY = bytes(range(32))
 READERS = ["Virtual PCD 00 00", "Virtual PCD 00 01"]

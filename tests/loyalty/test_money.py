@@ -155,3 +155,10 @@ def test_vnd_thousands_must_group_by_three(text: str) -> None:
 def test_vnd_grouped_amounts_parse() -> None:
     assert Money.parse("1.250.000", "VND") == Money(1_250_000)
     assert Money.parse("1,250,000", "VND") == Money(1_250_000)
+
+
+def test_an_amount_text_is_bounded() -> None:
+    with pytest.raises(InvalidAmount, match="longer than 40 characters"):
+        Money.parse("1" * 10_000)
+    with pytest.raises(InvalidAmount, match="digits only"):
+        Money.parse("١٢٣")

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from loyalty.errors import ProgramError
 from loyalty.program import load_program, loads_program, parse_program
@@ -24,7 +26,7 @@ def problems(rules: dict[str, Any]) -> str:
 
 def test_default_program_loads() -> None:
     program = load_program(DEFAULT_TOML)
-    assert program.version == "2026.1"
+    assert program.version == "2026.2"
     assert program.currency == "VND"
     assert program.timezone == "Asia/Ho_Chi_Minh"
     assert program.earn.spend_step == 10_000
@@ -214,3 +216,49 @@ def test_json_file_by_suffix(tmp_path: Path) -> None:
     path = tmp_path / "p.json"
     path.write_text(json.dumps(program_data()), encoding="utf-8")
     assert load_program(path).version == "test.1"
+
+
+# -- bounded input: size and nesting ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        ("[" * 100_000, "json"),
+        ('{"a": ' * 5_000 + "1" + "}" * 5_000, "json"),
+        ("a = " + "[" * 100_000, "toml"),
+        ("a = " + "{ b = " * 3_000 + "1" + " }" * 3_000, "toml"),
+        ("a" + ".b" * 5_000 + " = 1", "toml"),  # dotted keys nest without any bracket
+    ],
+)
+def test_a_deeply_nested_file_is_a_clean_error(text: str, fmt: str) -> None:
+    with pytest.raises(ProgramError, match="nests deeper than 8 levels"):
+        loads_program(text, fmt)  # type: ignore[arg-type]
+
+
+def test_brackets_inside_strings_and_comments_do_not_count() -> None:
+    text = DEFAULT_TOML.read_text(encoding="utf-8")
+    text = text.replace('name = "Thẻ Thành Viên', 'name = "[[[[[[[[[[[[{{{{{{{{ Thẻ Thành Viên', 1)
+    text += "\n# [[[[[[[[[[[[[[[[[[[[ a comment\n"
+    assert loads_program(text, "toml").name.startswith("[[[[")
+
+
+def test_a_huge_file_is_refused_before_it_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "huge.json"
+    path.write_text(" " * (300 * 1024) + "{}", encoding="utf-8")
+    with pytest.raises(ProgramError, match="larger than 256 KiB"):
+        load_program(path)
+    with pytest.raises(ProgramError, match="larger than 256 KiB"):
+        loads_program(" " * (300 * 1024) + "{}")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="[]{}\"'#=ab.,:1\n \\", max_size=400), st.sampled_from(["json", "toml"]))
+def test_any_text_gives_a_program_or_a_program_error(text: str, fmt: str) -> None:
+    # Never a RecursionError, TypeError or other traceback: a program, or one readable error.
+    try:
+        program = loads_program(text, fmt)  # type: ignore[arg-type]
+    except ProgramError as err:
+        assert err.message.startswith("The loyalty program file is not valid: ")
+    else:
+        assert program.version

@@ -47,10 +47,10 @@ def test_earn_rate_one_point_per_step_rounded_down() -> None:
 
 def test_earn_rate_points_per_step() -> None:
     program = make_program({"earn": {"spend_step": 10_000, "points_per_step": 3}})
-    # 125.000 ₫ → 12 whole steps × 3 = 36 points
+    # 125.000 ₫ → 12,5 steps × 3 = 37,5 points exactly → rounded once, down → 37 points
     q = earn(program, 125_000)
-    assert q.points == 36
-    assert parts(q) == {"base": 36}
+    assert q.points == 37
+    assert parts(q) == {"base": 37}
 
 
 def test_earn_is_counted_on_the_whole_basket_not_per_line() -> None:
@@ -357,7 +357,9 @@ def test_cap_applies_after_every_other_rule() -> None:
 def test_default_program_worked_example() -> None:
     program = load_program(DEFAULT_TOML)
     # Monday 15:00, gold member: 150.000 ₫ fresh + 55.000 ₫ grocery + 80.000 ₫ tobacco (excluded)
-    # eligible 205.000 ₫ → 20 base; fresh x2 → +15; gold x1,5 → +10; happy hour x2 → +20 (on 205.000) = 65
+    # eligible 205.000 ₫ → 20,5 base; fresh x2 → +15; gold x1,5 → +10,25; happy hour x2 → +20,5 (on
+    # 205.000) = 66,25 exactly → 66 points, rounded once. Shown shares: floors 20+15+10+20 = 65, and the
+    # missing point goes to the largest fraction (base's ,5 and happy hour's ,5 tie: the earlier rule wins).
     q = earn(
         program,
         line(150_000, "fresh"),
@@ -366,9 +368,102 @@ def test_default_program_worked_example() -> None:
         at=local(2026, 3, 2, 15),
         tier="gold",
     )
-    assert parts(q) == {"base": 20, "category:fresh": 15, "tier:gold": 10, "promotion:HAPPY_HOUR": 20}
-    assert q.points == 65
-    assert q.program_version == "2026.1"
+    assert parts(q) == {"base": 21, "category:fresh": 15, "tier:gold": 10, "promotion:HAPPY_HOUR": 20}
+    assert q.points == 66
+    assert q.program_version == "2026.2"
+
+
+# -- rounding once ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rounding", ["down", "half_up", "up"])
+def test_round_once_issue_example(rounding: str) -> None:
+    # A 30.000 ₫ line in a x1,5 category during a x1,5 promotion, 1 point per 10.000 ₫:
+    # base 3 + category 1,5 + promotion 1,5 = 6 exactly → 6 points in every rounding mode
+    # (rounding each rule alone, rounded down, would give 3 + 1 + 1 = 5).
+    program = make_program(
+        {
+            "earn": {"rounding": rounding, "category_multipliers": {"bakery": "1.5"}},
+            "promotions": [{"code": "P", "name": "Khuyến mãi", "multiplier": "1.5"}],
+        }
+    )
+    q = earn(program, line(30_000, "bakery"))
+    assert q.points == 6
+    assert sum(c.points for c in q.components) == 6
+    assert {c.rule: c.exact for c in q.components} == {
+        "base": Decimal(3),
+        "category:bakery": Decimal("1.5"),
+        "promotion:P": Decimal("1.5"),
+    }
+
+
+def test_shares_shown_use_the_largest_remainder() -> None:
+    program = make_program({"earn": {"category_multipliers": {"a": "1.4", "b": "1.4"}}})
+    # 10.000 ₫ a + 10.000 ₫ b: base 2 + 0,4 + 0,4 = 2,8 → 2 points rounded down; shares 2 + 0 + 0
+    q = earn(program, line(10_000, "a"), line(10_000, "b"))
+    assert (q.points, parts(q)) == (2, {"base": 2, "category:a": 0, "category:b": 0})
+    # half up: 2,8 → 3; the missing point goes to the first of the equal fractions
+    q = earn(
+        make_program({"earn": {"rounding": "half_up", "category_multipliers": {"a": "1.4", "b": "1.4"}}}),
+        line(10_000, "a"),
+        line(10_000, "b"),
+    )
+    assert (q.points, parts(q)) == (3, {"base": 2, "category:a": 1, "category:b": 0})
+
+
+def test_a_sale_never_takes_points_away() -> None:
+    program = make_program(
+        {
+            **TIERS,
+            "tiers": {
+                "levels": [
+                    {"code": "member", "name": "Thành viên", "qualifying_spend": 0, "multiplier": "0"},
+                ]
+            },
+            "earn": {"category_multipliers": {"clearance": "0"}},
+        }
+    )
+    # 100.000 ₫ clearance at tier x0: base 10, category −10, tier −10 → −10 exactly → 0 points
+    q = earn(program, line(100_000, "clearance"), tier="member")
+    assert q.points == 0
+    assert sum(c.points for c in q.components) == 0
+
+
+@given(
+    st.sampled_from(["down", "half_up", "up"]),
+    st.lists(
+        st.tuples(st.integers(1, 5_000_000), st.sampled_from([None, "a", "b", "x"])), min_size=1, max_size=6
+    ),
+    st.sampled_from(["1", "1.5", "2", "0.5", "0", "1.37"]),
+    st.sampled_from([None, "member", "silver", "gold"]),
+    st.integers(1, 7),
+)
+@settings(max_examples=300, deadline=None)
+def test_round_once_properties(
+    rounding: str, lines: list[tuple[int, str | None]], mult: str, tier: str | None, pps: int
+) -> None:
+    program = make_program(
+        {
+            **TIERS,
+            "earn": {
+                "rounding": rounding,
+                "points_per_step": pps,
+                "category_multipliers": {"a": mult, "b": "1.5"},
+                "excluded_categories": ["x"],
+            },
+            "promotions": [{"code": "P", "name": "Khuyến mãi", "multiplier": mult}],
+        }
+    )
+    q = earn(program, *(line(amount, cat) for amount, cat in lines), tier=tier)
+    # The shares shown add up to the points awarded, and the points are the exact sum rounded once.
+    assert sum(c.points for c in q.components) == q.points
+    exact = sum((c.exact for c in q.components if c.exact is not None), Decimal(0))
+    if q.eligible.amount:
+        assert q.points == max(0, round_points(exact, rounding))  # type: ignore[arg-type]
+    # No share is further than one point from its exact value.
+    for c in q.components:
+        if c.exact is not None:
+            assert abs(c.points - c.exact) < 1
 
 
 # -- redemption ---------------------------------------------------------------------------------------

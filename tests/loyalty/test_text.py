@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loyalty.errors import InvalidInput
-from loyalty.text import fold, luhn_check_digit, luhn_valid, normalize_email, normalize_phone, search_terms
+from loyalty.text import (
+    fold,
+    luhn_check_digit,
+    luhn_valid,
+    normalize_email,
+    normalize_phone,
+    phone_search_prefixes,
+    search_terms,
+)
 
 # -- fold -----------------------------------------------------------------------------------------------
 
@@ -108,6 +116,8 @@ def test_fold_is_idempotent_for_any_text(text: str) -> None:
         "0084 912 345 678",
         "912 345 678",  # the leading 0 forgotten
         " 0912.345.678 ",
+        "+84 0912 345 678",  # the national 0 kept after the country code
+        "(+84) 912-345-678",
     ],
 )
 def test_normalize_vietnamese_phone(raw: str) -> None:
@@ -124,7 +134,7 @@ def test_normalize_foreign_phone() -> None:
     assert normalize_phone("+65 6123 4567") == "+6561234567"
     assert normalize_phone("0065 6123 4567") == "+6561234567"
     # a Singapore number typed locally with a Singapore default
-    assert normalize_phone("6123 4567", default_country="65") == "+6561234567"
+    assert normalize_phone("6123 4567", region="SG") == "+6561234567"
 
 
 @pytest.mark.parametrize(
@@ -135,11 +145,15 @@ def test_normalize_foreign_phone() -> None:
         ("abc", "it may contain only digits"),
         ("0912 ABC 678", "it may contain only digits"),
         ("0912345678@", "it may contain only digits"),
-        ("0", "it has the wrong number of digits"),
-        ("12", "it has the wrong number of digits"),
-        ("+0912345678", "it has the wrong number of digits"),
-        ("+84 9123 4567 8901 2345", "it has the wrong number of digits"),
-        ("---", "it has the wrong number of digits"),
+        ("0", "it is not a valid number"),
+        ("12", "it is not a valid number"),
+        ("+0912345678", "it is not a valid number"),
+        ("+84 9123 4567 8901 2345", "it is not a valid number"),
+        ("0912 345 6789", "it is not a valid number"),  # one digit too many for a mobile
+        ("0912345", "it is not a valid number"),
+        ("---", "it is not a valid number"),
+        ("0" * 40, "longer than 32 characters"),
+        ("٠٩١٢٣٤٥٦٧٨", "it may contain only digits"),  # other scripts' digits
     ],
 )
 def test_normalize_phone_refuses_garbage(raw: str, why: str) -> None:
@@ -160,6 +174,22 @@ def test_normalize_phone_gives_e164_or_a_typed_error(raw: str) -> None:
     assert phone[1:].isdigit() and phone[1] != "0"
     assert 8 <= len(phone) - 1 <= 15
     assert normalize_phone(phone) == phone  # idempotent
+    assert phone in phone_search_prefixes(raw)  # search finds what enrolment stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "prefixes"),
+    [
+        ("0912", {"+84912"}),
+        ("+8491234", {"+8491234"}),
+        ("+84 0912", {"+840912", "+84912"}),
+        ("912 34", {"+91234", "+8491234"}),
+        ("0912 345 678", {"+84912345678"}),  # a whole number: just itself
+        ("84912345678", {"+84912345678"}),
+    ],
+)
+def test_phone_search_prefixes(typed: str, prefixes: set[str]) -> None:
+    assert phone_search_prefixes(typed) == prefixes
 
 
 # -- e-mail ---------------------------------------------------------------------------------------------

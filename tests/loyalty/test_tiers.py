@@ -108,8 +108,9 @@ def test_review_keeps_the_tier_when_still_earned() -> None:
 def test_review_catches_up_after_a_long_time() -> None:
     state = TierState("gold", utc(2024, 1, 1), utc(2025, 1, 1))
     at = utc(2027, 7, 1)
-    # reviews were due in 2025, 2026 and 2027: the next one is January 2028
-    assert evaluate(TIERS, state, 0, at) == TierState("member", at, utc(2028, 1, 1))
+    # reviews were due in 2025, 2026 and 2027: each applied at its own date; the member went down at the
+    # first (January 2025) and the next review is January 2028
+    assert evaluate(TIERS, state, 0, at) == TierState("member", utc(2025, 1, 1), utc(2028, 1, 1))
 
 
 def test_progress() -> None:

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from app.services import SYSTEM, Actor, Role, TillServices, bootstrap_till
 from app.store import models as m
@@ -41,6 +42,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 welcome_bonus=10,
                 redemption={"point_value": 1000, "max_bill_share_percent": 100},
                 actions={"review": {"name": "Review", "points": 7, "cap": 2, "period": "week"}},
+                referral={"referrer_points": 30, "referee_points": 20},
             ),
         )
         self.members: list[str] = []
@@ -123,10 +125,12 @@ class LedgerMachine(RuleBasedStateMachine):
         with contextlib.suppress(LoyaltyError):
             self.svc.points.adjust(MANAGER, self.members[who % len(self.members)], points, "property test")
 
-    @rule()
-    def enroll(self) -> None:
+    @rule(referred=st.booleans())
+    def enroll(self, referred: bool) -> None:
         if len(self.members) < 5:
-            self.members.append(self.svc.members.enroll(CASHIER, f"Khách {len(self.members)}").member.id)
+            code = self.svc.members.get(self.members[0]).referral_code if referred else None
+            name = f"Khách {len(self.members)}"
+            self.members.append(self.svc.members.enroll(CASHIER, name, referral_code=code).member.id)
 
     @rule(a=st.integers(0, 9), b=st.integers(0, 9))
     def merge(self, a: int, b: int) -> None:
@@ -183,6 +187,36 @@ class LedgerMachine(RuleBasedStateMachine):
                 select(func.count()).select_from(m.OutboxItem).where(m.OutboxItem.entity == "ledger_entry")
             )
             assert queued == sum(1 for _ in s.scalars(select(m.LedgerEntry.id)))
+            # A return never takes back more of a sale (or a referral bonus) than its points less what of them
+            # expired: expired points are not taken twice.
+            e, r = m.LedgerEntry, aliased(m.LedgerEntry)
+            taken = s.execute(
+                select(e.id, e.points, func.sum(r.points))
+                .join(r, (r.reverses_id == e.id) & (r.kind == "reverse"))
+                .where(e.kind.in_(("earn", "bonus")))
+                .group_by(e.id)
+            ).all()
+            for credit_id, points, reversed_sum in taken:
+                expired = s.scalar(
+                    select(func.coalesce(func.sum(m.LotConsumption.points), 0))
+                    .join(e, e.id == m.LotConsumption.entry_id)
+                    .where(m.LotConsumption.lot_id == credit_id, e.kind == "expire")
+                )
+                assert -reversed_sum <= points - int(expired or 0)
+            # Points given back by a return never arrive already expired.
+            for lot in s.scalars(select(m.Lot).join(e, e.id == m.Lot.id).where(e.kind == "reverse")):
+                assert lot.expires_at is None or lot.expires_at > lot.created_at
+            # A referral pays once: at most one standing bonus per referee and side.
+            standing = s.execute(
+                select(e.member_id, func.json_extract(e.details, "$.referee"), func.count())
+                .where(
+                    e.kind == "bonus",
+                    e.action_code == "referral",
+                    ~select(r.id).where(r.reverses_id == e.id).exists(),
+                )
+                .group_by(e.member_id, func.json_extract(e.details, "$.referee"))
+            ).all()
+            assert all(count == 1 for _, _, count in standing), standing
             # Per-till sequence numbers are unique and gap-free.
             seqs = sorted(s.scalars(select(m.LedgerEntry.seq)))
             assert seqs == list(range(1, len(seqs) + 1))

@@ -285,8 +285,8 @@ def test_program_version_is_recorded_and_immutable(till: Till) -> None:
 
     member = till.svc.members.enroll(till.cashier, "Trương Văn Đạt").member
     change = till.svc.points.award(till.cashier, member.id, _vnd(100000), "HD1")
-    assert change.entries[0].program_version == "2026.1"
-    changed = simple_program(version="2026.1")
+    assert change.entries[0].program_version == "2026.2"
+    changed = simple_program(version="2026.2")
     with pytest.raises(Conflict):
         till.svc.programs.install(SYSTEM, changed)
     with pytest.raises(PermissionDenied):

@@ -2,39 +2,78 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from sqlalchemy import text
 
-from app.store.checkpoint import Checkpointer
-from app.store.db import open_store
+from app.store.checkpoint import WAL_CHECKPOINT_BYTES, Checkpointer
+from app.store.db import Store, open_store
+
+ROW = 100_000  # bytes of random data a row: about 25 pages of the log
 
 
-def test_commits_do_not_checkpoint_but_the_thread_does(tmp_path: Path) -> None:
-    path = tmp_path / "till.sqlite"
+def _insert(store: Store, rows: int) -> None:
+    for _ in range(rows):
+        with store.write() as session:
+            session.execute(text(f"INSERT INTO scratch VALUES (randomblob({ROW}))"))
+
+
+def _open_with_scratch(path: Path) -> Store:
     store = open_store(path)
-    store._checkpointer.stop()  # drive checkpoints by hand below
     with store.write() as session:
         assert session.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 0
         session.execute(text("CREATE TABLE scratch (v BLOB)"))
-    for _ in range(60):
-        with store.write() as session:
-            session.execute(text("INSERT INTO scratch VALUES (randomblob(100000))"))
+    return store
+
+
+def test_commits_do_not_checkpoint_and_a_checkpoint_lets_the_log_be_reused(tmp_path: Path) -> None:
+    path = tmp_path / "till.sqlite"
+    store = _open_with_scratch(path)
+    store._checkpointer.stop()  # this test runs every checkpoint itself, in this thread
     wal = path.with_name(path.name + "-wal")
+    _insert(store, 60)
     grown = wal.stat().st_size
-    assert grown > 4 * 1024 * 1024  # without automatic checkpoints the log keeps everything
-    checkpointer = Checkpointer(path, threshold=1024 * 1024, interval=0.02)
-    checkpointer.start()
-    # 20 MB more: after a checkpoint the log is reused from its beginning, so it stays far smaller.
+    assert grown > 60 * ROW  # without automatic checkpoints the log keeps everything
+
+    checkpointer = Checkpointer(path, threshold=1024 * 1024)  # never started: driven by hand
+    assert checkpointer.run_once()  # the log is past the threshold
+    # 20 MB more, a checkpoint after each commit: every commit starts the log again from its beginning, so
+    # the file never grows past the size it had (it would reach about 26 MB without checkpoints).
     for _ in range(200):
-        with store.write() as session:
-            session.execute(text("INSERT INTO scratch VALUES (randomblob(100000))"))
-        time.sleep(0.005)
-    checkpointer.stop()
+        _insert(store, 1)
+        assert checkpointer.run_once()
+        assert wal.stat().st_size <= grown
+    assert checkpointer.checkpoints == 201
     with store.read() as session:
         assert session.execute(text("SELECT count(*) FROM scratch")).scalar() == 260
-    assert wal.stat().st_size < grown + 10 * 1024 * 1024
+    store.close()
+
+
+def test_a_small_log_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "till.sqlite"
+    store = _open_with_scratch(path)
+    store._checkpointer.stop()
+    _insert(store, 1)
+    checkpointer = Checkpointer(path, threshold=1024 * 1024)
+    assert not checkpointer.run_once()
+    assert checkpointer.checkpoints == 0
+    store.close()
+
+
+def test_the_store_checkpoints_on_its_own_thread(tmp_path: Path) -> None:
+    """The thread that open_store starts runs the checkpoints: the test only waits for one to happen."""
+    path = tmp_path / "till.sqlite"
+    store = _open_with_scratch(path)
+    wal = path.with_name(path.name + "-wal")
+    _insert(store, WAL_CHECKPOINT_BYTES // ROW + 5)
+    # The log is past the threshold now, so the thread checkpoints every round. The second checkpoint counted
+    # from here began after the first had finished, so after the last commit: it copied the whole log.
+    seen = store._checkpointer.checkpoints
+    assert store._checkpointer.wait_for_checkpoints(seen + 2, timeout=60)
+    store._checkpointer.stop()  # no more checkpoints: what follows depends on the ones that ran
+    grown = wal.stat().st_size
+    _insert(store, 5)  # the log was checkpointed, so these commits reuse it from its beginning
+    assert wal.stat().st_size <= grown
     store.close()
 
 

@@ -31,7 +31,7 @@ import nfc  # type: ignore[import-untyped]
 import nfc.clf  # type: ignore[import-untyped]
 import nfc.clf.udp  # type: ignore[import-untyped]
 
-from tests.devices.nfcsim.field import HOST
+from devices.testbed.nfc.field import HOST
 
 # IDm: manufacturer code 012E and a card number; PMm of a FeliCa Lite-S (IC type F1 is what nfcpy looks at).
 DEFAULT_IDM = bytes.fromhex("012E4CE8B7A3C4D5")
@@ -43,9 +43,15 @@ NMAXB = 13  # a FeliCa Lite-S has 14 user blocks: block 0 is the attribute block
 NBR = 4  # blocks per Read Without Encryption that the attribute block advertises
 LISTEN_WINDOW = 3600.0  # seconds; ended early by remove()
 
+_Socket = socket.socket  # the attribute below is called socket too, as in nfcpy
+
 
 class _LoopbackListener(nfc.clf.udp.Device):  # type: ignore[misc]
     """nfcpy's UDP driver for the card side, bound once to 127.0.0.1 on a free port."""
+
+    # Set by nfcpy's Device.__init__, which then calls _create_socket below.
+    socket: _Socket | None
+    addr: tuple[str, int]
 
     def __init__(self) -> None:
         super().__init__(HOST, 0)
@@ -125,7 +131,10 @@ class FelicaLiteS:
             return self
         self._stop.clear()
         self._device.stopping.clear()
-        _drain(self._device.socket)  # a card entering the field does not hear what was said before
+        sock = self._device.socket
+        if sock is None:
+            raise RuntimeError("the emulated card was closed: make a new FelicaLiteS")
+        _drain(sock)  # a card entering the field does not hear what was said before
         self._thread = threading.Thread(target=self._run, name=f"nfcsim felica {self.port}", daemon=True)
         self._thread.start()
         return self

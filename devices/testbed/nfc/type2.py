@@ -9,7 +9,7 @@ back to idle, as a real NTAG does — nfcpy probes with ``1A 00`` (Ultralight C 
 
 from __future__ import annotations
 
-from tests.devices.nfcsim.type_a import TypeATag, bcc
+from devices.testbed.nfc.type_a import TypeATag, bcc
 
 NTAG213_VERSION = bytes.fromhex("0004040201000F03")  # vendor NXP, NTAG, 50 pF, v1.0, 144 bytes, ISO 14443-3
 NTAG213_PAGES = 45

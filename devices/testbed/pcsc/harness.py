@@ -1,57 +1,22 @@
-"""pytest fixtures and helpers of the PC/SC rig. Import the fixtures into a test module:
+"""Running a reader against the rig and waiting on what it emits, for the device tests and the benchmarks.
 
-    from tests.devices.rig.fixtures import pcsc_rig, pcsc_session  # noqa: F401 - fixtures
-
-``pcsc_session`` runs one private pcscd for the whole session; ``pcsc_rig`` hands it to a test with no card on
-any reader and the daemon running, and puts it back that way afterwards (a test may stop or kill pcscd).
+``running_reader`` starts a reader on a URI (``pcsc`` or one of the rig's ``pcsc:<name>``) with an
+``EventLog`` as its sink and checks, on the way out, that it stops promptly. The pytest fixtures that start the
+rig's pcscd are in tests/devices/conftest.py.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-import pytest
-
 from devices.base import Reader, ReaderConfig
 from devices.events import ReaderEvent
-from tests.devices.rig.pcscd import SOCKET_ENV, PcscdDaemon, PcscRig, SystemParts, claim_client_socket
 
 E = TypeVar("E")
-
-
-@pytest.fixture(scope="session")
-def pcsc_session() -> Iterator[PcscRig]:
-    parts = SystemParts.find()
-    missing = parts.missing()
-    if missing:
-        hint = f"missing {', '.join(missing)}: run `make system-deps` as root (apt-get install {' '.join(missing)})"
-        if os.geteuid() != 0:
-            pytest.skip(f"PC/SC rig unavailable, {hint}")
-        pytest.fail(f"PC/SC rig: {hint}")
-    rig_dir = claim_client_socket()
-    daemon = PcscdDaemon(parts, rig_dir, debug=bool(os.environ.get("PCSC_RIG_DEBUG")))
-    if os.environ.get(SOCKET_ENV) != str(daemon.socket_path):
-        pytest.fail(f"{SOCKET_ENV} does not point at the rig's pcscd; was it changed after collection?")
-    rig = PcscRig(daemon)
-    rig.start_pcscd()
-    try:
-        yield rig
-    finally:
-        rig.close()
-
-
-@pytest.fixture
-def pcsc_rig(pcsc_session: PcscRig) -> Iterator[PcscRig]:
-    pcsc_session.remove_all()
-    pcsc_session.start_pcscd()
-    yield pcsc_session
-    pcsc_session.remove_all()
-    pcsc_session.start_pcscd()
 
 
 class EventLog:
@@ -117,5 +82,7 @@ def running_reader(uri: str, config: ReaderConfig | None = None) -> Iterator[tup
         started = time.monotonic()
         reader.stop(timeout=STOP_LIMIT + 1)
         took = time.monotonic() - started
-        assert not reader.running, f"{uri}: the reader thread is still running after stop()"
-        assert took < STOP_LIMIT, f"{uri}: stop() took {took:.2f} s"
+        if reader.running:
+            raise AssertionError(f"{uri}: the reader thread is still running after stop()")
+        if took >= STOP_LIMIT:
+            raise AssertionError(f"{uri}: stop() took {took:.2f} s")

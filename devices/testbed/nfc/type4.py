@@ -21,8 +21,8 @@ from collections.abc import Callable
 
 from devices.base import SunKeys
 from devices.ndef import encode_ndef_message
-from tests.devices.nfcsim.sun import sun_url
-from tests.devices.nfcsim.type_a import TypeATag
+from devices.testbed.nfc.sun import sun_url
+from devices.testbed.nfc.type_a import TypeATag
 
 NDEF_AID = bytes.fromhex("D2760000850101")
 CC_FID = bytes.fromhex("E103")

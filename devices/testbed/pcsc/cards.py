@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devices.ndef import encode_ndef_message, member_uri
-from tests.devices.rig.sun_gen import sun_url, tamper_mac
+from devices.testbed.pcsc.sun_gen import sun_url, tamper_mac
 
 NDEF_AID = bytes.fromhex("D2760000850101")
 CC_FILE = 0xE103

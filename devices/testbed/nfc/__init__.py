@@ -15,12 +15,12 @@ closing it: the field went off. A simulator is whatever answers those datagrams 
 - ``FelicaLiteS`` is a Type 3 tag emulated by nfcpy itself (card mode over its UDP driver, ``type3.py``).
 """
 
-from tests.devices.nfcsim.faults import Disappearing, StallingType4Tag
-from tests.devices.nfcsim.field import UdpField
-from tests.devices.nfcsim.sun import sun_url
-from tests.devices.nfcsim.type2 import MifareClassic, Ntag213, ntag213_memory
-from tests.devices.nfcsim.type3 import FelicaLiteS
-from tests.devices.nfcsim.type4 import Type4Tag
+from devices.testbed.nfc.faults import Disappearing, StallingType4Tag
+from devices.testbed.nfc.field import UdpField
+from devices.testbed.nfc.sun import sun_url
+from devices.testbed.nfc.type2 import MifareClassic, Ntag213, ntag213_memory
+from devices.testbed.nfc.type3 import FelicaLiteS
+from devices.testbed.nfc.type4 import Type4Tag
 
 __all__ = [
     "Disappearing",

@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.devices.rig.cards import VirtualCard
+from devices.testbed.pcsc.cards import VirtualCard
 
 SOCKET_ENV = "PCSCLITE_CSOCK_NAME"
 RIG_DIR_ENV = "LOYALTY_PCSC_RIG_DIR"
@@ -376,7 +376,7 @@ class PcscRig:
 
     def wait_for_card(self, slot: int, *, present: bool, timeout: float = 3.0) -> None:
         """Wait until pcscd reports the slot with (or without) a card, through the rig's own PC/SC context."""
-        from smartcard import scard
+        from smartcard import scard  # type: ignore[import-untyped]
 
         hresult, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
         if hresult != scard.SCARD_S_SUCCESS:

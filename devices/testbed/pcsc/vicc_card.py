@@ -7,7 +7,7 @@ card is in the field and answers APDUs until vpcd closes the connection or the p
 it is a tap, stopping it takes the card away. Run by path, not as a module, so that it imports nothing of the
 project (it only needs the standard library and virtualsmartcard).
 
-The spec (built by ``tests/devices/rig/cards.py``):
+The spec (built by ``devices/testbed/pcsc/cards.py``):
     kind        'uid' | 'type2' | 'type4'
     atr, uid    hex
     memory      hex, type2: the tag memory from page 0 (FF B0 00 <page> <len> reads it)
@@ -18,7 +18,7 @@ The spec (built by ``tests/devices/rig/cards.py``):
     port, host  where vpcd listens
     nodelay     TCP_NODELAY and quick ACKs on the socket (default true; false only to measure the difference)
 
-This file deliberately does not follow the project's mypy settings: virtualsmartcard has no type hints.
+virtualsmartcard has no type hints and is not in the virtualenv: pyproject.toml relaxes mypy for this file only.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import socket
 import struct
 import sys
 import time
+from typing import Any
 
 from virtualsmartcard.SWutils import SW
 from virtualsmartcard.utils import C_APDU, R_APDU
@@ -57,7 +58,7 @@ class ContactlessCardOS(SmartcardOS):
     Type 2 READ commands. This OS plays both parts.
     """
 
-    def __init__(self, spec: dict) -> None:
+    def __init__(self, spec: dict[str, Any]) -> None:
         self.kind = spec["kind"]
         self.atr = bytes.fromhex(spec["atr"])
         self.uid = bytes.fromhex(spec["uid"])

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.devices.nfcsim.type4 import NDEF_FID, SW_OK, Type4Tag
-from tests.devices.nfcsim.type_a import TypeATag
+from devices.testbed.nfc.type4 import NDEF_FID, SW_OK, Type4Tag
+from devices.testbed.nfc.type_a import TypeATag
 
 
 class Disappearing:
