@@ -6,16 +6,26 @@ STAMP  := $(VENV)/.installed
 # System packages, installed with apt-get when running as root and missing.
 # Runtime: the PC/SC daemon, the CCID reader driver, the headers pyscard builds against.
 SYSDEPS      := pcscd libccid libpcsclite-dev
+# The till window (Qt): what Qt's libraries link against, the X11 platform plugin's libraries, and a font
+# with Vietnamese glyphs.
+SYSDEPS      += libgl1 libegl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0 fonts-dejavu-core
+SYSDEPS      += libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
+                libxcb-render-util0 libxcb-image0
 # Tests only: vsmartcard's virtual reader and card. vpcd listens on TCP on all interfaces: never on a till.
 TEST_SYSDEPS := vsmartcard-vpcd vsmartcard-vpicc
+# Tests only: PostgreSQL for the central service, run as a throwaway cluster (initdb/pg_ctl) on 127.0.0.1.
+TEST_SYSDEPS += postgresql
 
-.PHONY: run test lint typecheck bench bench-quick demo clean help system-deps test-system-deps
+.PHONY: run test lint typecheck bench bench-quick demo clean help system-deps test-system-deps translations \
+	screenshots
 
 help:
 	@echo "make run    - install if needed and start the till on its embedded default"
 	@echo "make test   - install what the tests need and run the whole suite"
 	@echo "make bench  - store-scale benchmarks (builds the bench dataset on first use)"
-	@echo "make lint / make typecheck"
+	@echo "make lint   - ruff, and lint-imports: the layer rules of DESIGN.md (pyproject [tool.importlinter])"
+	@echo "make typecheck"
+	@echo "make screenshots - render every screen of the till window to docs/screenshots (vi and en)"
 
 # $(call install-missing,PACKAGES): apt-get install what is missing (as root), or say what to install.
 define install-missing
@@ -30,13 +40,23 @@ else \
 fi
 endef
 
+# The window's translations: Qt Linguist sources (.ts) compiled to what Qt loads (.qm).
+TS := $(wildcard resources/translations/*.ts)
+QM := $(TS:.ts=.qm)
+
 # The virtual environment is rebuilt when pyproject.toml changes.
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,pcsc]'
+	$(VENV)/bin/pyside6-lrelease -silent $(TS)
 	@touch $(STAMP)
+
+resources/translations/%.qm: resources/translations/%.ts $(STAMP)
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+translations: $(QM)
 
 system-deps:
 	@$(call install-missing,$(SYSDEPS))
@@ -44,18 +64,24 @@ system-deps:
 test-system-deps:
 	@$(call install-missing,$(TEST_SYSDEPS))
 
-run: $(STAMP)
+run: $(STAMP) $(QM)
 	$(PY) -m app run
 
-test: $(STAMP) test-system-deps
+# Every screen of the window, offscreen, in Vietnamese and English: docs/screenshots/<screen>_vi.png, _en.png.
+screenshots: $(STAMP) $(QM)
+	QT_QPA_PLATFORM=offscreen $(PY) -m app.ui.screenshots docs/screenshots
+
+test: $(STAMP) $(QM) test-system-deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(PY) -m mypy
@@ -67,4 +93,4 @@ bench-quick: $(STAMP)
 	$(PY) -m bench --members 20000 --entries 200000
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache

@@ -10,28 +10,60 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import os
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 
+from app.cliargs import (
+    CliParser,
+    UsageError,
+    check_amount_text,
+    check_text,
+    count_arg,
+    is_member_number,
+)
 from app.demo import seed_demo
+from app.logs import log_dir, setup_logging
 from app.paths import backup_dir, database_path, default_data_dir
 from app.services import SYSTEM, Actor, TillServices, bootstrap_till
 from app.services.views import EntryView, MemberView
 from app.store.audit import verify_audit_chain
-from app.store.db import Store, open_store
-from loyalty.errors import LoyaltyError
-from loyalty.money import Money
+from app.store.backups import (
+    DEFAULT_KEEP,
+    MAX_KEEP,
+    BackupResult,
+    backup_due,
+    list_backups,
+    restore_backup,
+    take_backup,
+)
+from app.store.db import Store, inspect_file, open_store
+from app.store.operational import retry_when_busy, store_error_for
+from loyalty.errors import InvalidInput, LoyaltyError, MemberInactive, NotFound
+from loyalty.ids import new_id
+from loyalty.money import Money, parse_count
 from loyalty.program import load_program
 from loyalty.quote import Basket
+from loyalty.text import clean_receipt
 
 EXIT_ERROR = 2
+"""Exit status of every failure: refused input, a refused file, a busy or read-only database, an unexpected
+error. (``audit`` and ``check`` exit 1 when they ran and found problems.)"""
+
+log = logging.getLogger("app")
+
+
+class AmbiguousMember(LoyaltyError):
+    code = "ambiguous_member"
+    template = "{count} or more members match {ref}: use the member number."
 
 
 def _open(args: argparse.Namespace) -> Store:
     data_dir: Path = args.data_dir
-    data_dir.mkdir(parents=True, exist_ok=True)
     return open_store(database_path(data_dir), backup_dir=backup_dir(data_dir))
 
 
@@ -41,7 +73,7 @@ def _ensure_till(store: Store, args: argparse.Namespace) -> None:
         try:
             key = bytes.fromhex(args.card_key)
         except ValueError:
-            raise SystemExit("error: --card-key must be 64 hexadecimal digits") from None
+            raise UsageError("--card-key must be 64 hexadecimal digits") from None
     bootstrap_till(
         store,
         store_id=args.store_id,
@@ -49,6 +81,7 @@ def _ensure_till(store: Store, args: argparse.Namespace) -> None:
         store_number=args.store_number,
         till_number=args.till_number,
         uid_key=key,
+        phone_region=getattr(args, "phone_region", None),
     )
 
 
@@ -80,21 +113,53 @@ def _print_entry(e: EntryView) -> None:
     )
 
 
-def _actor(svc: TillServices, args: argparse.Namespace) -> Actor:
-    code = args.staff or os.environ.get("LOYALTY_STAFF")
+def _staff_code(args: argparse.Namespace) -> str:
+    """The staff code of a command that changes something: checked before anything is opened."""
+    code = (args.staff or os.environ.get("LOYALTY_STAFF") or "").strip()
     if not code:
-        raise SystemExit("give --staff CODE (or set LOYALTY_STAFF) for this command")
-    pin = os.environ.get("LOYALTY_PIN") or getpass.getpass(f"PIN for staff {code}: ")
-    return svc.staff.sign_in(code, pin)
+        raise UsageError("give --staff CODE (or set LOYALTY_STAFF) for this command")
+    return check_text(code, "Staff code", limit=16)
 
 
-def _member_ref(svc: TillServices, ref: str) -> MemberView:
-    """A member from a member number, or a single search hit (phone, e-mail, name)."""
-    if ref.isdigit() and len(ref) >= 12:
-        return svc.members.by_number(ref)
-    hits = svc.members.search(ref, limit=2)
-    if len(hits) != 1:
-        raise SystemExit(f"{len(hits)} members match {ref!r}; use the member number")
+def _pin(code: str) -> str:
+    """The PIN from ``LOYALTY_PIN`` or the prompt. No PIN (an empty variable, an empty answer, end of input or
+    Ctrl-C at the prompt) ends the command before anything is written: not even a failed sign-in."""
+    if "LOYALTY_PIN" in os.environ:
+        pin = os.environ["LOYALTY_PIN"]
+        if not pin.strip():
+            raise UsageError("LOYALTY_PIN is set but empty: set it to the PIN or unset it; nothing was done")
+        return pin
+    try:
+        with warnings.catch_warnings():
+            # Without a terminal (a script, a pipe) the PIN cannot be hidden; getpass says so in one line.
+            warnings.simplefilter("ignore", getpass.GetPassWarning)
+            pin = getpass.getpass(f"PIN for staff {code}: ")
+    except (KeyboardInterrupt, EOFError):
+        print(file=sys.stderr)  # end the prompt's line
+        raise UsageError("no PIN was given: nothing was done") from None
+    if not pin.strip():
+        raise UsageError("no PIN was given: nothing was done")
+    return pin
+
+
+def _actor(svc: TillServices, args: argparse.Namespace) -> Actor:
+    code = _staff_code(args)
+    pin = _pin(code)
+    return retry_when_busy(svc.staff.sign_in, code, pin)
+
+
+def _member_ref(svc: TillServices, ref: object) -> MemberView:
+    """A member from a member number (12+ ASCII digits), or the single search hit (phone, e-mail, name)."""
+    text = check_text(ref, "Member").strip()
+    if not text:
+        raise InvalidInput(what="Member", why="it is empty")
+    if is_member_number(text):
+        return svc.members.by_number(text)
+    hits = svc.members.search(text, limit=2)
+    if not hits:
+        raise NotFound(what="member", ref=repr(text))
+    if len(hits) > 1:
+        raise AmbiguousMember(count=len(hits), ref=repr(text))
     return svc.members.get(hits[0].member_id)
 
 
@@ -129,7 +194,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         counts = seed_demo(store, members=args.demo_members, progress=show)
         print("\n  " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
     svc = TillServices.open(store)
-    svc.points.expire_due()
+    # The day's maintenance before the first customer: points past their date, tier reviews that are due.
+    retry_when_busy(svc.points.expire_due)
+    retry_when_busy(svc.points.review_tiers)
     program = svc.programs.active()
     with store.read() as session:
         from sqlalchemy import func, select
@@ -147,6 +214,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"  members: {n_members}, ledger entries: {n_entries}, waiting to sync: {pending}")
     print("  staff: " + ", ".join(f"{s.code} {s.name} ({s.role})" for s in svc.staff.list()))
     print("Try: python -m app members search 'nguyen an'   ·   python -m app --help")
+    status = _open_window(store, svc, args)
     if check is not None:
         check.join()
         if problems:
@@ -157,7 +225,26 @@ def cmd_run(args: argparse.Namespace) -> int:
             )
             return EXIT_ERROR
         print("Database check: no problems.")
-    return 0
+    store.close()
+    # A clean shutdown leaves a verified copy behind: the till holds the only copy of unsynced entries.
+    result = take_backup(
+        database_path(args.data_dir), backup_dir(args.data_dir), kind="shutdown", keep=args.keep_backups
+    )
+    _print_backup(result)
+    return status
+
+
+def _open_window(store: Store, svc: TillServices, args: argparse.Namespace) -> int:
+    """The till window, when it can open here (else the state printed above is all ``run`` does)."""
+    from app.ui.display import why_no_window
+
+    reason = "--no-window was given" if args.no_window else why_no_window()
+    if reason is not None:
+        print(f"Not opening the till window: {reason}.")
+        return 0
+    from app.ui.launch import run_window
+
+    return run_window(store, svc, reader_uris=args.reader)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -179,11 +266,14 @@ def cmd_program(args: argparse.Namespace) -> int:
         program = load_program(args.file)
         print(f"{args.file}: program {program.version} ({program.name}) is valid")
         return 0
+    code = _staff_code(args) if args.action == "install" else ""
+    if args.action == "install":
+        load_program(args.file)  # a file that does not load is refused before anyone signs in
     store = _open(args)
     svc = TillServices.open(store)
     if args.action == "install":
-        actor = _actor(svc, args)
-        program = svc.programs.install_file(actor, args.file)
+        actor = retry_when_busy(svc.staff.sign_in, code, _pin(code))
+        program = retry_when_busy(svc.programs.install_file, actor, args.file)
         print(f"Installed and activated program {program.version}")
     else:
         print(svc.programs.active().model_dump_json(indent=2))
@@ -191,10 +281,15 @@ def cmd_program(args: argparse.Namespace) -> int:
 
 
 def cmd_members(args: argparse.Namespace) -> int:
+    query = check_text(args.query, "Search")
+    if args.action == "duplicates":
+        return _list_duplicates(args)
+    if not query.strip():
+        raise UsageError(f"members {args.action}: give a name, phone, e-mail or member number")
     store = _open(args)
     svc = TillServices.open(store)
     if args.action == "search":
-        for hit in svc.members.search(args.query):
+        for hit in svc.members.search(query):
             print(f"{hit.member_number}  {hit.full_name:<28} {hit.phone or '':<14} (by {hit.matched_on})")
     elif args.action == "show":
         _print_member(_member_ref(svc, args.query))
@@ -206,17 +301,50 @@ def cmd_members(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_sale(args: argparse.Namespace) -> int:
+def _list_duplicates(args: argparse.Namespace) -> int:
+    """Members who are probably someone already enrolled, for a manager to merge (manager only)."""
+    code = _staff_code(args)
     store = _open(args)
     svc = TillServices.open(store)
-    actor = _actor(svc, args)
-    member = _member_ref(svc, args.member)
+    actor = retry_when_busy(svc.staff.sign_in, code, _pin(code))
+    found = svc.members.duplicates(actor)
+    why = {"phone": "same phone as", "invalid_phone": "phone number not valid:"}
+    for d in found:
+        other = f"{d.duplicate_of_number} {d.duplicate_of_name}" if d.duplicate_of_number else d.old_value
+        print(f"{d.member_number}  {d.full_name:<28} {why.get(d.reason, d.reason)} {other}")
+    print(f"{len(found)} to review; merge them with a manager's PIN (nothing is merged by itself).")
+    return 0
+
+
+def cmd_sale(args: argparse.Namespace) -> int:
+    # Everything about the arguments is checked before sign-in, so a refused command writes nothing (a wrong
+    # PIN is still recorded: sign-in audits its failures).
+    code = _staff_code(args)
+    amount_text = check_amount_text(args.amount)
+    receipt = clean_receipt(check_text(args.receipt, "Receipt number"))
+    points = parse_count(check_text(args.points, "Points")) if args.action == "redeem" else 0
+    if args.action == "redeem" and points <= 0:
+        raise InvalidInput(what="Points", why="redeem a whole number of points, more than zero")
+    store = _open(args)
+    svc = TillServices.open(store)
     program = svc.programs.active()
-    amount = Money.parse(args.amount, program.currency)
+    amount = Money.parse(amount_text, program.currency)
+    if amount.amount <= 0:
+        raise InvalidInput(what="Amount", why="it must be more than zero")
+    member = _member_ref(svc, args.member)
+    if member.status != "active":
+        raise MemberInactive(member=member.member_number, status=member.status)
+    actor = retry_when_busy(svc.staff.sign_in, code, _pin(code))
+    # One entry id for every attempt: a retried write that did reach the disk is replayed, not repeated.
+    entry_id = new_id()
     if args.action == "award":
-        change = svc.points.award(actor, member.id, Basket.of_total(amount), args.receipt)
+        change = retry_when_busy(
+            svc.points.award, actor, member.id, Basket.of_total(amount), receipt, entry_id=entry_id
+        )
     else:
-        change = svc.points.redeem(actor, member.id, args.points, bill=amount, receipt_ref=args.receipt)
+        change = retry_when_busy(
+            svc.points.redeem, actor, member.id, points, bill=amount, receipt_ref=receipt, entry_id=entry_id
+        )
     for e in change.entries:
         _print_entry(e)
     if change.replayed:
@@ -238,30 +366,19 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Full check of the till's file: SQLite's integrity check, the audit chain, the balance caches."""
+    """Full check of the till's file (app.store.integrity): SQLite's own checks, the append-only triggers,
+    the audit and ledger hash chains, balances, lots and overdrafts, staff rows, program versions."""
+    from app.store.integrity import check_database
+
     data_dir: Path = args.data_dir
     store = open_store(database_path(data_dir), backup_dir=backup_dir(data_dir), quick_check=True)
-    problems: list[str] = []
     with store.read() as session:
-        from sqlalchemy import text
-
-        rows = [r[0] for r in session.execute(text("PRAGMA integrity_check")).all()]
-        if rows != ["ok"]:
-            problems += [f"integrity: {r}" for r in rows[:10]]
-        problems += [f"audit row {p.seq}: {p.kind}: {p.message}" for p in verify_audit_chain(session)]
-        drift = session.execute(
-            text(
-                "SELECT m.member_number, m.balance, COALESCE(SUM(e.points), 0) FROM members m "
-                "LEFT JOIN ledger_entries e ON e.member_id = m.id GROUP BY m.id "
-                "HAVING m.balance != COALESCE(SUM(e.points), 0) LIMIT 10"
-            )
-        ).all()
-        problems += [f"member {n}: cached balance {b} but entries sum to {t}" for n, b, t in drift]
+        problems = check_database(session)
     for line in problems:
         print(line)
     if problems:
         return 1
-    print("Database, audit log and balances are consistent.")
+    print("Database, audit log, ledger chains, points, staff and programs are consistent.")
     return 0
 
 
@@ -274,24 +391,128 @@ def cmd_card_key(args: argparse.Namespace) -> int:
 
 def cmd_expire(args: argparse.Namespace) -> int:
     store = _open(args)
-    removed = TillServices.open(store).points.expire_due()
+    removed = retry_when_busy(TillServices.open(store).points.expire_due)
     print(f"Expired {removed} points.")
     return 0
 
 
+def _print_backup(result: BackupResult) -> None:
+    b = result.backup
+    line = f"Backup written and verified: {b.path} ({b.size:,} bytes); {result.kept} kept"
+    if result.removed:
+        line += f", {len(result.removed)} older removed"
+    print(line + ".")
+
+
+def _existing_database(args: argparse.Namespace) -> Path:
+    """The till's database for commands that only read the file (backup): never created by them."""
+    db = database_path(args.data_dir)
+    state = inspect_file(db, quick_check=False, backup_dir=backup_dir(args.data_dir)) if db.exists() else None
+    if state is None or state.fresh:
+        raise NotFound("There is no till database with data at {ref}: nothing to back up.", ref=str(db))
+    return db
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Back up now (verified, rotated); the till and other commands may go on writing meanwhile."""
+    db = _existing_database(args)
+    _print_backup(take_backup(db, backup_dir(args.data_dir), kind="manual", keep=args.keep_backups))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Put a backup in place of the till's database; the current file is kept aside."""
+    source: Path = args.file
+    result = restore_backup(source, database_path(args.data_dir), backup_dir(args.data_dir))
+    print(f"Restored {result.source} as {result.restored} (schema {result.revision}).")
+    if result.set_aside:
+        print("The database it replaced was kept as: " + ", ".join(str(p) for p in result.set_aside))
+    print(
+        "Sales recorded after that backup was taken are not in it unless they had synced. "
+        "Run 'python -m app check' to check it."
+    )
+    return 0
+
+
+def _backup_if_due(svc: TillServices, args: argparse.Namespace) -> str:
+    db, folder = database_path(args.data_dir), backup_dir(args.data_dir)
+    if not backup_due(db, folder, timedelta(hours=args.backup_every)):
+        return f"not due (newest: {list_backups(db, folder)[0].path.name})"
+    result = take_backup(db, folder, kind="daily", keep=args.keep_backups)
+    return f"{result.backup.path} written and verified, {result.kept} kept"
+
+
+MaintenanceStep = Callable[[TillServices, argparse.Namespace], str]
+
+MAINTENANCE: tuple[tuple[str, MaintenanceStep], ...] = (
+    # Each step: (name, what it did as words). Writes first, so the day's backup has them.
+    ("expiry", lambda svc, _: f"{retry_when_busy(svc.points.expire_due)} points expired"),
+    ("tier reviews", lambda svc, _: f"{retry_when_busy(svc.points.review_tiers)} members changed tier"),
+    ("backup", _backup_if_due),
+)
+"""The daily jobs of ``python -m app maintenance``, in order."""
+
+
+def cmd_maintenance(args: argparse.Namespace) -> int:
+    """The till's daily jobs (run it from the system's scheduler): each step runs even if one before failed."""
+    store = _open(args)
+    svc = TillServices.open(store)
+    failed = 0
+    for name, step in MAINTENANCE:
+        try:
+            outcome = step(svc, args)
+        except Exception as exc:
+            known = exc if isinstance(exc, LoyaltyError) else store_error_for(exc, store.path)
+            if known is None:
+                raise
+            failed += 1
+            log.warning("maintenance %s failed: %s", name, known)
+            print(f"{name}: failed: {known}", file=sys.stderr)
+            continue
+        log.info("maintenance %s: %s", name, outcome)
+        print(f"{name}: {outcome}")
+    return EXIT_ERROR if failed else 0
+
+
+def _default_keep() -> int:
+    raw = os.environ.get("LOYALTY_KEEP_BACKUPS", "").strip()
+    return parse_count(raw, "LOYALTY_KEEP_BACKUPS") if raw else DEFAULT_KEEP
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m app", description="Loyalty Till")
-    parser.add_argument("--data-dir", type=Path, default=default_data_dir(), help="the till's data folder")
+    parser = CliParser(prog="python -m app", description="Loyalty Till")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help=f"the till's data folder (default {default_data_dir()})"
+    )
     parser.add_argument("--store-id", default="demo-store", help="on first start: this store's id")
     parser.add_argument("--till-id", default="till-1", help="on first start: this till's id")
-    parser.add_argument("--store-number", type=int, default=1, help="on first start: store number (0-999)")
-    parser.add_argument("--till-number", type=int, default=1, help="on first start: till number (0-99)")
+    parser.add_argument(
+        "--store-number", type=count_arg(0, 999), default=1, help="on first start: store number (0-999)"
+    )
+    parser.add_argument(
+        "--till-number", type=count_arg(0, 99), default=1, help="on first start: till number (0-99)"
+    )
     parser.add_argument("--staff", help="staff code for commands that change points")
+    parser.add_argument(
+        "--reader",
+        action="append",
+        metavar="URI",
+        help="a card reader for the window (repeatable): pcsc, pcsc:NAME, nfc:usb, sim, sim:demo, wedge; "
+        "default: every reader found plus the simulated one",
+    )
+    parser.add_argument(
+        "--keep-backups",
+        type=count_arg(1, MAX_KEEP),
+        default=None,
+        metavar="N",
+        help=f"regular backups to keep (default: $LOYALTY_KEEP_BACKUPS, else {DEFAULT_KEEP})",
+    )
     sub = parser.add_subparsers(dest="command")
 
     run = sub.add_parser("run", help="start the till (seeds the demo store on first start)")
     run.add_argument("--no-demo", action="store_true", help="do not seed the demo store")
-    run.add_argument("--demo-members", type=int, default=200)
+    run.add_argument("--no-window", action="store_true", help="print the till's state without the window")
+    run.add_argument("--demo-members", type=count_arg(1, 1_000_000), default=200)
     run.set_defaults(func=cmd_run)
 
     init = sub.add_parser("init", help="create the till database and its identity")
@@ -301,6 +522,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="the store's card key (64 hex digits, shown by 'card-key' on its first till): every till of a "
         "store must hash card UIDs alike",
     )
+    init.add_argument(
+        "--phone-region",
+        help="the store's country for phone numbers typed without a country code (ISO 3166, default VN)",
+    )
     init.set_defaults(func=cmd_init)
 
     sub.add_parser("migrate", help="upgrade the database (a backup is taken first)").set_defaults(
@@ -308,7 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     demo = sub.add_parser("demo", help="seed the demo store")
-    demo.add_argument("--members", type=int, default=200)
+    demo.add_argument("--members", type=count_arg(1, 1_000_000), default=200)
     demo.set_defaults(func=cmd_demo)
 
     prog = sub.add_parser("program", help="check, install or show the loyalty program")
@@ -317,9 +542,9 @@ def build_parser() -> argparse.ArgumentParser:
     prog.set_defaults(func=cmd_program)
 
     mem = sub.add_parser("members", help="find members")
-    mem.add_argument("action", choices=["search", "show", "history"])
-    mem.add_argument("query")
-    mem.add_argument("--limit", type=int, default=30)
+    mem.add_argument("action", choices=["search", "show", "history", "duplicates"])
+    mem.add_argument("query", nargs="?", default="")
+    mem.add_argument("--limit", type=count_arg(1, 1000), default=30)
     mem.set_defaults(func=cmd_members)
 
     award = sub.add_parser("award", help="award the points of a sale")
@@ -330,7 +555,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     redeem = sub.add_parser("redeem", help="pay part of a bill with points")
     redeem.add_argument("member")
-    redeem.add_argument("points", type=int)
+    redeem.add_argument("points", help="points to redeem (digits 0-9, e.g. 100 or 1.000)")
     redeem.add_argument("amount", help="the bill amount")
     redeem.add_argument("--receipt", required=True)
     redeem.set_defaults(func=cmd_sale, action="redeem")
@@ -341,21 +566,82 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("card-key", help="print the card key for the store's other tills").set_defaults(
         func=cmd_card_key
     )
+    sub.add_parser(
+        "backup", help="back up the database now (verified; the oldest beyond --keep-backups are removed)"
+    ).set_defaults(func=cmd_backup)
+    restore = sub.add_parser(
+        "restore", help="put a backup in place of the database (the current file is kept aside)"
+    )
+    restore.add_argument("file", type=Path, help="the backup file (see the backups folder)")
+    restore.set_defaults(func=cmd_restore)
+    maintenance = sub.add_parser(
+        "maintenance", help="the daily jobs: expire points, back up if the newest backup is older than a day"
+    )
+    maintenance.add_argument(
+        "--backup-every",
+        type=count_arg(1, 24 * 366),
+        default=24,
+        metavar="HOURS",
+        help="take a backup when the newest is older than this (default 24)",
+    )
+    maintenance.set_defaults(func=cmd_maintenance)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(words)
     if args.command is None:
-        args = parser.parse_args([*(argv or sys.argv[1:]), "run"])
+        args = parser.parse_args([*words, "run"])
     if args.command == "program" and args.action in ("check", "install") and args.file is None:
         parser.error("give the program file")
+    if args.keep_backups is None:
+        args.keep_backups = _default_keep()
+        if not 1 <= args.keep_backups <= MAX_KEEP:
+            raise UsageError(f"LOYALTY_KEEP_BACKUPS must be 1 to {MAX_KEEP}")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Every failure is one sentence on stderr and exit status 2; the log has the rest."""
     try:
-        return int(args.func(args))
-    except LoyaltyError as err:
-        print(f"error: {err.message}", file=sys.stderr)
+        args = _parse(argv)
+    except (UsageError, LoyaltyError) as err:
+        print(f"error: {err}", file=sys.stderr)
         return EXIT_ERROR
+    explicit_dir = args.data_dir is not None
+    if not explicit_dir:
+        args.data_dir = default_data_dir()
+    # One log per data folder given on the command line; the user log folder for the default one.
+    log_path = setup_logging(log_dir(args.data_dir if explicit_dir else None))
+    log.info("%s: started (data folder %s)", args.command, args.data_dir)
+    try:
+        status = int(args.func(args))
+    except (UsageError, LoyaltyError) as err:
+        message = err.message if isinstance(err, LoyaltyError) else str(err)
+        log.warning("%s: refused (%s): %s", args.command, getattr(err, "code", "usage"), message)
+        print(f"error: {message}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        log.warning("%s: interrupted", args.command)
+        print("\nerror: interrupted; what had not been saved was not written", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:
+        known = store_error_for(exc, database_path(args.data_dir))
+        if known is not None:
+            log.warning("%s: refused (%s): %s", args.command, known.code, known.message, exc_info=exc)
+            print(f"error: {known.message}", file=sys.stderr)
+            return EXIT_ERROR
+        log.exception("%s: unexpected error", args.command)
+        where = f"the details are in {log_path}" if log_path else "the log could not be written"
+        print(
+            f"error: an unexpected problem stopped this command ({type(exc).__name__}); {where}.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    log.info("%s: finished with status %d", args.command, status)
+    return status
 
 
 if __name__ == "__main__":

@@ -36,18 +36,21 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy
 from sqlalchemy import event
 
 from app.services import Actor, TillServices
 from app.store.db import Store, open_store
+from app.store.operational import retry_when_busy
+from app.store.writers import WriterQueue
+from bench.contention import second_writer
 from bench.generate import (
     CASHIER,
     MARKER_KEY,
@@ -56,6 +59,7 @@ from bench.generate import (
     read_marker,
     stderr_log,
 )
+from bench.measure import Log, Target, result_row, timed
 from loyalty.errors import LoyaltyError
 from loyalty.money import Money
 from loyalty.quote import Basket
@@ -68,39 +72,13 @@ SCRATCH_TABLE = "bench_baseline"
 WARMUP = 50
 COLD_SAMPLES = 5
 
-Log = Callable[[str], None]
-
-
 # -- targets ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Target:
-    text: str
-    p95_ms: float | None = None
-    p99_ms: float | None = None
-    max_ms: float | None = None
-    ratio: float | None = None
-    max_mb: float | None = None
-
-    def met(self, row: dict[str, Any]) -> bool | None:
-        checks: list[bool] = []
-        if self.p95_ms is not None:
-            checks.append(row["p95_ms"] <= self.p95_ms)
-        if self.p99_ms is not None:
-            checks.append(row["p99_ms"] <= self.p99_ms)
-        if self.max_ms is not None:
-            checks.append(row["max_ms"] <= self.max_ms)
-        if self.ratio is not None and row.get("ratio_p50") is not None:
-            checks.append(row["ratio_p50"] <= self.ratio)
-        if self.max_mb is not None:
-            checks.append(row["mb"] <= self.max_mb)
-        return all(checks) if checks else None
-
-
 COMMIT = Target("p99 ≤ 10 ms; ≤ 3× raw (p50)", p99_ms=10, ratio=3)
 SEARCH = Target("p95 ≤ 20 ms", p95_ms=20)
 IDENTIFY = Target("p95 ≤ 50 ms", p95_ms=50)
 COLD = Target("≤ 2 s (every sample)", max_ms=2000)
 MEMORY = Target("≤ 250 MB RSS", max_mb=250)
+TWO_WRITERS = Target("reported (single-writer row above)")
 
 ROWS: tuple[tuple[str, str, Target | None], ...] = (
     ("identify", "reader event → member with balance", IDENTIFY),
@@ -109,6 +87,8 @@ ROWS: tuple[tuple[str, str, Target | None], ...] = (
     ("search_phone", "  by phone", SEARCH),
     ("search_number", "  by member number", SEARCH),
     ("award", "award committed (durable)", COMMIT),
+    ("award_two_writers", "  while a 2nd process awards every 20 ms", TWO_WRITERS),
+    ("award_two_writers_flat", "  while a 2nd process awards flat out", TWO_WRITERS),
     ("redeem", "redeem committed (durable)", COMMIT),
     ("cold_open", "cold open: open_store + services", COLD),
     ("cold_process", "cold start, new process", COLD),
@@ -118,63 +98,6 @@ ROWS: tuple[tuple[str, str, Target | None], ...] = (
 """Result keys in report order, with their label and DESIGN.md target."""
 OPTIONAL_ROWS = frozenset({"cold_open_checked"})
 """Rows measured only on request (``--full-check``): on a store-scale file they take minutes."""
-
-
-# -- timing ----------------------------------------------------------------------------------------------
-def percentile(sorted_ns: list[int], p: float) -> float:
-    """Nearest-rank percentile of sorted nanosecond samples, in milliseconds."""
-    if not sorted_ns:
-        return math.nan
-    rank = max(1, math.ceil(p / 100 * len(sorted_ns)))
-    return sorted_ns[rank - 1] / 1e6
-
-
-def summarize(samples_ns: list[int]) -> dict[str, Any]:
-    data = sorted(samples_ns)
-    return {
-        "n": len(data),
-        "p50_ms": round(percentile(data, 50), 3),
-        "p95_ms": round(percentile(data, 95), 3),
-        "p99_ms": round(percentile(data, 99), 3),
-        "max_ms": round(data[-1] / 1e6, 3) if data else math.nan,
-        "mean_ms": round(sum(data) / len(data) / 1e6, 3) if data else math.nan,
-    }
-
-
-def result_row(
-    service_ns: list[int],
-    baseline_ns: list[int] | None,
-    *,
-    what: str,
-    baseline_what: str | None,
-    target: Target | None,
-    **extra: Any,
-) -> dict[str, Any]:
-    row = summarize(service_ns)
-    row["what"] = what
-    if baseline_ns:
-        base = summarize(baseline_ns)
-        base["what"] = baseline_what
-        row["baseline"] = base
-        row["ratio_p50"] = round(row["p50_ms"] / base["p50_ms"], 2) if base["p50_ms"] > 0 else None
-        row["ratio_p99"] = round(row["p99_ms"] / base["p99_ms"], 2) if base["p99_ms"] > 0 else None
-    else:
-        row["baseline"] = None
-        row["ratio_p50"] = row["ratio_p99"] = None
-    row.update(extra)
-    row["target"] = target.text if target else None
-    row["ok"] = target.met(row) if target else None
-    return row
-
-
-T = TypeVar("T")
-
-
-def timed(fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[int, T]:
-    """``fn(*args, **kwargs)`` and how long it took, in nanoseconds."""
-    start = time.perf_counter_ns()
-    value = fn(*args, **kwargs)
-    return time.perf_counter_ns() - start, value
 
 
 # -- the workload ----------------------------------------------------------------------------------------
@@ -426,6 +349,55 @@ def bench_award(w: Workload, samples: int, warmup: int) -> dict[str, Any]:
     )
 
 
+SECOND_WRITER_PAUSE_MS = 20.0
+"""The paced second writer: an award every 20 ms (50 a second, far busier than a second till window or a
+script); the flat-out one never pauses and shows the worst case."""
+
+
+def bench_award_two_writers(w: Workload, samples: int, warmup: int, pause_ms: float) -> dict[str, Any]:
+    """Awards while another process awards, ``pause_ms`` apart (bench/contention.py): the window and a command
+    line on one till. Calls go through ``retry_when_busy`` as the command line's do. The baseline's raw commits
+    meet the same second writer and take their turn in the same writers' queue (app/store/writers.py): with
+    SQLite's sleeping busy handler alone, a raw commit waits up to seconds behind a writer that never pauses,
+    which measures SQLite's unfairness rather than the till's cost."""
+    members = [r[0] for r in w.random_rows("members", "id", "status = 'active'", samples + warmup)]
+    _scratch(w.raw)
+    svc_ns: list[int] = []
+    base_ns: list[int] = []
+    queue = WriterQueue(w.path)
+
+    def raw_commit_in_turn(i: int, member_id: str, amount: int) -> None:
+        with queue.turn():
+            _raw_commit(w.raw, i, member_id, amount)
+
+    with second_writer(w.path, pause_ms=pause_ms) as writer:
+        for i, member_id in enumerate(members):
+            amount = AMOUNTS[w.rng.randrange(len(AMOUNTS))]
+            basket = Basket.of_total(Money(amount))
+            t_svc, _ = timed(
+                retry_when_busy,
+                w.svc.points.award,
+                w.cashier,
+                member_id,
+                basket,
+                f"B{w.run_id}C{pause_ms:g}-{i}",
+            )
+            t_base, _ = timed(raw_commit_in_turn, samples + warmup + i, member_id, amount)
+            if i >= warmup:
+                svc_ns.append(t_svc)
+                base_ns.append(t_base)
+    queue.close()
+    row = result_row(
+        svc_ns,
+        base_ns,
+        what="PointsService.award(...) committed while a second process awards",
+        baseline_what="sqlite3: INSERT + COMMIT in the writers' queue, same second writer",
+        target=TWO_WRITERS,
+    )
+    row["second_writer"] = writer.summary
+    return row
+
+
 def bench_redeem(w: Workload, samples: int, warmup: int) -> dict[str, Any]:
     program = w.svc.programs.active()
     red = program.redemption
@@ -637,6 +609,9 @@ def run_benchmarks(
             results.update(bench_search(w, samples, warmup))
             log(f"award: {samples} sales")
             results["award"] = bench_award(w, samples, warmup)
+            log(f"award with a second writer: {samples} sales, then {samples} with one writing flat out")
+            results["award_two_writers"] = bench_award_two_writers(w, samples, warmup, SECOND_WRITER_PAUSE_MS)
+            results["award_two_writers_flat"] = bench_award_two_writers(w, samples, warmup, 0.0)
             log(f"redeem: {samples} redemptions")
             results["redeem"] = bench_redeem(w, samples, warmup)
             results["rss"] = memory_row(before_open)
@@ -757,6 +732,15 @@ def format_table(report: dict[str, Any]) -> str:
     redeem = report["results"].get("redeem")
     if redeem and redeem.get("refused"):
         lines.append(f"redeem: {redeem['refused']} refused (points expired since generation), not timed")
+    for key in ("award_two_writers", "award_two_writers_flat"):
+        other = (report["results"].get(key) or {}).get("second_writer")
+        if other:
+            lines.append(
+                f"{key}: the second writer (pause {other.get('pause_ms')} ms) committed {other.get('awards')} "
+                f"awards in {other.get('seconds')} s ({other.get('per_second')}/s), its p50 "
+                f"{other.get('p50_ms')} ms, p99 {other.get('p99_ms')} ms, busy failures "
+                f"{other.get('busy_failures')}"
+            )
     store_baselines = [
         f"{key}: {row['baseline']['what']}"
         for key, row in report["results"].items()

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from loyalty.errors import CurrencyMismatch, InvalidAmount, UnknownCurrency
+from loyalty.errors import CurrencyMismatch, InvalidAmount, InvalidInput, UnknownCurrency
 
 # Exponents of the currencies a store is likely to meet; extend as stores need them.
 CURRENCY_EXPONENTS: dict[str, int] = {
@@ -39,6 +39,25 @@ MAX_AMOUNT_TEXT = 40
 _GROUPED = re.compile(r"-?[0-9]{1,3}(?:[.,][0-9]{3})+")
 _WHOLE = re.compile(r"-?[0-9]+")
 _DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+MAX_COUNT_DIGITS = 12
+_COUNT = re.compile(r"[0-9]{1,3}(?:([.,])[0-9]{3})(?:\1[0-9]{3})*|[0-9]+")
+
+
+def parse_count(text: str, what: str = "Points") -> int:
+    """A whole number typed by a person (points, a count): ASCII digits only, optionally grouped by three
+    ('1.250' or '1,250'), at most 12 digits. Other scripts' digits ('١٢٣'), which ``int()`` accepts, are
+    refused."""
+    raw = text.strip()
+    if len(raw) > MAX_COUNT_DIGITS + MAX_COUNT_DIGITS // 3 or not _COUNT.fullmatch(raw):
+        raise InvalidInput(
+            what=what, why=f"{text[:20]!r} is not a whole number: use the digits 0-9, e.g. 1250 or 1.250"
+        )
+    digits = raw.replace(".", "").replace(",", "")
+    if len(digits) > MAX_COUNT_DIGITS:
+        raise InvalidInput(what=what, why=f"it has more than {MAX_COUNT_DIGITS} digits")
+    return int(digits)
 
 
 def exponent(currency: str) -> int:

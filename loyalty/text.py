@@ -96,6 +96,27 @@ def phone_search_prefixes(query: str, region: str = DEFAULT_PHONE_REGION) -> set
     return {"+" + digits, "+" + code + digits} if code else {"+" + digits}
 
 
+MAX_RECEIPT = 64
+# Control characters (newlines, NUL), invisible format characters (bidirectional overrides, zero-width joiners),
+# surrogates, private-use and unassigned code points, line and paragraph separators: a receipt number with any
+# of them would print or display as something it is not.
+_UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def clean_receipt(receipt_ref: str) -> str:
+    """A receipt number as typed or scanned, trimmed; refused when empty, too long or not printable."""
+    ref = receipt_ref.strip()
+    if not ref:
+        raise InvalidInput(what="Receipt number", why="it is empty")
+    if len(ref) > MAX_RECEIPT:
+        raise InvalidInput(what="Receipt number", why=f"it is longer than {MAX_RECEIPT} characters")
+    if any(unicodedata.category(ch) in _UNPRINTABLE for ch in ref):
+        raise InvalidInput(
+            what="Receipt number", why="it contains a control or invisible character (a line break, NUL…)"
+        )
+    return ref
+
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 

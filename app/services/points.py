@@ -4,7 +4,6 @@ manager adjustments and the expiry sweep. Each use case runs in one write transa
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select
@@ -51,10 +50,9 @@ from loyalty.money import Money, check_sale_amount
 from loyalty.program import Program
 from loyalty.quote import Basket, Quote, quote, redemption_value
 from loyalty.returns import plan_return
+from loyalty.text import clean_receipt
 
 MAX_REASON = 500
-MAX_RECEIPT = 64
-_UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 _EARN_BY_RECEIPT = select(
     m.LedgerEntry.id, m.LedgerEntry.member_id, m.LedgerEntry.amount_minor, m.LedgerEntry.points
@@ -63,21 +61,6 @@ _EARN_BY_RECEIPT = select(
     m.LedgerEntry.receipt_ref == bindparam("receipt"),
     m.LedgerEntry.store_id == bindparam("store_id"),
 )
-
-
-def _receipt(receipt_ref: str) -> str:
-    ref = receipt_ref.strip()
-    if not ref:
-        raise InvalidInput(what="Receipt number", why="it is empty")
-    if len(ref) > MAX_RECEIPT:
-        raise InvalidInput(what="Receipt number", why=f"it is longer than {MAX_RECEIPT} characters")
-    # Control characters (newlines, NUL), invisible format characters (bidirectional overrides, zero-width
-    # joiners) and line separators would make a receipt print or display as something it is not.
-    if any(unicodedata.category(ch) in _UNPRINTABLE for ch in ref):
-        raise InvalidInput(
-            what="Receipt number", why="it contains a control or invisible character (a line break, NUL…)"
-        )
-    return ref
 
 
 def _reason(reason: str | None, *, required: bool) -> str | None:
@@ -143,7 +126,7 @@ class PointsService:
         returns the first award (``replayed``); another sale under the same receipt number is refused."""
         actor.require(Permission.SELL)
         core = self.core
-        receipt = _receipt(receipt_ref)
+        receipt = clean_receipt(receipt_ref)
         with core.write() as session:
             program = core.program(session)
             check_sale_amount(basket.total, program.currency)
@@ -280,7 +263,7 @@ class PointsService:
         entry_id: str | None,
     ) -> Change:
         core = self.core
-        receipt = _receipt(receipt_ref)
+        receipt = clean_receipt(receipt_ref)
         with core.write() as session:
             replay = _replay(session, core, entry_id, "redeem")
             if replay is not None:
@@ -395,7 +378,7 @@ class PointsService:
         leave a recorded overdraft, never a silent negative balance."""
         actor.require(Permission.RETURN)
         core = self.core
-        receipt = _receipt(receipt_ref)
+        receipt = clean_receipt(receipt_ref)
         with core.write() as session:
             replay = _replay(session, core, entry_id, "return")
             if replay is not None:

@@ -25,9 +25,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.store import migrate as _migrate
 from app.store.checkpoint import Checkpointer
 from app.store.engine import BEGIN_MODE_OPTION, QUERY_ONLY_OPTION, create_store_engine
-from app.store.errors import CorruptDatabase, DatabaseTooNew, NotOurDatabase
+from app.store.errors import (
+    CorruptDatabase,
+    DatabaseNotWritable,
+    DatabaseTooNew,
+    EmptyDatabase,
+    NotOurDatabase,
+    OrphanedJournal,
+)
 from app.store.models import APPLICATION_ID
 from app.store.search import rebuild_member_search
+from app.store.writers import WriterQueue
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +62,8 @@ class Store:
             expire_on_commit=False,
         )
         self.needs_check = False  # a large file opened after an unclean shutdown: see check_later
+        # Writers, in this process and others, take turns before SQLite's lock (app/store/writers.py).
+        self._writers = WriterQueue(path)
         # The engine's connections do not checkpoint on commit (engine.PRAGMAS); this thread does it instead.
         self._checkpointer = Checkpointer(path)
         self._checkpointer.start()
@@ -62,9 +72,10 @@ class Store:
     def write(self) -> Iterator[Session]:
         """A session whose transaction holds the write lock from its start (``BEGIN IMMEDIATE``).
 
-        Commits when the block ends normally, rolls back if it raises.
+        Commits when the block ends normally, rolls back if it raises. Writers take turns first (fairly, across
+        processes: ``app.store.writers``); ``DatabaseBusy`` if the turn does not come within the busy timeout.
         """
-        with self.sessionmaker() as session:
+        with self._writers.turn(), self.sessionmaker() as session:
             try:
                 yield session
                 session.commit()
@@ -128,6 +139,7 @@ class Store:
     def close(self) -> None:
         self._checkpointer.stop()
         self.engine.dispose()
+        self._writers.close()
 
     def __enter__(self) -> Store:
         return self
@@ -146,7 +158,8 @@ class FileState:
     """What the pre-open checks found in an existing file."""
 
     fresh: bool
-    """Nothing in it yet (0 bytes, or a SQLite file without any schema): safe to initialise."""
+    """Nothing in it yet (missing, or a SQLite file without any schema): safe to initialise. A 0-byte file is
+    not fresh: it is refused (``EmptyDatabase``) — a till's data that went missing, not a new till."""
     revision: str | None
 
 
@@ -166,21 +179,31 @@ def open_store(
     is cheap (a file up to ``QUICK_CHECK_ALWAYS_BYTES``) or before a migration. A large file left by an
     unclean shutdown opens at once with ``Store.needs_check`` set: the caller runs ``Store.check_later`` so
     the till serves customers while the file is checked. ``python -m app check`` runs the full check.
+
+    Only a missing file is created, and it is built under a temporary name and put in place once migrated, so
+    a crash during the first start never leaves a half-made file behind. A 0-byte file is refused
+    (``EmptyDatabase``), and so is a missing file whose write-ahead log is still there (``OrphanedJournal``).
+    A file or folder this user may not write is refused (``DatabaseNotWritable``) before anything is written.
     """
     path = Path(path)
+    target_dir = backup_dir if backup_dir is not None else path.parent / "backups"
+    check_writable(path)
     unchecked_after_crash = False
     if quick_check == "auto":
         quick_check = _quick_check_needed(path)
         unchecked_after_crash = not quick_check and _unclean(path)
-    state = inspect_file(path, quick_check=quick_check)
+    state = inspect_file(path, quick_check=quick_check, backup_dir=target_dir)
     if not quick_check and migrate and not state.fresh and state.revision != _migrate.head_revision():
-        state = inspect_file(path, quick_check=True)  # never migrate a file that has not been checked
+        # never migrate a file that has not been checked
+        state = inspect_file(path, quick_check=True, backup_dir=target_dir)
     head = _migrate.head_revision()
     if migrate and not state.fresh and state.revision != head:
-        target_dir = backup_dir if backup_dir is not None else path.parent / "backups"
         backup = backup_database(path, target_dir, state.revision)
         log.info("backed up %s to %s before upgrading it from %s to %s", path, backup, state.revision, head)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if migrate and not path.exists():
+        _create_database(path, head)
+        state = FileState(fresh=False, revision=head)
     engine = create_store_engine(path)
     try:
         if migrate and state.revision != head:
@@ -192,6 +215,86 @@ def open_store(
     store = Store(path, engine)
     store.needs_check = unchecked_after_crash
     return store
+
+
+def _create_database(path: Path, head: str) -> None:
+    """Make a new, migrated database at ``path`` (which does not exist): built beside it under a temporary
+    name, then linked into place. If another process created ``path`` meanwhile, its file wins."""
+    wal = _sibling(path, "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise OrphanedJournal(path=str(path), journal=str(wal), backups=str(path.parent / "backups"))
+    temp = path.with_name(f".{path.name}.new-{os.getpid()}")
+    for leftover in (temp, _sibling(temp, "-wal"), _sibling(temp, "-shm"), _sibling(temp, "-journal")):
+        leftover.unlink(missing_ok=True)
+    engine = create_store_engine(temp)
+    try:
+        _migrate.upgrade(engine, head)
+    finally:
+        engine.dispose()  # the last connection to close checkpoints and removes the -wal and -shm files
+    try:
+        os.link(temp, path)  # fails if the file appeared meanwhile: never replace another process's database
+    except FileExistsError:
+        log.info("%s was created by another process meanwhile; using that one", path)
+    except OSError:
+        # A file system without hard links: a plain rename (the window for a race is the same as before).
+        if not path.exists():
+            os.replace(temp, path)
+    else:
+        log.info("created a new till database %s at schema %s", path, head)
+    temp.unlink(missing_ok=True)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename or a new file in ``folder`` durable (a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def check_writable(path: Path) -> None:
+    """Refuse, before anything is written, a database this user may not read and write, or whose folder it may
+    not create files in (SQLite keeps ``-wal`` and ``-shm`` files next to the database).
+
+    ``os.access`` answers for the real user. It does not stop root on a read-only *mode* (root may write
+    anyway) but does on a read-only file system; what it misses, SQLite's own "attempt to write a readonly
+    database" reports later (``app.store.operational``).
+    """
+    if path.is_dir():
+        return  # not a database at all: inspect_file refuses it as not ours
+    if path.exists():
+        if not os.access(path, os.R_OK):
+            raise DatabaseNotWritable(path=str(path), why="this user may not read it")
+        if not os.access(path, os.W_OK):
+            raise DatabaseNotWritable(path=str(path), why="the file is read-only for this user")
+        for suffix in ("-wal", "-shm", "-journal"):
+            sibling = _sibling(path, suffix)
+            if sibling.exists() and not os.access(sibling, os.R_OK | os.W_OK):
+                raise DatabaseNotWritable(
+                    path=str(path), why=f"{sibling.name} next to it is read-only for this user"
+                )
+        folder = path.parent
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise DatabaseNotWritable(
+                path=str(path),
+                why=f"its folder {folder} is read-only for this user (SQLite keeps {path.name}-wal and "
+                f"{path.name}-shm there)",
+            )
+        return
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DatabaseNotWritable(
+            path=str(path), why=f"it does not exist and this user may not create files in {folder}"
+        )
 
 
 QUICK_CHECK_ALWAYS_BYTES = 256 * 1024 * 1024
@@ -211,10 +314,16 @@ def _unclean(path: Path) -> bool:
     return wal.exists() and wal.stat().st_size > 0
 
 
-def inspect_file(path: Path, *, quick_check: bool = True) -> FileState:
-    """Decide whether ``path`` may be opened, without writing to it; raise the reason if not."""
-    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+def inspect_file(path: Path, *, quick_check: bool = True, backup_dir: Path | None = None) -> FileState:
+    """Decide whether ``path`` may be opened, without writing to it; raise the reason if not.
+
+    A 0-byte file raises ``EmptyDatabase`` (pointing to ``backup_dir``, default ``<folder>/backups``).
+    """
+    if not path.exists():
         return FileState(fresh=True, revision=None)
+    if path.is_file() and path.stat().st_size == 0:
+        backups = backup_dir if backup_dir is not None else path.parent / "backups"
+        raise EmptyDatabase(path=str(path), backups=str(backups))
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
@@ -269,23 +378,52 @@ def _stored_revisions(conn: sqlite3.Connection) -> list[str]:
     return [str(row[0]) for row in conn.execute("SELECT version_num FROM alembic_version")]
 
 
-def backup_database(path: Path, backup_dir: Path, revision: str | None) -> Path:
-    """Copy ``path`` with SQLite's online backup API to ``<stem>-<revision>-<UTC time>.sqlite``."""
+BACKUP_STAMP = "%Y%m%dT%H%M%SZ"
+BACKUP_STAMP_FINE = "%Y%m%dT%H%M%S.%fZ"
+
+
+def backup_database(
+    path: Path, backup_dir: Path, revision: str | None, *, name: str | None = None, at: datetime | None = None
+) -> Path:
+    """Copy ``path`` with SQLite's online backup API (one consistent snapshot, other writers carry on).
+
+    The copy is named ``<stem>-<revision>-<UTC time>.sqlite`` (before an upgrade) or ``<name>-<UTC
+    time, to the microsecond>.sqlite`` when ``name`` is given, with ``-1``, ``-2``… if that exists. It is written under a
+    temporary name and linked into place only when complete, so a crash mid-copy never leaves something
+    that looks like a good backup, and two processes backing up at once never overwrite each other.
+    """
     backup_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    base = f"{path.stem}-{revision or 'empty'}-{stamp}"
-    target = backup_dir / f"{base}.sqlite"
-    counter = 1
-    while target.exists():
-        target = backup_dir / f"{base}-{counter}.sqlite"
-        counter += 1
-    partial = target.with_name(target.name + ".partial")
-    source_uri = path.resolve().as_uri() + "?mode=ro"
-    with (
-        closing(sqlite3.connect(source_uri, uri=True, timeout=5.0)) as src,
-        closing(sqlite3.connect(partial)) as dst,
-    ):
-        src.backup(dst)
-    # Renamed only when complete, so a crash mid-copy never leaves something that looks like a good backup.
-    os.replace(partial, target)
+    moment = (at or datetime.now(UTC)).astimezone(UTC)
+    if name is not None:
+        # Regular backups are rotated by their time: to the microsecond, so that a name freed by the rotation
+        # is never handed to a newer copy in the same second.
+        base = f"{name}-{moment.strftime(BACKUP_STAMP_FINE)}"
+    else:
+        base = f"{path.stem}-{revision or 'empty'}-{moment.strftime(BACKUP_STAMP)}"
+    partial = backup_dir / f".{base}.{os.getpid()}.{threading.get_ident()}.partial"
+    partial.unlink(missing_ok=True)
+    try:
+        # An ordinary connection that may not change anything (query_only): unlike a read-only one (mode=ro), it
+        # removes the -wal and -shm files it made when it is the last to close, leaving the folder as it was.
+        with closing(sqlite3.connect(path, timeout=5.0)) as src, closing(sqlite3.connect(partial)) as dst:
+            src.execute("PRAGMA query_only = 1")
+            src.backup(dst)
+        counter = 0
+        while True:
+            target = backup_dir / (f"{base}.sqlite" if counter == 0 else f"{base}-{counter}.sqlite")
+            try:
+                os.link(partial, target)
+                break
+            except FileExistsError:
+                counter += 1
+            except OSError:  # no hard links on this file system
+                if target.exists():
+                    counter += 1
+                    continue
+                os.replace(partial, target)
+                break
+    finally:
+        partial.unlink(missing_ok=True)
+        _sibling(partial, "-journal").unlink(missing_ok=True)
+    _fsync_dir(backup_dir)
     return target

@@ -67,7 +67,9 @@ def test_a_file_that_is_not_ours_is_refused_and_untouched(tmp_path: Path, conten
     assert result.returncode == 2
     assert "not a Loyalty Till database" in result.stderr
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["till.sqlite"]
+    # Nothing new next to the refused file; the command's log goes to the data folder's logs/ (its refusal too).
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["logs", "till.sqlite"]
+    assert "not a Loyalty Till database" in (tmp_path / "logs" / "till.log").read_text(encoding="utf-8")
 
 
 def test_program_check_reports_the_place_of_a_mistake(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import CheckConstraint, inspect, text
 
 from app.store import migrate, open_store
 from app.store.engine import create_store_engine
+from app.store.errors import EmptyDatabase
 from app.store.models import APPLICATION_ID, Base
 
 TRIGGERS = {
@@ -38,15 +39,26 @@ def test_missing_file_is_created_at_head(tmp_path: Path) -> None:
     assert not (tmp_path / "sub" / "backups").exists()
 
 
-def test_empty_file_is_migrated_to_head(tmp_path: Path) -> None:
+def test_missing_file_gets_the_whole_schema(tmp_path: Path) -> None:
     path = tmp_path / "till.sqlite"
-    path.touch()
     with open_store(path) as store, store.engine.connect() as conn:
         assert migrate.current_revision(conn) == migrate.head_revision()
     objects = _schema_objects(path)
-    assert {name for kind, name in objects if kind == "trigger"} == TRIGGERS
+    assert {name for kind, name in objects if kind == "trigger"} >= TRIGGERS
     assert ("table", "members_fts") in objects
-    assert not (tmp_path / "backups").exists(), "nothing to back up in an empty file"
+    assert not (tmp_path / "backups").exists(), "nothing to back up in a new file"
+    # Built under a temporary name and linked into place: nothing of it is left beside the database.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["till.sqlite"]
+
+
+def test_empty_file_is_not_a_new_till(tmp_path: Path) -> None:
+    """A 0-byte file is a till whose data went missing: refused untouched (tests/store/test_operations.py)."""
+    path = tmp_path / "till.sqlite"
+    path.touch()
+    with pytest.raises(EmptyDatabase):
+        open_store(path)
+    assert path.stat().st_size == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["till.sqlite"]
 
 
 def test_sqlite_file_without_schema_or_application_id_is_treated_as_new(tmp_path: Path) -> None:
