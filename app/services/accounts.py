@@ -14,7 +14,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.services.core import Core
 from app.services.views import EntryView, MemberView, TierView
 from app.store import models as m
+from app.store.types import format_utc
 from loyalty import tiers as tiermath
+from loyalty.audit import canonical_json
+from loyalty.chain import entry_hash
 from loyalty.errors import MemberInactive, NotFound
 from loyalty.ids import new_id
 from loyalty.ledger import Account, EntryKind, Lot, Overdraft, Posting, expiry_for
@@ -145,7 +148,10 @@ def write_entry(
 
     This is the hot path of every sale, so it speaks SQL Core (a handful of cached statements) rather than
     the ORM's unit of work; the member object's balance is updated in place without marking it dirty.
+    The entry joins the till's hash chain: the counter that numbers it also holds the chain's head, so
+    chaining costs one small UPDATE of a row this transaction has already written.
     """
+    seq, prev_hash = core.next_link(session)
     row: dict[str, Any] = {
         "id": posting.entry_id,
         "member_id": member.id,
@@ -156,7 +162,7 @@ def write_entry(
         "receipt_ref": spec.receipt_ref,
         "store_id": core.till.store_id,
         "till_id": core.till.till_id,
-        "seq": core.next_seq(session),
+        "seq": seq,
         "staff_id": staff_id,
         "reason": spec.reason,
         "action_code": spec.action_code,
@@ -166,7 +172,10 @@ def write_entry(
         "created_at": at,
         "details": spec.details,
     }
+    row["prev_hash"] = prev_hash
+    row["hash"] = entry_hash(prev_hash, chained_fields(row, posting))
     session.execute(_INSERT_ENTRY, row)
+    core.set_chain_head(session, row["hash"])
     if posting.new_lot is not None:
         lot = posting.new_lot
         session.execute(
@@ -250,6 +259,16 @@ def credit_points(
     """Credit points that live for the program's expiry period (a new lot), and write their entry."""
     posting = account.credit(entry_id or new_id(), points, at, expiry_for(program.expiry, at, program.zone))
     return write_entry(core, session, member, program, staff_id, posting, spec, at)
+
+
+def chained_fields(row: dict[str, Any], posting: Posting) -> dict[str, Any]:
+    """The entry as its hash covers it (``loyalty.chain``): the values exactly as the store keeps them."""
+    fields = dict(row)
+    fields["created_at"] = format_utc(row["created_at"])
+    fields["details"] = None if row["details"] is None else canonical_json(row["details"])
+    lot = posting.new_lot
+    fields["expires_at"] = None if lot is None or lot.expires_at is None else format_utc(lot.expires_at)
+    return fields
 
 
 def entry_payload(row: dict[str, Any], posting: Posting | None = None) -> dict[str, Any]:
@@ -339,20 +358,43 @@ def qualifying_spend(session: Session, program: Program, member_id: str, at: dat
     return max(0, int(total or 0))
 
 
-def update_tier(session: Session, program: Program, member: MemberLike, at: datetime) -> int:
-    """Re-evaluate the member's tier after a change; returns the qualifying spend it was based on."""
+def _tier_state(member: MemberLike) -> tiermath.TierState | None:
+    if member.tier_code is None or member.tier_since is None or member.tier_review_at is None:
+        return None
+    return tiermath.TierState(member.tier_code, member.tier_since, member.tier_review_at)
+
+
+def effective_tier(
+    session: Session, program: Program, member: MemberLike, at: datetime, *, spend: int | None = None
+) -> tuple[tiermath.TierState | None, int]:
+    """The member's tier as of ``at`` with every review that has come applied (nothing is written), and the
+    qualifying spend of the window ending ``at``. Readers use it so that no screen shows a lapsed tier."""
     if program.tiers is None:
-        return 0
-    spend = qualifying_spend(session, program, member.id, at)
-    state = None
-    if member.tier_code is not None and member.tier_since is not None and member.tier_review_at is not None:
-        state = tiermath.TierState(member.tier_code, member.tier_since, member.tier_review_at)
-    new = tiermath.evaluate(program.tiers, state, spend, at)
-    if new != state:
+        return None, 0
+    now_spend = qualifying_spend(session, program, member.id, at) if spend is None else spend
+
+    def spend_at(when: datetime) -> int:
+        return now_spend if when == at else qualifying_spend(session, program, member.id, when)
+
+    return tiermath.review(program.tiers, _tier_state(member), spend_at, at), now_spend
+
+
+def update_tier(session: Session, program: Program, member: MemberLike, at: datetime) -> int:
+    """Re-evaluate the member's tier (due reviews, then an upgrade the spend earns) and write it when it
+    changed; returns the qualifying spend it was based on."""
+    state, spend = effective_tier(session, program, member, at)
+    if state is not None and state != _tier_state(member):
         set_member(
-            session, member, at, tier_code=new.code, tier_since=new.since, tier_review_at=new.review_at
+            session, member, at, tier_code=state.code, tier_since=state.since, tier_review_at=state.review_at
         )
     return spend
+
+
+def review_if_due(session: Session, program: Program, member: MemberLike, at: datetime) -> None:
+    """Before a sale is priced: apply a review whose date has passed, so the sale earns at the reviewed
+    tier. Costs nothing when no review is due (the common case)."""
+    if program.tiers is not None and tiermath.review_due(_tier_state(member), at):
+        update_tier(session, program, member, at)
 
 
 def member_view(
@@ -373,14 +415,13 @@ def member_view(
     soon = [lot for lot in spendable if lot.expires_at is not None and lot.expires_at <= at + EXPIRY_NOTICE]
     tier_view = None
     if program.tiers is not None:
-        if spend is None:
-            spend = qualifying_spend(session, program, member.id, at)
-        prog = tiermath.progress(program.tiers, member.tier_code, spend)
+        state, spend = effective_tier(session, program, member, at, spend=spend)
+        prog = tiermath.progress(program.tiers, None if state is None else state.code, spend)
         tier_view = TierView(
             code=prog.current.code,
             name=prog.current.name,
-            since=member.tier_since,
-            review_at=member.tier_review_at,
+            since=None if state is None else state.since,
+            review_at=None if state is None else state.review_at,
             qualifying_spend=spend,
             next_code=None if prog.next is None else prog.next.code,
             next_name=None if prog.next is None else prog.next.name,

@@ -3,7 +3,6 @@ small writes that go with every change (sequence numbers, the outbox, the audit 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 from collections.abc import Iterator
@@ -12,17 +11,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import phonenumbers
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.services.context import Actor, Clock, TillIdentity, utc_now
 from app.store import models as m
 from app.store.audit import append_audit
-from app.store.counters import next_value
+from app.store.counters import ledger_counter, next_link, next_value, set_head
 from app.store.db import Store
 from app.store.settings import get_setting, set_setting
+from loyalty.chain import GENESIS_HASH
 from loyalty.errors import InvalidInput, NotFound, ProgramError
 from loyalty.program import Program, loads_program
+from loyalty.text import DEFAULT_PHONE_REGION
 
 # Settings keys (the `settings` table). Values are JSON.
 STORE_ID = "store_id"
@@ -31,6 +33,7 @@ STORE_NUMBER = "store_number"
 TILL_NUMBER = "till_number"
 UID_KEY = "uid_hash_key"
 ACTIVE_PROGRAM = "active_program"
+PHONE_REGION = "phone_region"
 
 
 _ACTIVE_PROGRAM = text("SELECT value FROM settings WHERE key = :key").bindparams(key=ACTIVE_PROGRAM)
@@ -42,6 +45,8 @@ class Core:
     till: TillIdentity
     uid_key: bytes
     clock: Clock = utc_now
+    # The store's country for phone numbers typed without a country code (ISO 3166, e.g. "VN").
+    phone_region: str = DEFAULT_PHONE_REGION
 
     _programs: dict[str, Program] | None = None
 
@@ -59,7 +64,8 @@ class Core:
                 till_number=int(get_setting(session, TILL_NUMBER)),
             )
             key = bytes.fromhex(get_setting(session, UID_KEY))
-        return cls(store=store, till=till, uid_key=key, clock=clock)
+            region = get_setting(session, PHONE_REGION) or DEFAULT_PHONE_REGION
+        return cls(store=store, till=till, uid_key=key, clock=clock, phone_region=region)
 
     def now(self) -> datetime:
         moment = self.clock()
@@ -101,7 +107,17 @@ class Core:
 
     # -- what goes with every change -------------------------------------------------------------------
     def next_seq(self, session: Session) -> int:
-        return next_value(session, f"seq:{self.till.till_id}")
+        return next_value(session, ledger_counter(self.till.till_id))
+
+    def next_link(self, session: Session) -> tuple[int, str]:
+        """The next sequence number of this till's ledger and the hash of its entry before that (the head
+        of the till's chain), read and advanced by one statement."""
+        seq, prev_hash = next_link(session, ledger_counter(self.till.till_id))
+        return seq, prev_hash or GENESIS_HASH
+
+    def set_chain_head(self, session: Session, entry_hash: str) -> None:
+        """Record the hash of the entry just numbered by ``next_link``, in the same transaction."""
+        set_head(session, ledger_counter(self.till.till_id), entry_hash)
 
     def audit(
         self,
@@ -136,6 +152,7 @@ def bootstrap_till(
     store_number: int,
     till_number: int,
     uid_key: bytes | None = None,
+    phone_region: str | None = None,
 ) -> None:
     """First start of a till: its identity and the secret key its card UIDs are hashed with. Idempotent.
 
@@ -147,6 +164,7 @@ def bootstrap_till(
         raise InvalidInput(what="Store or till number", why="store 0-999, till 0-99")
     if uid_key is not None and len(uid_key) != 32:
         raise InvalidInput(what="Card key", why="it must be 32 bytes (64 hexadecimal digits)")
+    region = check_phone_region(phone_region or DEFAULT_PHONE_REGION)
     with store.write() as session:
         if get_setting(session, STORE_ID) is not None:
             return
@@ -155,7 +173,17 @@ def bootstrap_till(
         set_setting(session, STORE_NUMBER, store_number)
         set_setting(session, TILL_NUMBER, till_number)
         set_setting(session, UID_KEY, uid_key.hex() if uid_key is not None else secrets.token_hex(32))
+        set_setting(session, PHONE_REGION, region)
 
 
-def program_digest(body: str) -> str:
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+def check_phone_region(region: str) -> str:
+    code = region.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise InvalidInput(what="Phone region", why=f"{region!r} is not a country code such as VN")
+    return code
+
+
+def set_phone_region(store: Store, region: str) -> None:
+    """Change the store's phone region (numbers already stored are E.164 and do not change)."""
+    with store.write() as session:
+        set_setting(session, PHONE_REGION, check_phone_region(region))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.services.context import Actor, Permission
-from app.services.core import ACTIVE_PROGRAM, Core, program_digest
+from app.services.core import ACTIVE_PROGRAM, Core
 from app.store import models as m
+from app.store.integrity import program_digest
 from app.store.settings import set_setting
 from loyalty.errors import Conflict
 from loyalty.program import Program, load_program

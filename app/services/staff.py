@@ -1,4 +1,9 @@
-"""Staff: PIN sign-in (argon2 hashes, lock-out after repeated failures) and staff management."""
+"""Staff: PIN sign-in (argon2 hashes, lock-out after repeated failures) and staff management.
+
+Whatever writes a staff row's code, role, active flag or PIN hash records the row's new seal
+(``app.store.integrity.staff_seal``) in the audit record it writes, under ``seal``: that is how ``check``
+tells a role given by a manager through the till from one given with raw SQL.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from app.services.context import SYSTEM, Actor, Permission, Role
 from app.services.core import Core
 from app.services.views import StaffView
 from app.store import models as m
+from app.store.integrity import staff_seal
 from loyalty.errors import AuthenticationFailed, Conflict, InvalidInput, LoyaltyError
 from loyalty.ids import new_id
 
@@ -32,6 +38,16 @@ def hash_pin(pin: str) -> str:
     if not pin.isdigit() or not 4 <= len(pin) <= 8:
         raise InvalidInput(what="PIN", why="use 4 to 8 digits")
     return _hasher.hash(pin)
+
+
+def _sealed(staff: m.Staff) -> dict[str, object]:
+    """The audit details that record a staff row as the services wrote it."""
+    return {
+        "code": staff.code,
+        "role": staff.role,
+        "active": staff.active,
+        "seal": staff_seal(staff.id, staff.code, staff.role, staff.active, staff.pin_hash),
+    }
 
 
 class StaffService:
@@ -61,10 +77,12 @@ class StaffService:
                 raise AuthenticationFailed() from None
             staff.failed_attempts = 0
             staff.locked_until = None
+            details: dict[str, object] = {}
             if _hasher.check_needs_rehash(staff.pin_hash):
                 staff.pin_hash = _hasher.hash(pin)
+                details = _sealed(staff)
             actor = Actor(staff.id, staff.name, Role(staff.role))
-            core.audit(session, actor, "staff.sign_in", "staff", staff.id, {})
+            core.audit(session, actor, "staff.sign_in", "staff", staff.id, details)
             return actor
 
     def create(self, actor: Actor, code: str, name: str, role: Role, pin: str) -> StaffView:
@@ -90,7 +108,7 @@ class StaffService:
             )
             session.add(staff)
             session.flush()
-            core.audit(session, actor, "staff.create", "staff", staff.id, {"code": code, "role": role.value})
+            core.audit(session, actor, "staff.create", "staff", staff.id, _sealed(staff))
             return StaffView(staff.id, staff.code, staff.name, staff.role, staff.active)
 
     def list(self) -> list[StaffView]:

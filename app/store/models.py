@@ -64,6 +64,8 @@ class Member(Base):
     __table_args__ = (
         CheckConstraint(_in("status", MEMBER_STATUSES), name="status"),
         Index("ix_members_referred_by_id", "referred_by_id"),
+        # The daily maintenance finds the members whose tier review is due without reading every member.
+        Index("ix_members_tier_review_at", "tier_review_at"),
     )
 
     id: Mapped[str] = mapped_column(Text, primary_key=True, default=new_id)
@@ -98,6 +100,30 @@ class Member(Base):
     @validates("email")
     def _lower_email(self, _key: str, value: str | None) -> str | None:
         return None if value is None else value.lower()
+
+
+DUPLICATE_REASONS = ("phone", "invalid_phone", "email", "name_birthday")
+
+
+class MemberDuplicate(Base):
+    """A member who is probably someone else already enrolled, for a manager to merge (never merged by
+    itself). ``old_value`` keeps what was taken from the member to keep a unique column unique."""
+
+    __tablename__ = "member_duplicates"
+    __table_args__ = (
+        CheckConstraint(_in("reason", DUPLICATE_REASONS), name="reason"),
+        Index("ix_member_duplicates_member_id", "member_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[str] = mapped_column(Text, ForeignKey("members.id"))
+    duplicate_of_id: Mapped[str | None] = mapped_column(Text, ForeignKey("members.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    value: Mapped[str | None] = mapped_column(Text)
+    old_value: Mapped[str | None] = mapped_column(Text)
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Consent(Base):
@@ -175,10 +201,13 @@ class Counter(Base):
 
     name: Mapped[str] = mapped_column(Text, primary_key=True)
     value: Mapped[int] = mapped_column(Integer)
+    # For a till's ledger counter: the hash of its entry numbered ``value``, the head of the till's chain.
+    hash: Mapped[str | None] = mapped_column(Text)
 
 
 class LedgerEntry(Base):
-    """One movement of points. Append-only: database triggers refuse UPDATE and DELETE."""
+    """One movement of points. Append-only: database triggers refuse UPDATE and DELETE; hash-chained per
+    till, so an edit made with the triggers dropped still shows (``app.store.integrity``)."""
 
     __tablename__ = "ledger_entries"
     __table_args__ = (
@@ -228,6 +257,9 @@ class LedgerEntry(Base):
     channel: Mapped[str] = mapped_column(Text, default="till", server_default="till")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     details: Mapped[dict[str, Any] | None] = mapped_column(JSONText)
+    # The till's hash chain (loyalty.chain): the hash of the same till's previous entry, and this entry's.
+    prev_hash: Mapped[str | None] = mapped_column(Text)
+    hash: Mapped[str | None] = mapped_column(Text)
 
 
 class Lot(Base):
