@@ -623,6 +623,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.warning("%s: refused (%s): %s", args.command, getattr(err, "code", "usage"), message)
         print(f"error: {message}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader of our output went away (`... | head`): what they wanted was printed. Point stdout at
+        # nothing so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        log.info("%s: output closed by its reader", args.command)
+        return 0
     except KeyboardInterrupt:
         log.warning("%s: interrupted", args.command)
         print("\nerror: interrupted; what had not been saved was not written", file=sys.stderr)

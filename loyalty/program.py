@@ -222,8 +222,24 @@ class Program(_Strict):
         return next((r for r in self.rewards if r.code == code), None)
 
     def canonical_json(self) -> str:
-        """Stable text of the program: what is stored and hashed with its version."""
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, indent=None)
+        """Stable text of the program: what is stored and hashed with its version. Sets (excluded categories,
+        days of the week) are written sorted: their iteration order changes from one process to the next."""
+        return json.dumps(_sorted_sets(self.model_dump()), sort_keys=True, ensure_ascii=False, indent=None)
+
+
+def _sorted_sets(value: Any) -> Any:
+    """The dumped program as JSON-ready values, every set as a sorted list."""
+    if isinstance(value, dict):
+        return {str(k): _sorted_sets(v) for k, v in value.items()}
+    if isinstance(value, frozenset | set):
+        return sorted(_sorted_sets(v) for v in value)
+    if isinstance(value, list | tuple):
+        return [_sorted_sets(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return value
 
 
 def _problems(err: ValidationError) -> str:

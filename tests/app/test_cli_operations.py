@@ -488,3 +488,20 @@ def test_maintenance_reviews_tiers_and_members_duplicates_is_for_managers(
     monkeypatch.setenv("LOYALTY_PIN", "9999")
     assert main(["--data-dir", str(till), "--staff", "9001", "members", "duplicates"]) == 0
     assert "0 to review" in capsys.readouterr().out
+
+
+def test_output_closed_by_its_reader_is_not_an_error(till: Path) -> None:
+    """`python -m app members search nguyen | head -1`: the reader going away ends the command quietly."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "--data-dir", str(till), "members", "search", "nguyen"],
+        cwd=ROOT,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the command has printed anything: its first write finds no reader
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0, err
+    assert "error" not in err

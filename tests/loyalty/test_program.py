@@ -262,3 +262,27 @@ def test_any_text_gives_a_program_or_a_program_error(text: str, fmt: str) -> Non
         assert err.message.startswith("The loyalty program file is not valid: ")
     else:
         assert program.version
+
+
+def test_canonical_text_is_the_same_in_every_process() -> None:
+    """Sets (excluded categories, days of the week) are written sorted: the text a program is stored and
+    hashed as must not depend on the interpreter's hash seed, or reinstalling the same file is refused."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib, pathlib; from loyalty.program import load_program; "
+        f"print(hashlib.sha256(load_program(pathlib.Path({str(DEFAULT_TOML)!r})).canonical_json().encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in (0, 1, 2, 3, 4, 5)
+    }
+    assert len(digests) == 1, digests
