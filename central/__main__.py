@@ -1,0 +1,180 @@
+"""Commands of the central service.
+
+    python -m central serve --db URL --host H --port P
+    python -m central enrollment-code --db URL --store CODE [--new-store NAME]
+    python -m central member NUMBER --db URL [--store CODE]
+    python -m central program install FILE --db URL
+    python -m central till revoke TILL_ID --db URL
+    python -m central openapi            (the OpenAPI document, as committed in docs/openapi.json)
+
+``--db`` takes ``postgresql://user@host/db`` or ``sqlite:///path``; without it the embedded default is a
+SQLite file in the user's data folder. Every command brings the schema up to date first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from central import service
+from central.db import make_engine, migrate
+from loyalty.errors import ProgramError
+from loyalty.program import load_program
+
+
+def default_db() -> str:
+    folder = platformdirs.user_data_path("loyalty-central", appauthor=False)
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'central.sqlite3'}"
+
+
+def openapi_document() -> str:
+    """The OpenAPI document of the API as committed (stable text: sorted keys, two-space indent)."""
+    from central.api import create_app
+
+    engine = make_engine("sqlite://")
+    try:
+        return json.dumps(create_app(engine).openapi(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    finally:
+        engine.dispose()
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    engine = make_engine(args.db or default_db())
+    migrate(engine)
+    return engine
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from central.api import create_app
+
+    engine = _engine(args)
+    uvicorn.run(create_app(engine), host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def _enrollment_code(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    with Session(engine) as session, session.begin():
+        store = service.store_by_code(session, args.store)
+        if store is None:
+            if args.new_store is None:
+                print(f"no store {args.store!r}: give --new-store NAME to create it", file=sys.stderr)
+                return 1
+            store = service.create_store(session, args.store, args.new_store)
+            print(f"created store {args.store}", file=sys.stderr)
+        code = service.new_enrollment_code(session, store)
+    print(code)
+    return 0
+
+
+def _member(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    with Session(engine) as session, session.begin():
+        found = service.members_by_number(session, args.number, args.store)
+    if not found:
+        print(f"no member {args.number}", file=sys.stderr)
+        return 1
+    if len(found) > 1:
+        stores = ", ".join(row["store"] for row in found)
+        print(
+            f"member number {args.number} exists in several stores ({stores}): give --store", file=sys.stderr
+        )
+        return 1
+    print(json.dumps(found[0], ensure_ascii=False, sort_keys=True))
+    return 0
+
+
+def _program_install(args: argparse.Namespace) -> int:
+    try:
+        program = load_program(Path(args.file))
+    except ProgramError as err:
+        print(f"program refused: {err}", file=sys.stderr)
+        return 1
+    engine = _engine(args)
+    try:
+        with Session(engine) as session, session.begin():
+            added = service.install_program(session, program)
+    except service.ServiceError as err:
+        print(err.detail, file=sys.stderr)
+        return 1
+    print(f"program {program.version} {'installed' if added else 'was installed already'}")
+    return 0
+
+
+def _till_revoke(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    with Session(engine) as session, session.begin():
+        revoked = service.revoke_till(session, args.till_id)
+    if not revoked:
+        print(f"no active till {args.till_id}", file=sys.stderr)
+        return 1
+    print(f"till {args.till_id} revoked")
+    return 0
+
+
+def _openapi(_args: argparse.Namespace) -> int:
+    sys.stdout.write(openapi_document())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m central", description="The central loyalty service.")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument(
+            "--db", help="postgresql://... or sqlite:///PATH (default: SQLite in the user data folder)"
+        )
+        return p
+
+    serve = with_db(commands.add_parser("serve", help="serve the API"))
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
+    serve.set_defaults(run=_serve)
+
+    code = with_db(commands.add_parser("enrollment-code", help="print a one-time till enrollment code"))
+    code.add_argument("--store", required=True, help="the store's code")
+    code.add_argument("--new-store", metavar="NAME", help="create the store with this name if it is missing")
+    code.set_defaults(run=_enrollment_code)
+
+    member = with_db(commands.add_parser("member", help="a member's balance, tier and entry count as JSON"))
+    member.add_argument("number")
+    member.add_argument("--store", help="the store's code, when the number exists in several stores")
+    member.set_defaults(run=_member)
+
+    program = commands.add_parser("program", help="program versions").add_subparsers(
+        dest="action", required=True
+    )
+    install = with_db(program.add_parser("install", help="publish a program version to every till"))
+    install.add_argument("file", help="a program file (JSON or TOML)")
+    install.set_defaults(run=_program_install)
+
+    till = commands.add_parser("till", help="tills").add_subparsers(dest="action", required=True)
+    revoke = with_db(till.add_parser("revoke", help="refuse a till from now on"))
+    revoke.add_argument("till_id")
+    revoke.set_defaults(run=_till_revoke)
+
+    openapi = commands.add_parser("openapi", help="print the OpenAPI document")
+    openapi.set_defaults(run=_openapi)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    code: int = args.run(args)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

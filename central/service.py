@@ -1,0 +1,735 @@
+"""The central service's use cases, on a SQLAlchemy session: enrollment, push, pull, member look-up, programs.
+
+Each public function runs inside the caller's transaction (the API opens one per request) and is correct on
+PostgreSQL under concurrent requests and on SQLite (one writer at a time, ``BEGIN IMMEDIATE``):
+
+- a push locks its till's row first (``SELECT ... FOR UPDATE``), so two pushes of one till run one after the
+  other and agree on ``next_seq``;
+- every item id is *claimed* by ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` on ``items.id``; an item whose
+  claim returns nothing was seen before and is answered from the stored hash — never looked up first;
+- each item's effects run in a savepoint: a domain refusal rolls back that item only, records it as rejected
+  and the batch goes on;
+- change numbers for pull are taken last, with ``UPDATE stores SET last_change = last_change + k RETURNING``:
+  that row lock is held until commit, so a store's change numbers are handed out in commit order and a reader
+  never sees number n+1 committed while n is still in flight (docs/sync.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from central import models as m
+from loyalty.audit import canonical_json
+from loyalty.ids import new_id
+from loyalty.program import Program
+from sync.protocol import (
+    DEFAULT_PAGE,
+    Change,
+    ChangeKind,
+    EnrollRequest,
+    EnrollResponse,
+    EntryPayload,
+    EpochResponse,
+    InboxEntry,
+    InboxResponse,
+    ItemResult,
+    ItemStatus,
+    MemberPayload,
+    MemberResponse,
+    ProtocolError,
+    PullRequest,
+    PullResponse,
+    PushItem,
+    PushRequest,
+    PushResponse,
+    Reason,
+    format_utc,
+    item_hash,
+    parse_payload,
+)
+
+ENROLLMENT_CODE_TTL = timedelta(minutes=30)
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
+
+
+class ServiceError(Exception):
+    """A refusal the API turns into a 4xx answer."""
+
+    status = 400
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class Unauthorized(ServiceError):
+    status = 401
+
+
+class Forbidden(ServiceError):
+    status = 403
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class Conflict(ServiceError):
+    status = 409
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _table(model: type[m.Base]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+ITEMS, SLOTS, ENTRIES, MEMBERS = _table(m.Item), _table(m.PushSlot), _table(m.Entry), _table(m.Member)
+INBOX, CHANGES, STORES, TILLS = _table(m.InboxItem), _table(m.Change), _table(m.Store), _table(m.Till)
+CODES, PROGRAMS = _table(m.EnrollmentCode), _table(m.ProgramVersion)
+
+
+def _insert(session: Session, table: Table) -> Any:
+    """The dialect's INSERT, which has ``on_conflict_do_nothing`` / ``on_conflict_do_update``."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def _now() -> datetime:
+    return m.utcnow()
+
+
+# -- stores, codes, tills ---------------------------------------------------------------------------------------
+
+
+def create_store(session: Session, code: str, name: str) -> m.Store:
+    store = m.Store(
+        id=new_id(),
+        code=code,
+        name=name,
+        card_key=secrets.token_hex(32),
+        log_id=secrets.token_hex(8),
+        last_change=0,
+    )
+    session.add(store)
+    session.flush()
+    return store
+
+
+def store_by_code(session: Session, code: str) -> m.Store | None:
+    return session.scalars(select(m.Store).where(m.Store.code == code)).first()
+
+
+def new_enrollment_code(session: Session, store: m.Store, now: datetime | None = None) -> str:
+    """A one-time code for enrolling one till of ``store``; only its hash is stored."""
+    now = now or _now()
+    letters = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    code = f"{letters[:4]}-{letters[4:8]}-{letters[8:]}"
+    session.execute(
+        insert(CODES).values(
+            code_hash=sha256_hex(code),
+            store_id=store.id,
+            created_at=now,
+            expires_at=now + ENROLLMENT_CODE_TTL,
+        )
+    )
+    return code
+
+
+def enroll(session: Session, request: EnrollRequest, now: datetime | None = None) -> EnrollResponse:
+    """Spend a one-time code (an UPDATE that only one request can win) and give a till its credentials."""
+    now = now or _now()
+    store_id = session.execute(
+        update(CODES)
+        .where(
+            CODES.c.code_hash == sha256_hex(request.code), CODES.c.used_at.is_(None), CODES.c.expires_at > now
+        )
+        .values(used_at=now)
+        .returning(CODES.c.store_id)
+    ).scalar_one_or_none()
+    if store_id is None:
+        raise Forbidden("unknown, expired or already used enrollment code")
+    store = session.get_one(m.Store, store_id)
+    token = secrets.token_urlsafe(32)
+    if request.previous_till_id is not None:
+        row = session.execute(
+            update(TILLS)
+            .where(
+                TILLS.c.id == request.previous_till_id,
+                TILLS.c.store_id == store.id,
+                TILLS.c.revoked_at.is_(None),
+            )
+            .values(epoch=TILLS.c.epoch + 1, next_seq=1, token_hash=sha256_hex(token), name=request.till_name)
+            .returning(TILLS.c.id, TILLS.c.epoch)
+        ).first()
+        if row is None:
+            raise NotFound("no till of this store with that id, or it was revoked: enroll as a new till")
+        till_id, epoch = row
+    else:
+        till_id, epoch = new_id(), 1
+        session.execute(
+            insert(TILLS).values(
+                id=till_id,
+                store_id=store.id,
+                name=request.till_name,
+                token_hash=sha256_hex(token),
+                epoch=1,
+                next_seq=1,
+                enrolled_at=now,
+            )
+        )
+    session.execute(
+        update(CODES).where(CODES.c.code_hash == sha256_hex(request.code)).values(till_id=till_id)
+    )
+    return EnrollResponse(
+        till_id=till_id,
+        token=token,
+        store_id=store.id,
+        store_code=store.code,
+        card_key=store.card_key,
+        epoch=epoch,
+        next_seq=1,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TillIdentity:
+    till_id: str
+    store_id: str
+
+
+def authenticate(session: Session, token: str) -> TillIdentity:
+    row = session.execute(
+        select(TILLS.c.id, TILLS.c.store_id, TILLS.c.revoked_at).where(
+            TILLS.c.token_hash == sha256_hex(token)
+        )
+    ).first()
+    if row is None:
+        raise Unauthorized("unknown till token")
+    if row.revoked_at is not None:
+        raise Forbidden("this till has been revoked")
+    return TillIdentity(row.id, row.store_id)
+
+
+def revoke_till(session: Session, till_id: str, now: datetime | None = None) -> bool:
+    result = session.execute(
+        update(TILLS)
+        .where(TILLS.c.id == till_id, TILLS.c.revoked_at.is_(None))
+        .values(revoked_at=now or _now())
+        .returning(TILLS.c.id)
+    )
+    return result.first() is not None
+
+
+def _lock_till(session: Session, till: TillIdentity) -> Any:
+    row = session.execute(
+        select(TILLS.c.epoch, TILLS.c.next_seq, TILLS.c.revoked_at)
+        .where(TILLS.c.id == till.till_id)
+        .with_for_update()
+    ).first()
+    if row is None:  # pragma: no cover - authenticate found it in this transaction
+        raise Unauthorized("unknown till")
+    if row.revoked_at is not None:
+        raise Forbidden("this till has been revoked")
+    return row
+
+
+def new_epoch(session: Session, till: TillIdentity) -> EpochResponse:
+    """Start a new epoch (a till restored from a backup): push sequence numbers start again at 1."""
+    _lock_till(session, till)
+    epoch = session.execute(
+        update(TILLS)
+        .where(TILLS.c.id == till.till_id)
+        .values(epoch=TILLS.c.epoch + 1, next_seq=1)
+        .returning(TILLS.c.epoch)
+    ).scalar_one()
+    return EpochResponse(epoch=epoch, next_seq=1)
+
+
+# -- push -------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Batch:
+    till: TillIdentity
+    epoch: int
+    now: datetime
+    deltas: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    changes: list[tuple[ChangeKind, str | None, dict[str, Any]]] = field(default_factory=list)
+
+
+class _Refused(Exception):
+    def __init__(self, status: ItemStatus, reason: Reason, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.reason, self.detail = status, reason, detail
+
+
+def push(
+    session: Session, till: TillIdentity, request: PushRequest, now: datetime | None = None
+) -> PushResponse:
+    """Apply a batch: each item at most once, in order, answered item by item (docs/sync.md)."""
+    if request.till_id != till.till_id:
+        raise Forbidden("the batch names another till than the token's")
+    locked = _lock_till(session, till)
+    if request.epoch != locked.epoch:
+        raise Conflict(
+            f"epoch {request.epoch} is not this till's current epoch ({locked.epoch}): "
+            "a till restored or enrolled again pushes under its new epoch"
+        )
+    batch = _Batch(till, request.epoch, now or _now())
+    expected = int(locked.next_seq)
+    results: list[ItemResult] = []
+    for item in request.items:
+        if item.seq > expected:
+            results.append(
+                ItemResult(
+                    id=item.id,
+                    seq=item.seq,
+                    status=ItemStatus.GAP,
+                    reason=Reason.MISSING_SEQ,
+                    detail=f"sequence {expected} has not arrived yet",
+                )
+            )
+            continue
+        if item.seq < expected:
+            results.append(_replay(session, batch, item))
+            continue
+        result = _first_time(session, batch, item)
+        session.execute(
+            insert(SLOTS).values(
+                till_id=till.till_id,
+                epoch=batch.epoch,
+                seq=item.seq,
+                item_id=item.id,
+                hash=item.hash,
+                status=result.status.value,
+                reason=None if result.reason is None else result.reason.value,
+            )
+        )
+        results.append(result)
+        expected += 1
+    _settle_balances(session, batch)
+    _append_changes(session, till.store_id, batch.changes, batch.now)
+    session.execute(
+        update(TILLS).where(TILLS.c.id == till.till_id).values(next_seq=expected, last_push_at=batch.now)
+    )
+    return PushResponse(results=results, next_seq=expected)
+
+
+def _replay(session: Session, batch: _Batch, item: PushItem) -> ItemResult:
+    """A sequence number already done: the same item again is a duplicate; anything else a conflict."""
+    slot = session.execute(
+        select(SLOTS.c.item_id, SLOTS.c.hash, SLOTS.c.status).where(
+            SLOTS.c.till_id == batch.till.till_id, SLOTS.c.epoch == batch.epoch, SLOTS.c.seq == item.seq
+        )
+    ).one()
+    if slot.item_id == item.id and slot.hash == item.hash:
+        return ItemResult(
+            id=item.id, seq=item.seq, status=ItemStatus.DUPLICATE, original=ItemStatus(slot.status)
+        )
+    detail = f"sequence {item.seq} of epoch {batch.epoch} was already taken by another item"
+    _to_inbox(session, batch, item, "conflict", Reason.SEQ_TAKEN, detail)
+    return ItemResult(
+        id=item.id, seq=item.seq, status=ItemStatus.CONFLICT, reason=Reason.SEQ_TAKEN, detail=detail
+    )
+
+
+def _claim(
+    session: Session, batch: _Batch, item: PushItem, status: ItemStatus, reason: Reason | None
+) -> bool:
+    claimed = session.execute(
+        _insert(session, ITEMS)
+        .values(
+            id=item.id,
+            store_id=batch.till.store_id,
+            till_id=batch.till.till_id,
+            epoch=batch.epoch,
+            seq=item.seq,
+            kind=item.kind.value,
+            hash=item.hash,
+            status=status.value,
+            reason=None if reason is None else reason.value,
+            received_at=batch.now,
+        )
+        .on_conflict_do_nothing()
+        .returning(ITEMS.c.id)
+    ).first()
+    return claimed is not None
+
+
+def _first_time(session: Session, batch: _Batch, item: PushItem) -> ItemResult:
+    try:
+        with session.begin_nested():
+            if not _claim(session, batch, item, ItemStatus.APPLIED, None):
+                return _seen_before(session, batch, item)
+            payload = _check(batch, item)
+            detail = _apply(session, batch, item, payload)
+        return ItemResult(id=item.id, seq=item.seq, status=ItemStatus.APPLIED, detail=detail)
+    except _Refused as refused:
+        # The savepoint rolled the claim back with everything else: claim the id again as rejected.
+        _claim(session, batch, item, refused.status, refused.reason)
+        _to_inbox(session, batch, item, refused.status.value, refused.reason, refused.detail)
+        return ItemResult(
+            id=item.id, seq=item.seq, status=refused.status, reason=refused.reason, detail=refused.detail
+        )
+
+
+def _seen_before(session: Session, batch: _Batch, item: PushItem) -> ItemResult:
+    """The id was claimed before (by this till in an earlier epoch, say): same content is a duplicate."""
+    seen = session.execute(
+        select(ITEMS.c.hash, ITEMS.c.status, ITEMS.c.store_id).where(ITEMS.c.id == item.id)
+    ).one()
+    if seen.hash == item.hash and seen.store_id == batch.till.store_id:
+        return ItemResult(
+            id=item.id, seq=item.seq, status=ItemStatus.DUPLICATE, original=ItemStatus(seen.status)
+        )
+    detail = "an item with this id and other content was received before"
+    _to_inbox(session, batch, item, "conflict", Reason.SAME_ID_OTHER_CONTENT, detail)
+    return ItemResult(
+        id=item.id,
+        seq=item.seq,
+        status=ItemStatus.CONFLICT,
+        reason=Reason.SAME_ID_OTHER_CONTENT,
+        detail=detail,
+    )
+
+
+def _check(batch: _Batch, item: PushItem) -> EntryPayload | MemberPayload:
+    try:
+        payload = parse_payload(item.kind, item.payload)
+    except ProtocolError as err:
+        raise _Refused(ItemStatus.REJECTED, Reason.INVALID_PAYLOAD, err.problems[:2000]) from None
+    if item_hash(item.kind, payload) != item.hash:
+        raise _Refused(ItemStatus.REJECTED, Reason.HASH_MISMATCH, "the hash is not the hash of this payload")
+    if payload.store_id != batch.till.store_id:
+        raise _Refused(ItemStatus.REJECTED, Reason.FOREIGN_TILL, "the payload names another store")
+    if isinstance(payload, EntryPayload):
+        if payload.id != item.id:
+            raise _Refused(
+                ItemStatus.REJECTED, Reason.ID_MISMATCH, "a ledger entry's item id is the entry's id"
+            )
+        if payload.till_id != batch.till.till_id:
+            raise _Refused(ItemStatus.REJECTED, Reason.FOREIGN_TILL, "the entry was made at another till")
+    return payload
+
+
+def _apply(
+    session: Session, batch: _Batch, item: PushItem, payload: EntryPayload | MemberPayload
+) -> str | None:
+    if isinstance(payload, EntryPayload):
+        _apply_entry(session, batch, item, payload)
+        return None
+    return _apply_member(session, batch, payload)
+
+
+def _apply_entry(session: Session, batch: _Batch, item: PushItem, entry: EntryPayload) -> None:
+    member = session.execute(
+        select(MEMBERS.c.id).where(MEMBERS.c.id == entry.member_id, MEMBERS.c.store_id == batch.till.store_id)
+    ).first()
+    if member is None:
+        raise _Refused(ItemStatus.REJECTED, Reason.UNKNOWN_MEMBER, "no member with this id in this store")
+    body = entry.model_dump(mode="json")
+    inserted = session.execute(
+        _insert(session, ENTRIES)
+        .values(
+            id=entry.id,
+            member_id=entry.member_id,
+            store_id=entry.store_id,
+            till_id=entry.till_id,
+            epoch=batch.epoch,
+            seq=entry.seq,
+            kind=entry.kind.value,
+            points=entry.points,
+            amount_minor=entry.amount_minor,
+            currency=entry.currency,
+            program_version=entry.program_version,
+            created_at=entry.created_at,
+            prev_hash=entry.prev_hash,
+            hash=item.hash,
+            body=body,
+        )
+        .on_conflict_do_nothing()
+        .returning(ENTRIES.c.id)
+    ).first()
+    if inserted is None:
+        raise _Refused(
+            ItemStatus.CONFLICT,
+            Reason.ENTRY_SEQ_TAKEN,
+            f"ledger position {entry.seq} of this till's epoch {batch.epoch} holds another entry",
+        )
+    delta = batch.deltas[entry.member_id]
+    delta[0] += entry.points
+    delta[1] += 1
+    batch.changes.append((ChangeKind.ENTRY, batch.till.till_id, {**body, "epoch": batch.epoch}))
+
+
+_PROFILE = ("member_number", "full_name", "phone", "email", "status", "tier_code", "updated_at")
+
+
+def _apply_member(session: Session, batch: _Batch, member: MemberPayload) -> str | None:
+    values = member.model_dump(mode="json")
+    stmt = _insert(session, MEMBERS).values(
+        id=member.id, store_id=member.store_id, balance=0, entry_count=0, **{k: values[k] for k in _PROFILE}
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[MEMBERS.c.id],
+        set_={k: stmt.excluded[k] for k in _PROFILE},
+        where=(MEMBERS.c.store_id == stmt.excluded.store_id)
+        & (MEMBERS.c.updated_at <= stmt.excluded.updated_at),
+    ).returning(MEMBERS.c.id)
+    try:
+        with session.begin_nested():
+            written = session.execute(stmt).first()
+    except IntegrityError:
+        raise _Refused(
+            ItemStatus.REJECTED, Reason.MEMBER_NUMBER_TAKEN, "another member of this store has this number"
+        ) from None
+    if written is None:
+        owner = session.execute(select(MEMBERS.c.store_id).where(MEMBERS.c.id == member.id)).scalar_one()
+        if owner != batch.till.store_id:
+            raise _Refused(ItemStatus.REJECTED, Reason.FOREIGN_TILL, "the member belongs to another store")
+        return "the central holds a newer edit of this member: kept"
+    batch.changes.append((ChangeKind.MEMBER, batch.till.till_id, _member_body(session, member.id)))
+    return None
+
+
+def _member_body(session: Session, member_id: str) -> dict[str, Any]:
+    row = session.execute(select(MEMBERS).where(MEMBERS.c.id == member_id)).mappings().one()
+    return {k: row[k] for k in ("id", "store_id", *_PROFILE)}
+
+
+def _settle_balances(session: Session, batch: _Batch) -> None:
+    """Add the batch's points to the members' balances, in member id order (two batches touching the same
+    members lock them in the same order: no deadlock between them)."""
+    for member_id in sorted(batch.deltas):
+        points, count = batch.deltas[member_id]
+        balance, entries = session.execute(
+            update(MEMBERS)
+            .where(MEMBERS.c.id == member_id)
+            .values(balance=MEMBERS.c.balance + points, entry_count=MEMBERS.c.entry_count + count)
+            .returning(MEMBERS.c.balance, MEMBERS.c.entry_count)
+        ).one()
+        batch.changes.append(
+            (ChangeKind.BALANCE, None, {"member_id": member_id, "balance": balance, "entry_count": entries})
+        )
+
+
+def _append_changes(
+    session: Session,
+    store_id: str,
+    changes: list[tuple[ChangeKind, str | None, dict[str, Any]]],
+    now: datetime,
+) -> None:
+    """Number the changes under the store row's lock, held to commit: numbers come out in commit order."""
+    if not changes:
+        return
+    last = session.execute(
+        update(STORES)
+        .where(STORES.c.id == store_id)
+        .values(last_change=STORES.c.last_change + len(changes))
+        .returning(STORES.c.last_change)
+    ).scalar_one()
+    first = last - len(changes) + 1
+    session.execute(
+        insert(CHANGES),
+        [
+            {
+                "store_id": store_id,
+                "no": first + i,
+                "kind": kind.value,
+                "origin_till_id": origin,
+                "body": body,
+                "created_at": now,
+            }
+            for i, (kind, origin, body) in enumerate(changes)
+        ],
+    )
+
+
+def _to_inbox(
+    session: Session, batch: _Batch, item: PushItem, kind: str, reason: Reason, detail: str
+) -> None:
+    session.execute(
+        _insert(session, INBOX)
+        .values(
+            store_id=batch.till.store_id,
+            till_id=batch.till.till_id,
+            item_id=item.id,
+            kind=kind,
+            reason=reason.value,
+            hash=item.hash,
+            detail=detail,
+            body=item.model_dump(mode="json"),
+            created_at=batch.now,
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+def inbox(session: Session, store_id: str, after: int = 0, limit: int = DEFAULT_PAGE) -> InboxResponse:
+    """The store's open inbox items after ``after`` (an inbox id), oldest first."""
+    rows = session.execute(
+        select(
+            INBOX.c.id,
+            INBOX.c.item_id,
+            INBOX.c.till_id,
+            INBOX.c.kind,
+            INBOX.c.reason,
+            INBOX.c.detail,
+            INBOX.c.created_at,
+        )
+        .where(INBOX.c.store_id == store_id, INBOX.c.id > after, INBOX.c.resolved_at.is_(None))
+        .order_by(INBOX.c.id)
+        .limit(limit + 1)
+    ).all()
+    return InboxResponse(
+        items=[
+            InboxEntry(
+                id=row.id,
+                item_id=row.item_id,
+                till_id=row.till_id,
+                kind=row.kind,
+                reason=Reason(row.reason),
+                detail=row.detail,
+                created_at=format_utc(row.created_at),
+            )
+            for row in rows[:limit]
+        ],
+        more=len(rows) > limit,
+    )
+
+
+# -- pull -------------------------------------------------------------------------------------------------------
+
+
+def pull(session: Session, till: TillIdentity, request: PullRequest) -> PullResponse:
+    """The store's changes after the cursor, leaving out what this till sent itself (balances always come)."""
+    if session.get_bind().dialect.name == "postgresql":
+        # One snapshot for the head and the page (SQLite's read transaction is one already).
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    log_id, head = session.execute(
+        select(STORES.c.log_id, STORES.c.last_change).where(STORES.c.id == till.store_id)
+    ).one()
+    after, resync = 0, False
+    if request.cursor:
+        cursor_log, _, number = request.cursor.partition(".")
+        after = int(number)
+        if cursor_log != log_id or after > head:
+            after, resync = 0, True
+    rows = session.execute(
+        select(CHANGES.c.no, CHANGES.c.kind, CHANGES.c.body)
+        .where(
+            CHANGES.c.store_id == till.store_id,
+            CHANGES.c.no > after,
+            CHANGES.c.no <= head,
+            (CHANGES.c.origin_till_id.is_(None)) | (CHANGES.c.origin_till_id != till.till_id),
+        )
+        .order_by(CHANGES.c.no)
+        .limit(request.limit + 1)
+    ).all()
+    more = len(rows) > request.limit
+    rows = rows[: request.limit]
+    last = rows[-1].no if more else head
+    return PullResponse(
+        changes=[Change(no=row.no, kind=ChangeKind(row.kind), body=row.body) for row in rows],
+        next_cursor=f"{log_id}.{last}",
+        more=more,
+        resync=resync,
+    )
+
+
+# -- members and programs ---------------------------------------------------------------------------------------
+
+
+def member(session: Session, store_id: str, number: str) -> MemberResponse:
+    row = (
+        session.execute(
+            select(MEMBERS).where(MEMBERS.c.store_id == store_id, MEMBERS.c.member_number == number)
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"no member {number} in this store")
+    return MemberResponse(
+        id=row["id"],
+        member_number=row["member_number"],
+        full_name=row["full_name"],
+        status=row["status"],
+        tier_code=row["tier_code"],
+        balance=row["balance"],
+        entry_count=row["entry_count"],
+        updated_at=row["updated_at"],
+    )
+
+
+def members_by_number(session: Session, number: str, store_code: str | None) -> list[dict[str, Any]]:
+    """Operators' look-up across stores (``python -m central member``)."""
+    query = (
+        select(
+            STORES.c.code.label("store"),
+            MEMBERS.c.id,
+            MEMBERS.c.member_number,
+            MEMBERS.c.full_name,
+            MEMBERS.c.status,
+            MEMBERS.c.tier_code.label("tier"),
+            MEMBERS.c.balance,
+            MEMBERS.c.entry_count,
+        )
+        .join(STORES, STORES.c.id == MEMBERS.c.store_id)
+        .where(MEMBERS.c.member_number == number)
+    )
+    if store_code is not None:
+        query = query.where(STORES.c.code == store_code)
+    return [dict(row) for row in session.execute(query.order_by(STORES.c.code)).mappings()]
+
+
+def stable_program(program: Program) -> dict[str, Any]:
+    """The program as JSON values, its sets sorted (``Program.canonical_json``): the same in every process."""
+    stable: dict[str, Any] = json.loads(program.canonical_json())
+    return stable
+
+
+def install_program(session: Session, program: Program, now: datetime | None = None) -> bool:
+    """Publish a program version to every store's tills (a ``program`` change in each store's log).
+
+    False when this exact version is installed already; a different program under a used version is refused.
+    """
+    now = now or _now()
+    body = stable_program(program)
+    digest = sha256_hex(canonical_json(body))
+    added = session.execute(
+        _insert(session, PROGRAMS)
+        .values(version=program.version, body=body, sha256=digest, installed_at=now)
+        .on_conflict_do_nothing()
+        .returning(PROGRAMS.c.version)
+    ).first()
+    if added is None:
+        existing = session.execute(
+            select(PROGRAMS.c.sha256).where(PROGRAMS.c.version == program.version)
+        ).scalar_one()
+        if existing != digest:
+            raise Conflict(
+                f"program version {program.version} is installed with other rules: give it a new version"
+            )
+        return False
+    change = {"version": program.version, "sha256": digest, "program": body, "installed_at": format_utc(now)}
+    for store_id in session.scalars(select(STORES.c.id).order_by(STORES.c.id)):
+        _append_changes(session, store_id, [(ChangeKind.PROGRAM, None, change)], now)
+    return True
