@@ -17,7 +17,7 @@ TEST_SYSDEPS := vsmartcard-vpcd vsmartcard-vpicc
 TEST_SYSDEPS += postgresql
 
 .PHONY: run test lint typecheck bench bench-quick demo clean help system-deps test-system-deps translations \
-	screenshots
+	translations-update screenshots
 
 help:
 	@echo "make run    - install if needed and start the till on its embedded default"
@@ -57,6 +57,10 @@ resources/translations/%.qm: resources/translations/%.ts $(STAMP)
 	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
 
 translations: $(QM)
+
+# After changing texts in app/ui: refresh the .ts sources (then translate the new entries).
+translations-update: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate app/ui/*.py -ts $(TS) -no-obsolete -locations none
 
 system-deps:
 	@$(call install-missing,$(SYSDEPS))

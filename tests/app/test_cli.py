@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **(env or {})}
+    # The commands under test print; the till window (run on a machine with a display) is tested in tests/ui.
+    full_env = {**os.environ, "LOYALTY_NO_WINDOW": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "app", "--data-dir", str(data_dir), *args],
         capture_output=True,

@@ -1,0 +1,132 @@
+"""Open the till window over an open store: the window's own composition (op runner, language, theme,
+readers, customer display). ``app.__main__`` calls ``run_window`` for ``python -m app [run]``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.services import TillServices
+from app.store.db import Store
+from app.ui.context import TillContext
+from app.ui.customer import CustomerDisplay, CustomerModel, place
+from app.ui.demo import DEMO_STORE_ID, DemoTapButton
+from app.ui.i18n import VIETNAMESE, Language
+from app.ui.ops import OpRunner, install_excepthook
+from app.ui.readers import ReaderHub
+from app.ui.theme import apply_theme
+from app.ui.wedge import WedgeFilter
+from app.ui.window import DEFAULT_LOCK_AFTER, TillWindow
+from devices.base import ReaderConfig
+from devices.registry import discover
+from devices.sim import SimReader
+from devices.wedge import WedgeReader
+
+log = logging.getLogger(__name__)
+
+
+def default_readers() -> list[str]:
+    """Every real reader connected now, plus the simulated one."""
+    return [*discover(), "sim"]
+
+
+def lock_after_seconds() -> float:
+    """Idle time before the till locks itself: ``LOYALTY_LOCK_AFTER`` seconds, default two minutes."""
+    raw = os.environ.get("LOYALTY_LOCK_AFTER", "").strip()
+    try:
+        value = float(raw) if raw else DEFAULT_LOCK_AFTER
+    except ValueError:
+        log.warning("LOYALTY_LOCK_AFTER=%r is not a number of seconds: using %s", raw, DEFAULT_LOCK_AFTER)
+        return DEFAULT_LOCK_AFTER
+    return value if value > 0 else DEFAULT_LOCK_AFTER
+
+
+def build_window(
+    store: Store,
+    svc: TillServices,
+    *,
+    language: str = VIETNAMESE,
+    lock_after: float = DEFAULT_LOCK_AFTER,
+) -> tuple[TillWindow, CustomerDisplay]:
+    """The window and the customer display, wired, not shown; readers not started."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication), "create the QApplication first"
+    apply_theme(app)
+    lang = Language()
+    lang.set(language)
+    program = svc.programs.active()
+    ops = OpRunner(store.path)
+    ctx = TillContext(svc, ops, program, store_name=program.name)
+    customer = CustomerModel(program.name, program.currency)
+    hub = ReaderHub(ReaderConfig(uid_key=svc.core.uid_key))
+    window = TillWindow(ctx, lang, customer, hub, lock_after=lock_after)
+    for part in (lang, ops, customer, hub):
+        part.setParent(window)  # they live and die with the window
+    app.installEventFilter(window.idle)
+    return window, CustomerDisplay(customer)
+
+
+def attach_wedge(window: TillWindow) -> WedgeFilter | None:
+    """When a keyboard-wedge scanner is among the readers, feed it the application's key presses."""
+    hub = window.readers
+    reader = hub.reader("wedge") if hub is not None else None
+    if not isinstance(reader, WedgeReader):
+        return None
+    app = QApplication.instance()
+    assert app is not None
+    wedge = WedgeFilter(parent=window)
+    wedge.scanned.connect(reader.push_scan)
+    app.installEventFilter(wedge)
+    window.wedge_filter = wedge
+    return wedge
+
+
+def attach_demo_tap(window: TillWindow) -> DemoTapButton | None:
+    """On the demo store with the simulated reader running: the button that taps demo cards."""
+    hub = window.readers
+    reader = hub.reader("sim") if hub is not None else None
+    if not isinstance(reader, SimReader):
+        return None
+    button = DemoTapButton(window.ctx, reader)
+    window.add_to_top_bar(button)
+    return button
+
+
+def run_window(store: Store, svc: TillServices, *, reader_uris: Sequence[str] | None = None) -> int:
+    """Show the till until it is closed; returns the exit status."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Loyalty Till")
+    window, display = build_window(store, svc, lock_after=lock_after_seconds())
+    window.ask_before_closing = True
+    previous = install_excepthook(lambda text: window.show_message(text, "error"), store.path)
+    # Ctrl+C in the terminal that started the till closes it cleanly (the shutdown backup still runs).
+    # Python handles signals only when it runs, so a timer lets it look now and then.
+    previous_sigint = signal.signal(signal.SIGINT, lambda *_: app.quit())
+    wake = QTimer(window)
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+    hub = window.readers
+    assert hub is not None
+    try:
+        window.show()
+        place(display)
+        problems = hub.start(list(reader_uris) if reader_uris else default_readers())
+        attach_wedge(window)
+        if svc.core.till.store_id == DEMO_STORE_ID:
+            attach_demo_tap(window)
+        if problems:
+            window.signin.show_message("; ".join(problems))
+        status = app.exec()
+    finally:
+        window.shutdown()
+        display.close()
+        sys.excepthook = previous
+        signal.signal(signal.SIGINT, previous_sigint if previous_sigint is not None else signal.SIG_DFL)
+    return int(status)
