@@ -103,6 +103,21 @@ def load_member(session: Session, member_id: str) -> MemberRow:
     return MemberRow(*row)
 
 
+def surviving_member_id(session: Session, member_id: str) -> str:
+    """The member a merged member leads to (itself when not merged): an old card, number or receipt of a
+    merged duplicate still works, on the member it was merged into."""
+    seen: set[str] = set()
+    while member_id not in seen:
+        seen.add(member_id)
+        row = session.execute(
+            select(m.Member.status, m.Member.merged_into_id).where(m.Member.id == member_id)
+        ).first()
+        if row is None or row.status != "merged" or row.merged_into_id is None:
+            return member_id
+        member_id = row.merged_into_id
+    return member_id
+
+
 def set_member(session: Session, member: MemberLike, at: datetime, **values: Any) -> None:
     """Write member columns with one UPDATE and mirror them on the object in hand, ORM or row."""
     session.execute(update(_MEMBERS).where(_MEMBERS.c.id == member.id).values(updated_at=at, **values))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services.accounts import member_view
+from app.services.accounts import load_member, member_view, surviving_member_id
 from app.services.context import Actor, Permission
 from app.services.core import Core
 from app.services.views import CardView, MemberView
@@ -50,13 +50,7 @@ class CardService:
                 raise UnknownCard()
             if card.status != "active":
                 raise CardBlocked(status=card.status)
-            member = session.get(m.Member, card.member_id)
-            assert member is not None
-            while member.status == "merged" and member.merged_into_id:
-                nxt = session.get(m.Member, member.merged_into_id)
-                if nxt is None:
-                    break
-                member = nxt
+            member = load_member(session, surviving_member_id(session, card.member_id))
             return member_view(session, core.program(session), member, core.now())
 
     def cards_of(self, member_id: str) -> list[CardView]:

@@ -14,8 +14,10 @@ from app.services.accounts import (
     credit_points,
     entry_view,
     load_account,
+    load_member,
     member_view,
     require_active,
+    surviving_member_id,
     sweep_expired,
     update_tier,
     write_entry,
@@ -226,20 +228,11 @@ class MemberService:
             raise InvalidInput(what="Member number", why="its check digit is wrong — please retype it")
         core = self.core
         with core.read() as session:
-            member = session.scalars(select(m.Member).where(m.Member.member_number == number)).first()
-            if member is None:
+            member_id = session.scalar(select(m.Member.id).where(m.Member.member_number == number))
+            if member_id is None:
                 raise NotFound(what="member", ref=number)
-            member = self._follow_merge(session, member)
-            return member_view(session, core.program(session), member, core.now())
-
-    @staticmethod
-    def _follow_merge(session: Session, member: m.Member) -> m.Member:
-        # A merged member's old card or number still works: it leads to the surviving member.
-        seen = set()
-        while member.status == "merged" and member.merged_into_id and member.id not in seen:
-            seen.add(member.id)
-            member = _member(session, member.merged_into_id)
-        return member
+            survivor = load_member(session, surviving_member_id(session, member_id))
+            return member_view(session, core.program(session), survivor, core.now())
 
     def search(self, query: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
         """Search as you type: a phone number, a member number, an e-mail or a name; accents optional

@@ -20,6 +20,7 @@ from app.services.accounts import (
     require_active,
     review_if_due,
     set_member,
+    surviving_member_id,
     sweep_expired,
     update_tier,
     write_entry,
@@ -31,7 +32,6 @@ from app.services.reversals import (
     redeemed_on_receipt,
     referral_bonuses_paid_by,
     restored_expiry,
-    surviving_member_id,
     take_back,
 )
 from app.services.views import Change, EntryView

@@ -97,20 +97,6 @@ def restored_expiry(
     return max(min(d for d in dates if d is not None), floor)
 
 
-def surviving_member_id(session: Session, member_id: str) -> str:
-    """The member a merged member leads to (itself when not merged)."""
-    seen: set[str] = set()
-    while member_id not in seen:
-        seen.add(member_id)
-        row = session.execute(
-            select(m.Member.status, m.Member.merged_into_id).where(m.Member.id == member_id)
-        ).first()
-        if row is None or row.status != "merged" or row.merged_into_id is None:
-            return member_id
-        member_id = row.merged_into_id
-    return member_id
-
-
 def open_referral_bonuses(session: Session, referee_id: str, referrer_id: str | None) -> bool:
     """Whether the referral of ``referee_id`` has bonuses paid and not reversed (paid once only)."""
     members = [referee_id] if referrer_id is None else [referee_id, referrer_id]
