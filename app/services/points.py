@@ -443,6 +443,7 @@ class PointsService:
                 plan.points_to_reverse,
                 reverse,
                 at,
+                entry_id=entry_id,  # a retried return finds this entry and is replayed
             )
             entries = [first.entry]
             overdraft = first.overdraft

@@ -61,11 +61,14 @@ def take_back(
     points: int,
     spec: NewEntry,
     at: datetime,
+    *,
+    entry_id: str | None = None,
 ) -> TakenBack:
-    """Write one entry that takes back up to ``points`` of the credit ``credit_id`` (its own lot first)."""
+    """Write one entry that takes back up to ``points`` of the credit ``credit_id`` (its own lot first).
+    ``entry_id`` is the caller's idempotency key, when the entry is the one a retry must find."""
     credit_points = int(session.scalar(select(_E.points).where(_E.id == credit_id)) or 0)
     amount = min(points, takeable(session, credit_id, credit_points))
-    eid = new_id()
+    eid = entry_id or new_id()
     posting = (
         account.debit(eid, amount, at, allow_overdraft=True, first=credit_id)
         if amount > 0

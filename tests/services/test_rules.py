@@ -350,3 +350,17 @@ def test_receipts_refuse_control_and_invisible_characters(till: Till, receipt: s
 def test_member_numbers_in_other_scripts_are_not_found(till: Till, number: str) -> None:
     with pytest.raises(NotFound):
         till.svc.members.by_number(number)
+
+
+def test_a_retried_return_is_replayed_not_reversed_twice(tmp_path: Path) -> None:
+    till = _expiring_till(tmp_path)
+    member = till.svc.members.enroll(till.cashier, "Đỗ Hạnh").member
+    till.svc.points.award(till.cashier, member.id, _vnd(1_000_000), "R1")
+    first = till.svc.points.process_return(
+        till.manager, "R1", Money(500_000), entry_id="0193a0a0-0000-7000-8000-000000000001"
+    )
+    again = till.svc.points.process_return(
+        till.manager, "R1", Money(500_000), entry_id="0193a0a0-0000-7000-8000-000000000001"
+    )
+    assert again.replayed and again.entries[0].id == first.entries[0].id
+    assert till.svc.members.get(member.id).balance == 50
