@@ -439,7 +439,7 @@ class PointsService:
                 account,
                 program,
                 actor.staff_id,
-                earn.id,
+                earn,
                 plan.points_to_reverse,
                 reverse,
                 at,
@@ -482,7 +482,7 @@ class PointsService:
                         owner_account,
                         program,
                         actor.staff_id,
-                        bonus.id,
+                        bonus,
                         bonus.points,
                         NewEntry(
                             EntryKind.REVERSE,

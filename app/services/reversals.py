@@ -57,20 +57,19 @@ def take_back(
     account: Account,
     program: Program,
     staff_id: str | None,
-    credit_id: str,
+    credit: m.LedgerEntry,
     points: int,
     spec: NewEntry,
     at: datetime,
     *,
     entry_id: str | None = None,
 ) -> TakenBack:
-    """Write one entry that takes back up to ``points`` of the credit ``credit_id`` (its own lot first).
+    """Write one entry that takes back up to ``points`` of the entry ``credit`` (its own lot first).
     ``entry_id`` is the caller's idempotency key, when the entry is the one a retry must find."""
-    credit_points = int(session.scalar(select(_E.points).where(_E.id == credit_id)) or 0)
-    amount = min(points, takeable(session, credit_id, credit_points))
+    amount = min(points, takeable(session, credit.id, credit.points))
     eid = entry_id or new_id()
     posting = (
-        account.debit(eid, amount, at, allow_overdraft=True, first=credit_id)
+        account.debit(eid, amount, at, allow_overdraft=True, first=credit.id)
         if amount > 0
         else Posting(eid, 0)
     )
