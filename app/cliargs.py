@@ -17,11 +17,10 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from loyalty.errors import InvalidInput
-from loyalty.money import parse_count
+from loyalty.money import MAX_AMOUNT_TEXT, parse_count
 
 MAX_ARGUMENT_CHARS = 200
 """Longest free-text argument (a search, a member reference, a receipt number) the command line passes on."""
-MAX_AMOUNT_CHARS = 40
 
 _MEMBER_NUMBER = re.compile(r"[0-9]{12,20}")
 
@@ -67,7 +66,7 @@ def check_text(text: object, what: str, *, limit: int = MAX_ARGUMENT_CHARS) -> s
 
 def check_amount_text(text: object) -> str:
     """Length and shape of an amount before ``Money.parse`` (which turns it into minor units)."""
-    value = check_text(text, "Amount", limit=MAX_AMOUNT_CHARS)
+    value = check_text(text, "Amount", limit=MAX_AMOUNT_TEXT)
     return value
 
 
