@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from loyalty.errors import ProgramError
+from loyalty.limits import nesting_depth
 from loyalty.money import CURRENCY_EXPONENTS, MAX_MINOR_UNITS
 
 Rounding = Literal["down", "half_up", "up"]
@@ -292,21 +293,6 @@ def _bracket_depth(text: str, limit: int) -> int:
     return deepest
 
 
-def _object_depth(data: object, limit: int) -> int:
-    """Nesting of the parsed document, without recursion (TOML dotted keys nest without brackets)."""
-    stack: list[tuple[object, int]] = [(data, 1)]
-    deepest = 0
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, level)
-            if deepest > limit:
-                return deepest
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
 def loads_program(text: str, fmt: Literal["json", "toml"] = "json") -> Program:
     if len(text) > MAX_PROGRAM_BYTES or len(text.encode("utf-8")) > MAX_PROGRAM_BYTES:
         raise ProgramError(problems=f"the file is larger than {MAX_PROGRAM_BYTES // 1024} KiB")
@@ -320,7 +306,7 @@ def loads_program(text: str, fmt: Literal["json", "toml"] = "json") -> Program:
         raise ProgramError(problems=f"the file nests deeper than {MAX_PROGRAM_DEPTH} levels") from None
     if not isinstance(data, dict):
         raise ProgramError(problems="the file must hold one object (a table of settings)")
-    if _object_depth(data, MAX_PROGRAM_DEPTH) > MAX_PROGRAM_DEPTH:
+    if nesting_depth(data, MAX_PROGRAM_DEPTH) > MAX_PROGRAM_DEPTH:
         raise ProgramError(problems=f"the file nests deeper than {MAX_PROGRAM_DEPTH} levels")
     return parse_program(data)
 

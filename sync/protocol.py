@@ -37,6 +37,7 @@ from pydantic import (
 from loyalty.audit import GENESIS_HASH, audit_hash, canonical_json
 from loyalty.chain import ENTRY_FIELDS, entry_hash
 from loyalty.ledger import EntryKind
+from loyalty.limits import nesting_depth
 
 PROTOCOL_VERSION = 1
 
@@ -121,21 +122,8 @@ def parse_utc(text: str) -> datetime:
     return datetime.fromisoformat(text.removesuffix("Z")).replace(tzinfo=UTC)
 
 
-def _depth(value: object) -> int:
-    deepest = 0
-    stack: list[tuple[object, int]] = [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, level)
-            if deepest > MAX_PAYLOAD_DEPTH:
-                return deepest
-            stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
-    return deepest
-
-
 def _bounded_payload(value: dict[str, JsonValue]) -> dict[str, JsonValue]:
-    if _depth(value) > MAX_PAYLOAD_DEPTH:
+    if nesting_depth(value, MAX_PAYLOAD_DEPTH) > MAX_PAYLOAD_DEPTH:
         raise ValueError(f"nests deeper than {MAX_PAYLOAD_DEPTH} levels")
     if len(canonical_json(value)) > MAX_PAYLOAD_CHARS:
         raise ValueError(f"is longer than {MAX_PAYLOAD_CHARS} characters as JSON")
