@@ -16,7 +16,7 @@ TEST_SYSDEPS := vsmartcard-vpcd vsmartcard-vpicc
 # Tests only: PostgreSQL for the central service, run as a throwaway cluster (initdb/pg_ctl) on 127.0.0.1.
 TEST_SYSDEPS += postgresql
 
-.PHONY: run test lint typecheck bench bench-quick demo clean help system-deps test-system-deps translations \
+.PHONY: run test explore lint typecheck bench bench-quick demo clean help system-deps test-system-deps translations \
 	translations-update screenshots
 
 help:
@@ -81,6 +81,11 @@ test: $(STAMP) $(QM) test-system-deps
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q -p no:cacheprovider
+
+# The hypothesis properties with fresh random examples, many more than `make test` draws: run before landing
+# rule changes; a failure it finds becomes an explicit @example in the property that caught it.
+explore: $(STAMP)
+	LOYALTY_HYPOTHESIS_PROFILE=explore $(PY) -m pytest -q -p no:cacheprovider -m "not slow" tests/loyalty tests/services tests/central tests/sync
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -36,9 +36,12 @@ _PHONE_CHARS = re.compile(r"[0-9\s\-+().]*")
 
 def _parse_phone(text: str, region: str) -> phonenumbers.PhoneNumber | None:
     """A valid number from what was typed, or None. Tried as typed for the store's region, then, for
-    digits without '+' that start with a country code ('84912345678'), as an international number."""
+    digits without '+' that start with the region's own country code ('84912345678'), as an international
+    number. Other countries need the '+' or '00': '2781000' typed in Vietnam is a mistyped local number,
+    not a South African short number."""
     candidates = [text]
-    if not text.startswith(("+", "00")):
+    code = str(phonenumbers.country_code_for_region(region) or "")
+    if code and not text.startswith(("+", "00")) and text.lstrip(" (").startswith(code):
         candidates.append("+" + text)
     for candidate in candidates:
         try:

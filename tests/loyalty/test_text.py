@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
+import phonenumbers
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from loyalty.errors import InvalidInput
@@ -165,6 +166,8 @@ def test_normalize_phone_refuses_garbage(raw: str, why: str) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="0123456789 +-().", max_size=25))
+@example("2781000")  # once read as a South African short number: without '+' only Vietnam is assumed
+@example("+2781000")  # typed with '+', the same short number is valid
 def test_normalize_phone_gives_e164_or_a_typed_error(raw: str) -> None:
     try:
         phone = normalize_phone(raw)
@@ -172,7 +175,10 @@ def test_normalize_phone_gives_e164_or_a_typed_error(raw: str) -> None:
         return
     assert phone.startswith("+")
     assert phone[1:].isdigit() and phone[1] != "0"
-    assert 8 <= len(phone) - 1 <= 15
+    assert len(phone) - 1 <= 15  # E.164's limit; short numbers of small countries are valid too
+    assert phonenumbers.is_valid_number(phonenumbers.parse(phone))
+    if not raw.strip().startswith(("+", "00")):  # without a '+' only the store's own country is assumed
+        assert phone.startswith("+84")
     assert normalize_phone(phone) == phone  # idempotent
     assert phone in phone_search_prefixes(raw)  # search finds what enrolment stored
 
