@@ -95,11 +95,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-bench: $(STAMP)
+bench: $(STAMP) $(QM)
 	$(PY) -m bench
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench window
 
-bench-quick: $(STAMP)
+bench-quick: $(STAMP) $(QM)
 	$(PY) -m bench --members 20000 --entries 200000
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench window --members 20000 --entries 200000 --samples 200 --cold 3
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache

@@ -226,6 +226,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         print("Database check: no problems.")
     store.close()
+    if args.exit_when_ready:
+        return status
     # A clean shutdown leaves a verified copy behind: the till holds the only copy of unsynced entries.
     result = take_backup(
         database_path(args.data_dir), backup_dir(args.data_dir), kind="shutdown", keep=args.keep_backups
@@ -244,7 +246,7 @@ def _open_window(store: Store, svc: TillServices, args: argparse.Namespace) -> i
         return 0
     from app.ui.launch import run_window
 
-    return run_window(store, svc, reader_uris=args.reader)
+    return run_window(store, svc, reader_uris=args.reader, exit_when_ready=args.exit_when_ready)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -513,6 +515,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-demo", action="store_true", help="do not seed the demo store")
     run.add_argument("--no-window", action="store_true", help="print the till's state without the window")
     run.add_argument("--demo-members", type=count_arg(1, 1_000_000), default=200)
+    run.add_argument(
+        "--exit-when-ready",
+        action="store_true",
+        help="open the window, print 'window ready' once it can take a sign-in, and close (smoke tests and "
+        "the cold-start benchmark: nobody is served, so no shutdown backup is taken)",
+    )
     run.set_defaults(func=cmd_run)
 
     init = sub.add_parser("init", help="create the till database and its identity")

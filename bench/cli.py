@@ -4,6 +4,7 @@ python -m bench [--members N] [--entries N] [--samples K] [--json PATH]   build 
 python -m bench generate --members N --entries N [--out PATH] [--force]   only build a dataset
 python -m bench profile [--op award] [--calls N]                        cProfile a few hundred calls
 python -m bench readers [--samples N] [--json PATH]                      only the card readers' rows
+python -m bench window [--samples N] [--sales N] [--cold N]              the till window's rows
 """
 
 from __future__ import annotations
@@ -136,6 +137,36 @@ def _readers_main(argv: Sequence[str]) -> int:
     return readers_main(samples=args.samples, json_path=args.json)
 
 
+def _window_main(argv: Sequence[str]) -> int:
+    import json
+
+    from bench.run import resolve_dataset, stderr_log
+    from bench.window import format_window_table, run_window_benchmarks
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bench window",
+        description="The till window on the dataset: card → member painted, cold start, memory over 1,000 sales.",
+    )
+    _sizes(parser)
+    parser.add_argument("--data", type=Path, help="use this dataset file instead of the cached one")
+    parser.add_argument("--samples", type=int, default=500, help="card taps timed (default 500)")
+    parser.add_argument("--sales", type=int, default=1000, help="sales typed for the memory row (default 1000)")
+    parser.add_argument("--cold", type=int, default=5, help="cold starts timed (default 5)")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--json", type=Path, default=Path("bench/results/window.json"))
+    args = parser.parse_args(argv)
+    if min(args.samples, args.sales, args.cold) < 1:
+        parser.error("--samples, --sales and --cold must be at least 1")
+    path = resolve_dataset(args.members, args.entries, args.data)
+    results = run_window_benchmarks(
+        path, samples=args.samples, sales=args.sales, cold_samples=args.cold, seed=args.seed, log=stderr_log
+    )
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"dataset": str(path.name), "results": results}, indent=2))
+    print(format_window_table(results))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "generate":
@@ -144,4 +175,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _profile_main(args[1:])
     if args and args[0] == "readers":
         return _readers_main(args[1:])
+    if args and args[0] == "window":
+        return _window_main(args[1:])
     return _run_main(args)

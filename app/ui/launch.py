@@ -98,8 +98,15 @@ def attach_demo_tap(window: TillWindow) -> DemoTapButton | None:
     return button
 
 
-def run_window(store: Store, svc: TillServices, *, reader_uris: Sequence[str] | None = None) -> int:
-    """Show the till until it is closed; returns the exit status."""
+def run_window(
+    store: Store,
+    svc: TillServices,
+    *,
+    reader_uris: Sequence[str] | None = None,
+    exit_when_ready: bool = False,
+) -> int:
+    """Show the till until it is closed; returns the exit status. With ``exit_when_ready`` the window
+    closes as soon as the event loop runs with it shown (it could take a sign-in): the cold-start mark."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Loyalty Till")
@@ -123,6 +130,8 @@ def run_window(store: Store, svc: TillServices, *, reader_uris: Sequence[str] | 
             attach_demo_tap(window)
         if problems:
             window.signin.show_message("; ".join(problems))
+        if exit_when_ready:
+            QTimer.singleShot(0, lambda: _ready_and_exit(app))
         status = app.exec()
     finally:
         window.shutdown()
@@ -130,3 +139,9 @@ def run_window(store: Store, svc: TillServices, *, reader_uris: Sequence[str] | 
         sys.excepthook = previous
         signal.signal(signal.SIGINT, previous_sigint if previous_sigint is not None else signal.SIG_DFL)
     return int(status)
+
+
+def _ready_and_exit(app: QApplication) -> None:
+    # Painted and idle: the first queued call after show() runs once the window has been laid out and drawn.
+    print("window ready", flush=True)
+    app.exit(0)

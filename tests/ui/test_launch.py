@@ -19,7 +19,11 @@ def test_no_window_without_a_display_or_when_asked(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.delenv("LOYALTY_NO_WINDOW", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
     assert "no display" in (why_no_window() or "")
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")  # a platform chosen explicitly needs no desktop
+    assert why_no_window() is None
+    monkeypatch.delenv("QT_QPA_PLATFORM")
     monkeypatch.setenv("DISPLAY", ":0")
     assert why_no_window() is None
     monkeypatch.setenv("LOYALTY_NO_WINDOW", "1")
@@ -95,3 +99,25 @@ def test_run_window_opens_the_till_and_its_customer_display() -> None:
         "status": 0,
         "hook_back": True,
     }
+
+
+def test_run_exit_when_ready_opens_the_window_and_closes_without_a_backup(tmp_path: Path) -> None:
+    """The cold-start mark of the benchmark: a real `python -m app run`, offscreen, window up, then closed."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("LOYALTY_NO_WINDOW", None)
+    argv = [sys.executable, "-m", "app", "--data-dir", str(tmp_path), "--reader", "sim"]
+    program = Path(__file__).resolve().parents[2] / "resources" / "programs" / "default.toml"
+    subprocess.run(
+        [*argv, "init", "--program", str(program)], check=True, capture_output=True, env=env, timeout=120
+    )
+    done = subprocess.run(
+        [*argv, "run", "--no-demo", "--exit-when-ready"],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "window ready" in done.stdout.splitlines()
+    assert not (tmp_path / "backups").exists() or not any((tmp_path / "backups").iterdir())
