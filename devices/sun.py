@@ -24,9 +24,6 @@ import os
 import re
 from dataclasses import dataclass, replace
 
-from Crypto.Cipher import AES
-from Crypto.Hash import CMAC
-
 from devices.base import ReaderConfig, SunKeys
 from devices.errors import BadCardData, DeviceError
 from devices.events import SunResult
@@ -158,9 +155,14 @@ def parse_sun_url(url: str) -> SunMessage:
 
 
 # --- the cryptography ---------------------------------------------------------------------------------------
+# pycryptodome is imported where a secure card is checked, not with the module: it loads a C parser that costs
+# about a tenth of a second of every till start, and most taps never need it.
 
 
 def _cmac(key: bytes, message: bytes) -> bytes:
+    from Crypto.Cipher import AES
+    from Crypto.Hash import CMAC
+
     mac = CMAC.new(key, ciphermod=AES)
     mac.update(message)
     return mac.digest()
@@ -177,6 +179,8 @@ def decrypt_picc_data(picc_enc_data: bytes, meta_read_key: bytes) -> PiccData:
     _check_key(meta_read_key, "SDM meta read key")
     if len(picc_enc_data) != 16:
         raise BadCardData(f"encrypted PICC data is {len(picc_enc_data)} bytes, not 16")
+    from Crypto.Cipher import AES
+
     raw = AES.new(meta_read_key, AES.MODE_CBC, iv=bytes(16)).decrypt(picc_enc_data)
     tag = raw[0]
     uid_len = tag & 0x0F
@@ -223,6 +227,8 @@ def decrypt_file_data(enc_file_data: bytes, file_read_key: bytes, uid: bytes, co
     if not enc_file_data or len(enc_file_data) % 16:
         raise BadCardData(f"encrypted file data of {len(enc_file_data)} bytes is not whole 16-byte blocks")
     enc_key, _ = session_keys(file_read_key, uid, counter)
+    from Crypto.Cipher import AES
+
     iv = AES.new(enc_key, AES.MODE_ECB).encrypt(counter.to_bytes(COUNTER_SIZE, "little") + bytes(13))
     return AES.new(enc_key, AES.MODE_CBC, iv=iv).decrypt(enc_file_data)
 

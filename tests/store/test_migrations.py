@@ -165,3 +165,13 @@ def test_migrate_false_leaves_schema_alone(store_path: Path) -> None:
     with open_store(store_path, migrate=False) as store, store.engine.connect() as conn:
         assert migrate.current_revision(conn) is None
     assert not (store_path.parent / "backups").exists()
+
+
+def test_head_read_from_the_scripts_is_alembics_head() -> None:
+    """The till reads the head from the scripts' text to start without importing Alembic: both must agree,
+    and the history must stay one line (one head, every script numbered)."""
+    scripts = migrate._scripts()
+    assert scripts.get_heads() == [migrate.head_revision()]
+    oldest_first = [script.revision for script in scripts.walk_revisions()][::-1]
+    assert list(migrate._revisions_in_order()) == oldest_first
+    assert migrate.known_revisions() == frozenset(oldest_first)
