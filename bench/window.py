@@ -137,17 +137,27 @@ class _Counter:
         sender.join()
         return elapsed
 
-    def sell(self, receipt: str) -> None:
+    def sell(self, receipt: str) -> str | None:
+        """Type a sale and press Enter; None when it was recorded, else the sentence the cashier saw."""
         sale = self.window.sale
         results: list[object] = []
+        errors: list[str] = []
+
+        def on_message(text: str, tone: str) -> None:
+            if tone == "error":
+                errors.append(text)
+
         sale.completed.connect(results.append)
+        sale.message.connect(on_message)
         try:
             sale.total.setText("125.000")
             sale.receipt.setText(receipt)
             sale.submit()
-            self.pump_until(lambda: bool(results))
+            self.pump_until(lambda: bool(results or errors))
         finally:
             sale.completed.disconnect(results.append)
+            sale.message.disconnect(on_message)
+        return errors[0] if errors else None
 
     def close(self) -> None:
         self.tick.stop()
@@ -179,10 +189,13 @@ def bench_memory(counter: _Counter, tokens: list[str], sales: int, log: Log) -> 
     run = f"BW{time.time_ns() // 1000:x}"
     after_start = _rss_mb()
     marks: dict[int, float] = {}
+    refused: dict[str, int] = {}
     started = time.perf_counter_ns()
     for i in range(sales):
         counter.tap(tokens[i % len(tokens)])
-        counter.sell(f"{run}-{i}")
+        problem = counter.sell(f"{run}-{i}")
+        if problem is not None:  # a member the dataset made inactive, say: counted, shown, not hidden
+            refused[problem] = refused.get(problem, 0) + 1
         if (i + 1) % 250 == 0:
             marks[i + 1] = round(_rss_mb(), 1)
             log(f"  {i + 1} sales, {marks[i + 1]} MB")
@@ -196,6 +209,7 @@ def bench_memory(counter: _Counter, tokens: list[str], sales: int, log: Log) -> 
         "mb": end,
         "growth_second_half_mb": round(end - half, 1),
         "sales_per_second": round(sales / seconds, 1),
+        "refused": refused,
         "baseline": None,
         "target": WINDOW_MEMORY.text,
     }
@@ -283,4 +297,6 @@ def format_window_table(results: dict[str, Any]) -> str:
             f"(growth in the second half {mem['growth_second_half_mb']} MB, {mem['sales_per_second']} sales/s)"
             f"   {mem['target']}  {mem['ok']}"
         )
+        for text, count in mem["refused"].items():
+            lines.append(f"  refused {count}×: {text}")
     return "\n".join(lines)
