@@ -114,14 +114,16 @@ class _Counter:
             # Sleeps until an event arrives (the op's result, a queued signal); the tick wakes it every 20 ms.
             self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
 
-    def tap(self, token: str) -> int:
-        """Nanoseconds from a card event on a reader thread to the member painted on the counter page."""
+    def tap(self, token: str) -> int | None:
+        """Nanoseconds from a card event on a reader thread to the member painted on the counter page; None
+        when the card was refused (a member the dataset closed, say), which the window says in a sentence."""
         from devices.events import CardPresented, CardTech, MemberRef
 
         window, hub = self.window, self.window.readers
         assert hub is not None
         window.clear_member()
         self.pump_until(lambda: window.member is None)
+        window.show_message("")
         event = CardPresented(
             reader="sim",
             uid=None,
@@ -131,7 +133,10 @@ class _Counter:
         start = time.perf_counter_ns()
         sender = threading.Thread(target=hub._sink, args=(event,))
         sender.start()
-        self.pump_until(lambda: window.member is not None)
+        self.pump_until(lambda: window.member is not None or window.message.property("tone") == "error")
+        if window.member is None:
+            sender.join()
+            return None
         window.member_page.repaint()
         elapsed = time.perf_counter_ns() - start
         sender.join()
@@ -170,8 +175,12 @@ class _Counter:
 def bench_card_to_screen(counter: _Counter, tokens: list[str], warmup: int) -> dict[str, Any]:
     shown: list[int] = []
     alone: list[int] = []
+    refused = 0
     for i, token in enumerate(tokens):
         t_window = counter.tap(token)
+        if t_window is None:
+            refused += 1
+            continue
         t_service, _ = timed(counter.svc.cards.identify, token)
         if i >= warmup:
             shown.append(t_window)
@@ -182,6 +191,7 @@ def bench_card_to_screen(counter: _Counter, tokens: list[str], warmup: int) -> d
         what="CardPresented from a reader thread → member and sale painted on the counter page",
         baseline_what="CardService.identify(token) alone, same run",
         target=CARD_TO_SCREEN,
+        refused_cards=refused,
     )
 
 
@@ -192,8 +202,8 @@ def bench_memory(counter: _Counter, tokens: list[str], sales: int, log: Log) -> 
     refused: dict[str, int] = {}
     started = time.perf_counter_ns()
     for i in range(sales):
-        counter.tap(tokens[i % len(tokens)])
-        problem = counter.sell(f"{run}-{i}")
+        tapped = counter.tap(tokens[i % len(tokens)])
+        problem = "card refused" if tapped is None else counter.sell(f"{run}-{i}")
         if problem is not None:  # a member the dataset made inactive, say: counted, shown, not hidden
             refused[problem] = refused.get(problem, 0) + 1
         if (i + 1) % 250 == 0:
