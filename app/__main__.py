@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
+from app import sync_cli
 from app.cliargs import (
     CliParser,
     UsageError,
@@ -29,6 +30,7 @@ from app.cliargs import (
 from app.demo import seed_demo
 from app.logs import log_dir, setup_logging
 from app.paths import backup_dir, database_path, default_data_dir
+from app.receipts.setup import ReceiptSetup, receipt_setup
 from app.services import SYSTEM, Actor, TillServices, bootstrap_till
 from app.services.views import EntryView, MemberView
 from app.store.audit import verify_audit_chain
@@ -175,6 +177,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    try:  # a mistyped printer is said before anything is opened
+        receipts = receipt_setup(args.printer, args.printer_profile)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     store = _open(args)
     check = None
     problems: list[str] = []
@@ -182,6 +188,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         # The last session did not close cleanly and the file is large: serve at once, check alongside.
         print("The till was not closed cleanly last time: checking the database in the background…")
         check = store.check_later(problems.extend)
+    from app.sync_local import sync_for_run  # the HTTP client is loaded for run only
+
+    sync_for_run(store, args)  # a local central (or --central URL), the till enrolled on its first start
     _ensure_till(store, args)
     svc = TillServices.open(store)
     first = not svc.staff.list()
@@ -214,7 +223,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"  members: {n_members}, ledger entries: {n_entries}, waiting to sync: {pending}")
     print("  staff: " + ", ".join(f"{s.code} {s.name} ({s.role})" for s in svc.staff.list()))
     print("Try: python -m app members search 'nguyen an'   ·   python -m app --help")
-    status = _open_window(store, svc, args)
+    status = _open_window(store, svc, args, receipts)
     if check is not None:
         check.join()
         if problems:
@@ -236,7 +245,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return status
 
 
-def _open_window(store: Store, svc: TillServices, args: argparse.Namespace) -> int:
+def _open_window(store: Store, svc: TillServices, args: argparse.Namespace, receipts: ReceiptSetup) -> int:
     """The till window, when it can open here (else the state printed above is all ``run`` does)."""
     from app.ui.display import why_no_window
 
@@ -246,7 +255,9 @@ def _open_window(store: Store, svc: TillServices, args: argparse.Namespace) -> i
         return 0
     from app.ui.launch import run_window
 
-    return run_window(store, svc, reader_uris=args.reader, exit_when_ready=args.exit_when_ready)
+    return run_window(
+        store, svc, reader_uris=args.reader, exit_when_ready=args.exit_when_ready, receipts=receipts
+    )
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -476,6 +487,50 @@ def cmd_maintenance(args: argparse.Namespace) -> int:
     return EXIT_ERROR if failed else 0
 
 
+def cmd_insights(args: argparse.Namespace) -> int:
+    """The store's metrics and the lifetime-value models fitted to its history (``--json``: every figure)."""
+    from app.services.insights import InsightsService, metrics_as_dict
+
+    store = _open(args)
+    svc = TillServices.open(store)
+    figures = InsightsService(svc.core).store_metrics()
+    if args.json:
+        print(json.dumps(metrics_as_dict(figures), ensure_ascii=False, indent=2))
+        return 0
+    print(f"Insights for store {svc.core.till.store_id} as of {figures.as_of:%Y-%m-%d}")
+    print(
+        f"  members: {figures.members}, buyers: {figures.buyers}, active in the last 90 days: {figures.active}"
+    )
+    print(f"  North Star, repeat customers in the last 90 days: {figures.north_star}")
+
+    def dots(n: int) -> str:
+        return f"{n:,}".replace(",", ".")
+
+    liability = figures.liability
+    print(f"  points liability: {dots(liability.points)} points = {_vnd(liability.value)}")
+    for bucket in liability.schedule[:6]:
+        when = "never expire" if bucket.month is None else f"expire in {bucket.month:%Y-%m}"
+        print(f"    {dots(bucket.points):>9} {when}")
+    issued = sum(f.issued for f in figures.flow)
+    redeemed = sum(f.redeemed for f in figures.flow)
+    rate = "-" if figures.redemption_rate is None else f"{figures.redemption_rate:.0%}"
+    print(f"  points issued {dots(issued)}, redeemed {dots(redeemed)} (redemption rate {rate})")
+    print(f"  enrolments in the last {len(figures.enrolments)} days: {sum(n for _, n in figures.enrolments)}")
+    print("  segments: " + ", ".join(f"{seg.value} {n}" for seg, n in figures.segments.items() if n))
+    fit = figures.fit
+    if fit.bgnbd is not None:
+        b = fit.bgnbd
+        print(
+            f"  BG/NBD (weeks): r={b.r:.4g} alpha={b.alpha:.4g} a={b.a:.4g} b={b.b:.4g} ({b.customers} buyers)"
+        )
+    if fit.gamma_gamma is not None:
+        g = fit.gamma_gamma
+        print(f"  Gamma-Gamma spend: p={g.p:.4g} q={g.q:.4g} v={g.v:.4g} (mean {_vnd(round(g.mean_spend))})")
+    for problem in fit.problems:
+        print(f"  {problem}")
+    return 0
+
+
 def _default_keep() -> int:
     raw = os.environ.get("LOYALTY_KEEP_BACKUPS", "").strip()
     return parse_count(raw, "LOYALTY_KEEP_BACKUPS") if raw else DEFAULT_KEEP
@@ -503,6 +558,18 @@ def build_parser() -> argparse.ArgumentParser:
         "default: every reader found plus the simulated one",
     )
     parser.add_argument(
+        "--printer",
+        metavar="URI",
+        help="the receipt printer (ESC/POS): usb:VID:PID, network:HOST[:PORT] or file:PATH "
+        "(default: $LOYALTY_PRINTER; none: receipts are shown and saved as PDF)",
+    )
+    parser.add_argument(
+        "--printer-profile",
+        metavar="NAME",
+        help="the printer's python-escpos profile, e.g. TM-T88V (default: $LOYALTY_PRINTER_PROFILE, else "
+        "'default')",
+    )
+    parser.add_argument(
         "--keep-backups",
         type=count_arg(1, MAX_KEEP),
         default=None,
@@ -521,6 +588,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the window, print 'window ready' once it can take a sign-in, and close (smoke tests and "
         "the cold-start benchmark: nobody is served, so no shutdown backup is taken)",
     )
+    sync_cli.add_run_options(run)
     run.set_defaults(func=cmd_run)
 
     init = sub.add_parser("init", help="create the till database and its identity")
@@ -593,6 +661,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="take a backup when the newest is older than this (default 24)",
     )
     maintenance.set_defaults(func=cmd_maintenance)
+    insights = sub.add_parser(
+        "insights", help="store metrics and the lifetime-value models fitted to the history"
+    )
+    insights.add_argument("--json", action="store_true", help="every figure as JSON")
+    insights.set_defaults(func=cmd_insights)
+    sync_cli.add_commands(sub, _open)
     return parser
 
 

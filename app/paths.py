@@ -20,3 +20,8 @@ def database_path(data_dir: Path) -> Path:
 
 def backup_dir(data_dir: Path) -> Path:
     return data_dir / "backups"
+
+
+def receipts_dir(data_dir: Path) -> Path:
+    """Receipts saved as PDF from the till window."""
+    return data_dir / "receipts"

@@ -85,6 +85,11 @@ def _run_main(argv: Sequence[str]) -> int:
         action="store_true",
         help="skip the card reader rows (PC/SC and NFC rigs; 'python -m bench readers' runs only those)",
     )
+    parser.add_argument(
+        "--no-analytics",
+        action="store_true",
+        help="skip the insights refresh rows ('python -m bench analytics' runs only those)",
+    )
     args = parser.parse_args(argv)
     samples = args.samples
     if samples is None:
@@ -101,6 +106,7 @@ def _run_main(argv: Sequence[str]) -> int:
         seed=args.seed,
         full_check=args.full_check,
         readers=not args.no_readers,
+        analytics=not args.no_analytics,
     )
 
 
@@ -140,7 +146,8 @@ def _readers_main(argv: Sequence[str]) -> int:
 def _window_main(argv: Sequence[str]) -> int:
     import json
 
-    from bench.run import resolve_dataset, stderr_log
+    from bench.generate import stderr_log
+    from bench.run import resolve_dataset
     from bench.window import format_window_table, run_window_benchmarks
 
     parser = argparse.ArgumentParser(
@@ -150,7 +157,9 @@ def _window_main(argv: Sequence[str]) -> int:
     _sizes(parser)
     parser.add_argument("--data", type=Path, help="use this dataset file instead of the cached one")
     parser.add_argument("--samples", type=int, default=500, help="card taps timed (default 500)")
-    parser.add_argument("--sales", type=int, default=1000, help="sales typed for the memory row (default 1000)")
+    parser.add_argument(
+        "--sales", type=int, default=1000, help="sales typed for the memory row (default 1000)"
+    )
     parser.add_argument("--cold", type=int, default=5, help="cold starts timed (default 5)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--json", type=Path, default=Path("bench/results/window.json"))
@@ -167,6 +176,34 @@ def _window_main(argv: Sequence[str]) -> int:
     return 0
 
 
+def _analytics_main(argv: Sequence[str]) -> int:
+    from bench.analytics import DEFAULT_MEMBERS, DEFAULT_RESULTS, analytics_main
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bench analytics",
+        description="The insights refresh (summary, BG/NBD and Gamma-Gamma fits, scores, segments, cohorts) on "
+        "purchases drawn for N members, next to the lifetimes package fitting the same summary.",
+    )
+    parser.add_argument("--members", type=int, default=DEFAULT_MEMBERS, help="members to draw purchases for")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the drawn purchases")
+    parser.add_argument("--json", type=Path, default=DEFAULT_RESULTS, help="where to write the JSON results")
+    parser.add_argument("--no-baseline", action="store_true", help="leave out the lifetimes baseline")
+    parser.add_argument(
+        "--baseline-python",
+        help="the interpreter with lifetimes installed (default: bench/.data/baseline-venv, else this one)",
+    )
+    args = parser.parse_args(argv)
+    if args.members < 100:
+        parser.error("--members must be at least 100")
+    return analytics_main(
+        members=args.members,
+        seed=args.seed,
+        json_path=args.json,
+        baseline=not args.no_baseline,
+        python=args.baseline_python,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "generate":
@@ -175,6 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _profile_main(args[1:])
     if args and args[0] == "readers":
         return _readers_main(args[1:])
+    if args and args[0] == "analytics":
+        return _analytics_main(args[1:])
     if args and args[0] == "window":
         return _window_main(args[1:])
     return _run_main(args)

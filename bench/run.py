@@ -749,6 +749,10 @@ def format_table(report: dict[str, Any]) -> str:
     if store_baselines:
         lines.append("baselines: " + "; ".join(store_baselines))
     lines += reader_notes(report)
+    if "analytics" in report:
+        from bench.analytics import analytics_lines
+
+        lines += analytics_lines(report["analytics"])
     return "\n".join(lines)
 
 
@@ -787,14 +791,26 @@ def run_main(
     seed: int,
     full_check: bool = False,
     readers: bool = True,
+    analytics: bool = True,
 ) -> int:
     path = resolve_dataset(members, entries, data)
     report = run_benchmarks(path, samples=samples, seed=seed, full_check=full_check)
     if readers:
         add_readers(report, samples)
+    if analytics:
+        add_analytics(report, members, seed)
     print(format_table(report))
     _write_json(report, json_path)
     return 0
+
+
+def add_analytics(report: dict[str, Any], members: int, seed: int, log: Log = stderr_log) -> None:
+    """The insights refresh on purchases drawn for as many members as the dataset has, next to its baseline
+    (bench/analytics.py), measured in a child process."""
+    from bench.analytics import run_child
+
+    log(f"analytics: the insights refresh for {members:,} members, and its baseline")
+    report["analytics"] = run_child(members, seed)
 
 
 def add_readers(report: dict[str, Any], samples: int, log: Log = stderr_log) -> None:

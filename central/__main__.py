@@ -5,6 +5,9 @@
     python -m central member NUMBER --db URL [--store CODE]
     python -m central program install FILE --db URL
     python -m central till revoke TILL_ID --db URL
+    python -m central channel create --db URL --store CODE --name web     (prints the channel's token)
+    python -m central channel revoke CHANNEL_ID --db URL
+    python -m central migrate --db URL [--partitions N]      (N: hash partitions by member id, PostgreSQL)
     python -m central openapi            (the OpenAPI document, as committed in docs/openapi.json)
 
 ``--db`` takes ``postgresql://user@host/db`` or ``sqlite:///path``; without it the embedded default is a
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +27,7 @@ import platformdirs
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from central import service
+from central import channels, service
 from central.db import make_engine, migrate
 from loyalty.errors import ProgramError
 from loyalty.program import load_program
@@ -122,9 +126,52 @@ def _till_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _channel_create(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    try:
+        with Session(engine) as session, session.begin():
+            channel_id, token = channels.create_channel(session, args.store, args.name)
+    except service.ServiceError as err:
+        print(err.detail, file=sys.stderr)
+        return 1
+    print(f"channel {args.name} of store {args.store}: id {channel_id}", file=sys.stderr)
+    print(token)
+    return 0
+
+
+def _channel_revoke(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    with Session(engine) as session, session.begin():
+        revoked = service.revoke_till(session, args.channel_id, kind="channel")
+    if not revoked:
+        print(f"no active channel {args.channel_id}", file=sys.stderr)
+        return 1
+    print(f"channel {args.channel_id} revoked")
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    engine = make_engine(args.db or default_db())
+    try:
+        migrate(engine, partitions=args.partitions)
+    except ValueError as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print("the schema is up to date")
+    return 0
+
+
 def _openapi(_args: argparse.Namespace) -> int:
     sys.stdout.write(openapi_document())
     return 0
+
+
+def _channel_name(text: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}", text):
+        raise argparse.ArgumentTypeError("a channel name is 1 to 64 letters, digits, '_', '.', ':' or '-'")
+    return text
 
 
 def parser() -> argparse.ArgumentParser:
@@ -164,6 +211,29 @@ def parser() -> argparse.ArgumentParser:
     revoke = with_db(till.add_parser("revoke", help="refuse a till from now on"))
     revoke.add_argument("till_id")
     revoke.set_defaults(run=_till_revoke)
+
+    channel = commands.add_parser(
+        "channel", help="sales channels (web shop, app, call centre)"
+    ).add_subparsers(dest="action", required=True)
+    create = with_db(channel.add_parser("create", help="a channel of a store; prints its token"))
+    create.add_argument("--store", required=True, help="the store's code")
+    create.add_argument(
+        "--name", required=True, type=_channel_name, help="what the channel is: web, app, call-centre ..."
+    )
+    create.set_defaults(run=_channel_create)
+    revoke_channel = with_db(channel.add_parser("revoke", help="refuse a channel from now on"))
+    revoke_channel.add_argument("channel_id")
+    revoke_channel.set_defaults(run=_channel_revoke)
+
+    migrate_ = with_db(commands.add_parser("migrate", help="bring the schema up to date"))
+    migrate_.add_argument(
+        "--partitions",
+        type=int,
+        default=0,
+        help="create the member-owned tables PARTITION BY HASH of the member id in N partitions "
+        "(PostgreSQL; counts only when the tables are created: docs/operations.md)",
+    )
+    migrate_.set_defaults(run=_migrate)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI document")
     openapi.set_defaults(run=_openapi)

@@ -2,8 +2,9 @@
 
 Every request body and parameter is validated by the strict models of ``sync.protocol`` (422 with where and
 why); bodies larger than ``MAX_BODY`` or without a length are refused before they are read (413, 411); a till
-authenticates with its bearer token (401), a revoked till is refused (403), and everything a till reads or
-writes is scoped to its own store.
+or a channel authenticates with its bearer token (401), a revoked one is refused (403), a till's token opens
+only the tills' endpoints and a channel's only the channels' (403), and everything either reads or writes is
+scoped to its own store.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi import Depends, FastAPI, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
@@ -19,23 +20,34 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
-from central import service
+from central import channels, inbox, service
 from central.db import reading
 from central.service import ServiceError, TillIdentity
 from sync.protocol import (
     CURSOR_PATTERN,
     DEFAULT_PAGE,
+    IDEMPOTENCY_KEY_PATTERN,
     MAX_PAGE,
+    ActionRequest,
+    ActionResponse,
     EnrollRequest,
     EnrollResponse,
+    EntryPayload,
     EpochResponse,
     ErrorBody,
+    InboxKind,
+    InboxResolveRequest,
+    InboxResolveResponse,
     InboxResponse,
+    ItemKind,
     MemberResponse,
+    OrderRequest,
+    OrderResponse,
     PullRequest,
     PullResponse,
     PushRequest,
     PushResponse,
+    parse_payload,
 )
 
 MAX_BODY = 12 * 1024 * 1024
@@ -80,8 +92,19 @@ def _retryable(err: BaseException) -> bool:
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "no or unknown till token"},
-    403: {"model": ErrorBody, "description": "the till is revoked"},
+    403: {"model": ErrorBody, "description": "the till is revoked, or the token is a channel's"},
 }
+_CHANNEL_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "no or unknown channel token"},
+    403: {"model": ErrorBody, "description": "the channel is revoked, or the token is a till's"},
+    404: {"model": ErrorBody, "description": "no such member (or action) in the channel's store"},
+    409: {
+        "model": ErrorBody,
+        "description": "the key was used for another request, the order was recorded before, a cap is reached",
+    },
+}
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
 
 
 _bearer = HTTPBearer(auto_error=False)
@@ -97,14 +120,34 @@ def _read_transaction(engine: Annotated[Engine, Depends(_engine)]) -> Iterator[S
         yield session
 
 
+def _identity(engine: Engine, credentials: HTTPAuthorizationCredentials | None, who: str) -> TillIdentity:
+    if credentials is None or len(credentials.credentials) > 256:
+        raise service.Unauthorized(f"send the {who}'s token as 'Authorization: Bearer <token>'")
+    with Session(reading(engine)) as session, session.begin():
+        return service.authenticate(session, credentials.credentials)
+
+
 def _till(
     engine: Annotated[Engine, Depends(_engine)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> TillIdentity:
-    if credentials is None or len(credentials.credentials) > 256:
-        raise service.Unauthorized("send the till's token as 'Authorization: Bearer <token>'")
-    with Session(reading(engine)) as session, session.begin():
-        return service.authenticate(session, credentials.credentials)
+    identity = _identity(engine, credentials, "till")
+    if identity.kind != "till":
+        raise service.Forbidden("this token belongs to a sales channel: this endpoint is for tills")
+    return identity
+
+
+def _channel(
+    engine: Annotated[Engine, Depends(_engine)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> TillIdentity:
+    identity = _identity(engine, credentials, "channel")
+    if identity.kind != "channel":
+        raise service.Forbidden(
+            "this token belongs to a till: orders and actions are recorded with a channel's token "
+            "(python -m central channel create)"
+        )
+    return identity
 
 
 def _write(engine: Engine, work: Callable[[Session], Any]) -> Any:
@@ -121,6 +164,10 @@ def _write(engine: Engine, work: Callable[[Session], Any]) -> Any:
 
 
 Till = Annotated[TillIdentity, Depends(_till)]
+Channel = Annotated[TillIdentity, Depends(_channel)]
+IdempotencyKey = Annotated[
+    str, Header(alias="Idempotency-Key", min_length=1, max_length=128, pattern=IDEMPOTENCY_KEY_PATTERN)
+]
 Tx = Annotated[Session, Depends(_read_transaction)]
 Db = Annotated[Engine, Depends(_engine)]
 
@@ -129,7 +176,8 @@ def create_app(engine: Engine) -> FastAPI:
     app = FastAPI(
         title="Loyalty Till central service",
         version=API_VERSION,
-        description="Enrollment, push and pull for the tills (docs/sync.md).",
+        description="Enrollment, push and pull for the tills; orders and actions of other channels; the "
+        "managers' reconciliation inbox (docs/sync.md).",
     )
     app.state.engine = engine
 
@@ -187,14 +235,91 @@ def create_app(engine: Engine) -> FastAPI:
         return service.member(tx, identity.store_id, number)
 
     @app.get("/v1/inbox", responses=_ERRORS)
-    def inbox(
+    def inbox_list(
         identity: Till,
         tx: Tx,
         after: Annotated[int, Query(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+        status: Annotated[inbox.InboxStatus, Query()] = "open",
+        kind: Annotated[InboxKind | None, Query()] = None,
+        member_id: Annotated[str | None, Query(pattern=UUID_PATTERN)] = None,
     ) -> InboxResponse:
-        """The store's open reconciliation inbox (conflicting and rejected items), after an inbox id."""
-        return service.inbox(tx, identity.store_id, after, limit)
+        """The store's reconciliation inbox (conflicts, rejections, overdrafts) after an inbox id, oldest first:
+        open items by default, ``status=resolved`` or ``all`` for the resolved ones too."""
+        return inbox.inbox(tx, identity.store_id, after, limit, status=status, kind=kind, member_id=member_id)
+
+    @app.post(
+        "/v1/inbox/{item_id}/resolve",
+        responses={
+            **_ERRORS,
+            404: {"model": ErrorBody, "description": "no such item in the till's store"},
+            409: {
+                "model": ErrorBody,
+                "description": "resolved already otherwise, or nothing left to write off",
+            },
+        },
+    )
+    def inbox_resolve(
+        item_id: Annotated[int, Path(ge=1, le=2**62)],
+        request: InboxResolveRequest,
+        identity: Till,
+        engine: Db,
+    ) -> InboxResolveResponse:
+        """A manager's decision on an inbox item, forwarded by a till of the store with the manager's staff id:
+        ``recover`` or ``write_off`` an overdraft (a write-off needs a reason and is audited), ``dismiss`` a
+        conflict or rejection (with a reason)."""
+        result: InboxResolveResponse = _write(
+            engine,
+            lambda session: inbox.resolve(session, identity.store_id, identity.till_id, item_id, request),
+        )
+        return result
+
+    @app.post("/v1/orders", responses=_CHANNEL_ERRORS)
+    def order(
+        request: OrderRequest, key: IdempotencyKey, identity: Channel, engine: Db, response: Response
+    ) -> OrderResponse:
+        """Record an online order of a member: points by the same rules as a till sale of the same basket.
+        The same ``Idempotency-Key`` with the same body answers the first answer again."""
+        answer, replayed = _write(
+            engine,
+            lambda session: channels.record_order(
+                session, identity.store_id, identity.till_id, identity.name, key, request
+            ),
+        )
+        if replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        result: OrderResponse = answer
+        return result
+
+    @app.get("/v1/orders/{order_ref}", responses=_CHANNEL_ERRORS)
+    def order_entry(
+        order_ref: Annotated[str, Path(min_length=1, max_length=64, pattern=CODE_PATTERN)],
+        identity: Channel,
+        tx: Tx,
+    ) -> EntryPayload:
+        """The ledger entry an order of this channel made."""
+        entry = parse_payload(
+            ItemKind.LEDGER_ENTRY, channels.order(tx, identity.store_id, identity.till_id, order_ref)
+        )
+        assert isinstance(entry, EntryPayload)
+        return entry
+
+    @app.post("/v1/actions", responses=_CHANNEL_ERRORS)
+    def action(
+        request: ActionRequest, key: IdempotencyKey, identity: Channel, engine: Db, response: Response
+    ) -> ActionResponse:
+        """Record a non-purchase action (review, referral, survey ...) within the program's cap for its period.
+        The same ``Idempotency-Key`` with the same body answers the first answer again."""
+        answer, replayed = _write(
+            engine,
+            lambda session: channels.record_action(
+                session, identity.store_id, identity.till_id, identity.name, key, request
+            ),
+        )
+        if replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        result: ActionResponse = answer
+        return result
 
     @app.get("/v1/health")
     def health() -> dict[str, str]:

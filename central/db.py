@@ -65,9 +65,18 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (idempotent)."""
+def migrate(engine: Engine, partitions: int = 0) -> None:
+    """Bring the schema to the newest migration (idempotent).
+
+    ``partitions`` (PostgreSQL only) creates the member-owned tables ``PARTITION BY HASH`` of the member id in
+    that many partitions. It counts only when those tables are created (docs/operations.md).
+    """
+    if partitions and engine.dialect.name != "postgresql":
+        raise ValueError("hash partitioning needs PostgreSQL: leave --partitions out on SQLite")
+    if not 0 <= partitions <= 1024:
+        raise ValueError("partitions must be between 0 (none) and 1024")
     with engine.begin() as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
+        config.attributes["partitions"] = partitions
         command.upgrade(config, "head")

@@ -7,9 +7,19 @@ Claims are unique constraints, never look-then-insert:
 
 - ``items.id`` claims an item id (a ledger entry's UUIDv7) once across every till and store;
 - ``push_slots (till_id, epoch, seq)`` records the outcome of each push sequence number of a till's epoch;
-- ``entries (till_id, epoch, seq)`` keeps a till's ledger chain positions unique within an epoch;
+- ``ledger_positions (till_id, epoch, seq)`` keeps a till's ledger chain positions unique within an epoch;
+- ``member_numbers (store_id, member_number)`` gives a member number to one member of a store;
+- ``cards (store_id, token)`` is one card of a store, whichever till linked it first;
+- ``overdrafts (member_id, id)``: one overdraft per ledger entry that overspent;
+- ``orders (channel_id, order_ref)`` and ``channel_requests (channel_id, key)``: an online order earns once,
+  an idempotency key answers once;
 - ``inbox_items (store_id, item_id, kind, hash)`` makes an inbox item once however often it is replayed;
 - ``changes (store_id, no)`` is the pull log, numbered under the store row's lock (``stores.last_change``).
+
+Growing past one server (docs/operations.md): every member-owned table (``members``, ``entries``,
+``overdrafts``, ``overdraft_payoffs``) is keyed by the member id first, so its primary key includes the
+partition key and the same schema can be created ``PARTITION BY HASH`` (``central.db.migrate(partitions=N)``)
+or distributed by member id. Claims that are not about one member live in tables keyed by their own key.
 """
 
 from __future__ import annotations
@@ -87,9 +97,16 @@ class Store(Base):
     """The last change number given out. Taken with UPDATE ... RETURNING, which holds the row lock until
     commit: change numbers of a store are assigned in commit order (docs/sync.md)."""
     created_at: Mapped[datetime] = mapped_column(UtcTime, default=utcnow)
+    audit_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    """The store's audit chain: the number and hash of its last record (taken under the store row's lock)."""
+    audit_head: Mapped[str] = mapped_column(String(64), default="0" * 64, server_default="0" * 64)
 
 
 class Till(Base):
+    """A writer of a store's ledger: a till (``kind = 'till'``), a sales channel such as the web shop
+    (``'channel'``, whose entries the central writes for it) or the central itself (``'central'``: write-offs
+    and merges, one per store, never a bearer of a token). Each keeps its own hash chain of entries."""
+
     __tablename__ = "tills"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -101,6 +118,10 @@ class Till(Base):
     enrolled_at: Mapped[datetime] = mapped_column(UtcTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcTime)
     last_push_at: Mapped[datetime | None] = mapped_column(UtcTime)
+    kind: Mapped[str] = mapped_column(String(16), default="till", server_default="till")
+    ledger_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    """Entries the central wrote in this channel's chain (channels and the central only)."""
+    ledger_head: Mapped[str] = mapped_column(String(64), default="0" * 64, server_default="0" * 64)
 
 
 class EnrollmentCode(Base):
@@ -115,8 +136,9 @@ class EnrollmentCode(Base):
 
 
 class Member(Base):
+    """A member of a store. Member-owned: partitioned (or distributed) by ``id``."""
+
     __tablename__ = "members"
-    __table_args__ = (UniqueConstraint("store_id", "member_number"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     store_id: Mapped[str] = mapped_column(String(36), ForeignKey("stores.id"))
@@ -129,7 +151,21 @@ class Member(Base):
     balance: Mapped[int] = mapped_column(BigInteger, default=0)
     entry_count: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[str] = mapped_column(String(27))
-    """The profile's time as the till stamped it (protocol UTC text): the newer edit wins."""
+    """The time of the newest edit taken in (protocol UTC text)."""
+    merged_into_id: Mapped[str | None] = mapped_column(String(36))
+    """Set when the member was merged into another: entries for it count on the survivor."""
+    field_times: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    """Per profile field, ``[time, writer id]`` of the edit that set it: edits merge field by field."""
+
+
+class MemberNumber(Base):
+    """A member number belongs to one member of a store (a claim keyed by the number, not by the member)."""
+
+    __tablename__ = "member_numbers"
+
+    store_id: Mapped[str] = mapped_column(String(36), ForeignKey("stores.id"), primary_key=True)
+    member_number: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(36), ForeignKey("members.id"))
 
 
 class Item(Base):
@@ -164,14 +200,13 @@ class PushSlot(Base):
 
 
 class Entry(Base):
-    __tablename__ = "entries"
-    __table_args__ = (
-        UniqueConstraint("till_id", "epoch", "seq"),
-        Index("ix_entries_member", "member_id"),
-    )
+    """A ledger entry, counted on ``member_id`` (the survivor, when the entry names a merged member: its
+    ``body`` keeps what the till sent, the chain's hash covers that). Member-owned: keyed by member first."""
 
+    __tablename__ = "entries"
+
+    member_id: Mapped[str] = mapped_column(String(36), ForeignKey("members.id"), primary_key=True)
     id: Mapped[str] = mapped_column(String(36), ForeignKey("items.id"), primary_key=True)
-    member_id: Mapped[str] = mapped_column(String(36), ForeignKey("members.id"))
     store_id: Mapped[str] = mapped_column(String(36), ForeignKey("stores.id"))
     till_id: Mapped[str] = mapped_column(String(36), ForeignKey("tills.id"))
     epoch: Mapped[int] = mapped_column(Integer)
@@ -187,11 +222,118 @@ class Entry(Base):
     body: Mapped[dict[str, Any]] = mapped_column(Json)
 
 
+class LedgerPosition(Base):
+    """A place in a writer's ledger chain, taken by one entry."""
+
+    __tablename__ = "ledger_positions"
+
+    till_id: Mapped[str] = mapped_column(String(36), ForeignKey("tills.id"), primary_key=True)
+    epoch: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    entry_id: Mapped[str] = mapped_column(String(36))
+
+
+class Overdraft(Base):
+    """What one debit entry took below zero. Later credits pay it back (``remaining``), or a manager writes
+    it off. Keyed by the member and the entry: one overdraft per entry, whatever is replayed."""
+
+    __tablename__ = "overdrafts"
+
+    member_id: Mapped[str] = mapped_column(String(36), ForeignKey("members.id"), primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    """The id of the entry that overspent."""
+    store_id: Mapped[str] = mapped_column(String(36), ForeignKey("stores.id"))
+    till_id: Mapped[str] = mapped_column(String(36), ForeignKey("tills.id"))
+    points: Mapped[int] = mapped_column(BigInteger)
+    remaining: Mapped[int] = mapped_column(BigInteger)
+    allowance: Mapped[int | None] = mapped_column(BigInteger)
+    """The program's offline redemption allowance, when the central knows the entry's program version."""
+    status: Mapped[str] = mapped_column(String(16))
+    """``open`` (being paid back by earnings), ``recovered`` or ``written_off``."""
+    created_at: Mapped[datetime] = mapped_column(UtcTime, default=utcnow)
+    settled_at: Mapped[datetime | None] = mapped_column(UtcTime)
+
+
+class OverdraftPayoff(Base):
+    """Points of a credit entry that went to an overdraft."""
+
+    __tablename__ = "overdraft_payoffs"
+
+    member_id: Mapped[str] = mapped_column(String(36), ForeignKey("members.id"), primary_key=True)
+    entry_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    overdraft_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    points: Mapped[int] = mapped_column(BigInteger)
+
+
+class Card(Base):
+    """A card of a store, by the token every till looks it up by. A block beats a link."""
+
+    __tablename__ = "cards"
+    __table_args__ = (Index("ix_cards_member_id", "member_id"),)
+
+    store_id: Mapped[str] = mapped_column(String(36), ForeignKey("stores.id"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(200), primary_key=True)
+    id: Mapped[str] = mapped_column(String(36))
+    member_id: Mapped[str] = mapped_column(String(36), ForeignKey("members.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str | None] = mapped_column(String(200))
+    replaced_by_id: Mapped[str | None] = mapped_column(String(36))
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[str] = mapped_column(String(27))
+
+
+class Order(Base):
+    """An online order of a channel: it earns once, whichever idempotency key it is sent under."""
+
+    __tablename__ = "orders"
+
+    channel_id: Mapped[str] = mapped_column(String(36), ForeignKey("tills.id"), primary_key=True)
+    order_ref: Mapped[str] = mapped_column(String(64), primary_key=True)
+    store_id: Mapped[str] = mapped_column(String(36), ForeignKey("stores.id"))
+    member_id: Mapped[str] = mapped_column(String(36))
+    entry_id: Mapped[str] = mapped_column(String(36))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcTime, default=utcnow)
+
+
+class ChannelRequest(Base):
+    """An idempotency key of a channel, claimed with the request's effects; the answer given for it."""
+
+    __tablename__ = "channel_requests"
+
+    channel_id: Mapped[str] = mapped_column(String(36), ForeignKey("tills.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    response: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(UtcTime, default=utcnow)
+
+
+class AuditRecord(Base):
+    """The central's audit log, hash-chained per store (``loyalty.audit``): managers' decisions."""
+
+    __tablename__ = "audit"
+
+    store_id: Mapped[str] = mapped_column(String(36), ForeignKey("stores.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    via: Mapped[str | None] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(Json)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
 class InboxItem(Base):
-    """Something a manager must look at: a conflicting or rejected item (later: overdrafts)."""
+    """Something a manager must look at: a conflicting or rejected item, or an overdraft. Kept when resolved."""
 
     __tablename__ = "inbox_items"
-    __table_args__ = (UniqueConstraint("store_id", "item_id", "kind", "hash"),)
+    __table_args__ = (
+        UniqueConstraint("store_id", "item_id", "kind", "hash"),
+        Index("ix_inbox_items_store_id_id", "store_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     store_id: Mapped[str] = mapped_column(String(36), ForeignKey("stores.id"))
@@ -204,6 +346,11 @@ class InboxItem(Base):
     body: Mapped[dict[str, Any]] = mapped_column(Json)
     created_at: Mapped[datetime] = mapped_column(UtcTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UtcTime)
+    member_id: Mapped[str | None] = mapped_column(String(36))
+    resolution: Mapped[str | None] = mapped_column(String(16))
+    resolved_by: Mapped[str | None] = mapped_column(String(64))
+    resolved_via: Mapped[str | None] = mapped_column(String(36))
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class Change(Base):

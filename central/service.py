@@ -9,6 +9,9 @@ PostgreSQL under concurrent requests and on SQLite (one writer at a time, ``BEGI
   claim returns nothing was seen before and is answered from the stored hash — never looked up first;
 - each item's effects run in a savepoint: a domain refusal rolls back that item only, records it as rejected
   and the batch goes on;
+- balances, overdrafts and the entries the central writes itself are in ``central.ledger``; members, cards and
+  merges (and how conflicting edits from two tills resolve) in ``central.members``; the inbox in
+  ``central.inbox``; other channels in ``central.channels``;
 - change numbers for pull are taken last, with ``UPDATE stores SET last_change = last_change + k RETURNING``:
   that row lock is held until commit, so a store's change numbers are handed out in commit order and a reader
   never sees number n+1 committed while n is still in flight (docs/sync.md).
@@ -16,37 +19,61 @@ PostgreSQL under concurrent requests and on SQLite (one writer at a time, ``BEGI
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from central import models as m
+from central.base import (
+    CHANGES,
+    CODES,
+    ITEMS,
+    MEMBERS,
+    NUMBERS,
+    POSITIONS,
+    PROGRAMS,
+    SLOTS,
+    STORES,
+    TILLS,
+    Conflict,
+    Forbidden,
+    Invalid,
+    ItemRefused,
+    NotFound,
+    Posted,
+    ServiceError,
+    Unauthorized,
+    Work,
+    insert_on_conflict,
+    sha256_hex,
+)
+from central.base import now as _now
+from central.inbox import inbox, to_inbox
+from central.ledger import append_changes, finish, insert_entry, survivor
+from central.members import apply_card, apply_member, apply_member_edit, apply_merge
 from loyalty.audit import canonical_json
 from loyalty.ids import new_id
 from loyalty.program import Program
 from sync.protocol import (
-    DEFAULT_PAGE,
+    CardPayload,
     Change,
     ChangeKind,
     EnrollRequest,
     EnrollResponse,
     EntryPayload,
     EpochResponse,
-    InboxEntry,
-    InboxResponse,
+    ItemPayload,
     ItemResult,
     ItemStatus,
+    MemberEditPayload,
     MemberPayload,
     MemberResponse,
+    MergePayload,
     ProtocolError,
     PullRequest,
     PullResponse,
@@ -59,60 +86,19 @@ from sync.protocol import (
     parse_payload,
 )
 
+__all__ = [
+    "Conflict",
+    "Forbidden",
+    "Invalid",
+    "NotFound",
+    "ServiceError",
+    "Unauthorized",
+    "inbox",
+    "sha256_hex",
+]
+
 ENROLLMENT_CODE_TTL = timedelta(minutes=30)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
-
-
-class ServiceError(Exception):
-    """A refusal the API turns into a 4xx answer."""
-
-    status = 400
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
-class Unauthorized(ServiceError):
-    status = 401
-
-
-class Forbidden(ServiceError):
-    status = 403
-
-
-class NotFound(ServiceError):
-    status = 404
-
-
-class Conflict(ServiceError):
-    status = 409
-
-
-def sha256_hex(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _table(model: type[m.Base]) -> Table:
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
-
-
-ITEMS, SLOTS, ENTRIES, MEMBERS = _table(m.Item), _table(m.PushSlot), _table(m.Entry), _table(m.Member)
-INBOX, CHANGES, STORES, TILLS = _table(m.InboxItem), _table(m.Change), _table(m.Store), _table(m.Till)
-CODES, PROGRAMS = _table(m.EnrollmentCode), _table(m.ProgramVersion)
-
-
-def _insert(session: Session, table: Table) -> Any:
-    """The dialect's INSERT, which has ``on_conflict_do_nothing`` / ``on_conflict_do_update``."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
-
-
-def _now() -> datetime:
-    return m.utcnow()
 
 
 # -- stores, codes, tills ---------------------------------------------------------------------------------------
@@ -212,25 +198,29 @@ def enroll(session: Session, request: EnrollRequest, now: datetime | None = None
 class TillIdentity:
     till_id: str
     store_id: str
+    kind: str = "till"
+    """``till`` or ``channel`` (a sales channel: its id is ``till_id`` too); ``name`` is the channel's name."""
+    name: str = ""
 
 
 def authenticate(session: Session, token: str) -> TillIdentity:
     row = session.execute(
-        select(TILLS.c.id, TILLS.c.store_id, TILLS.c.revoked_at).where(
+        select(TILLS.c.id, TILLS.c.store_id, TILLS.c.revoked_at, TILLS.c.kind, TILLS.c.name).where(
             TILLS.c.token_hash == sha256_hex(token)
         )
     ).first()
-    if row is None:
+    if row is None or row.kind not in ("till", "channel"):
         raise Unauthorized("unknown till token")
     if row.revoked_at is not None:
-        raise Forbidden("this till has been revoked")
-    return TillIdentity(row.id, row.store_id)
+        raise Forbidden(f"this {row.kind} has been revoked")
+    return TillIdentity(row.id, row.store_id, row.kind, row.name)
 
 
-def revoke_till(session: Session, till_id: str, now: datetime | None = None) -> bool:
+def revoke_till(session: Session, till_id: str, now: datetime | None = None, kind: str = "till") -> bool:
+    """Refuse a till (or, with ``kind='channel'``, a channel) from now on."""
     result = session.execute(
         update(TILLS)
-        .where(TILLS.c.id == till_id, TILLS.c.revoked_at.is_(None))
+        .where(TILLS.c.id == till_id, TILLS.c.kind == kind, TILLS.c.revoked_at.is_(None))
         .values(revoked_at=now or _now())
         .returning(TILLS.c.id)
     )
@@ -269,15 +259,7 @@ def new_epoch(session: Session, till: TillIdentity) -> EpochResponse:
 class _Batch:
     till: TillIdentity
     epoch: int
-    now: datetime
-    deltas: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
-    changes: list[tuple[ChangeKind, str | None, dict[str, Any]]] = field(default_factory=list)
-
-
-class _Refused(Exception):
-    def __init__(self, status: ItemStatus, reason: Reason, detail: str) -> None:
-        super().__init__(detail)
-        self.status, self.reason, self.detail = status, reason, detail
+    work: Work
 
 
 def push(
@@ -292,7 +274,9 @@ def push(
             f"epoch {request.epoch} is not this till's current epoch ({locked.epoch}): "
             "a till restored or enrolled again pushes under its new epoch"
         )
-    batch = _Batch(till, request.epoch, now or _now())
+    batch = _Batch(
+        till, request.epoch, Work(store_id=till.store_id, writer_id=till.till_id, now=now or _now())
+    )
     expected = int(locked.next_seq)
     results: list[ItemResult] = []
     for item in request.items:
@@ -324,12 +308,17 @@ def push(
         )
         results.append(result)
         expected += 1
-    _settle_balances(session, batch)
-    _append_changes(session, till.store_id, batch.changes, batch.now)
+    finish(session, batch.work)
     session.execute(
-        update(TILLS).where(TILLS.c.id == till.till_id).values(next_seq=expected, last_push_at=batch.now)
+        update(TILLS).where(TILLS.c.id == till.till_id).values(next_seq=expected, last_push_at=batch.work.now)
     )
     return PushResponse(results=results, next_seq=expected)
+
+
+def _to_inbox(
+    session: Session, batch: _Batch, item: PushItem, kind: str, reason: Reason, detail: str
+) -> None:
+    to_inbox(session, batch.till.store_id, batch.till.till_id, item, kind, reason, detail, batch.work.now)
 
 
 def _replay(session: Session, batch: _Batch, item: PushItem) -> ItemResult:
@@ -354,7 +343,7 @@ def _claim(
     session: Session, batch: _Batch, item: PushItem, status: ItemStatus, reason: Reason | None
 ) -> bool:
     claimed = session.execute(
-        _insert(session, ITEMS)
+        insert_on_conflict(session, ITEMS)
         .values(
             id=item.id,
             store_id=batch.till.store_id,
@@ -365,7 +354,7 @@ def _claim(
             hash=item.hash,
             status=status.value,
             reason=None if reason is None else reason.value,
-            received_at=batch.now,
+            received_at=batch.work.now,
         )
         .on_conflict_do_nothing()
         .returning(ITEMS.c.id)
@@ -374,6 +363,7 @@ def _claim(
 
 
 def _first_time(session: Session, batch: _Batch, item: PushItem) -> ItemResult:
+    mark = batch.work.mark()  # what the item adds to the unit of work is kept only if it is applied
     try:
         with session.begin_nested():
             if not _claim(session, batch, item, ItemStatus.APPLIED, None):
@@ -381,7 +371,8 @@ def _first_time(session: Session, batch: _Batch, item: PushItem) -> ItemResult:
             payload = _check(batch, item)
             detail = _apply(session, batch, item, payload)
         return ItemResult(id=item.id, seq=item.seq, status=ItemStatus.APPLIED, detail=detail)
-    except _Refused as refused:
+    except ItemRefused as refused:
+        batch.work.rewind(mark)
         # The savepoint rolled the claim back with everything else: claim the id again as rejected.
         _claim(session, batch, item, refused.status, refused.reason)
         _to_inbox(session, batch, item, refused.status.value, refused.reason, refused.detail)
@@ -410,209 +401,71 @@ def _seen_before(session: Session, batch: _Batch, item: PushItem) -> ItemResult:
     )
 
 
-def _check(batch: _Batch, item: PushItem) -> EntryPayload | MemberPayload:
+def _check(batch: _Batch, item: PushItem) -> ItemPayload:
     try:
         payload = parse_payload(item.kind, item.payload)
     except ProtocolError as err:
-        raise _Refused(ItemStatus.REJECTED, Reason.INVALID_PAYLOAD, err.problems[:2000]) from None
+        raise ItemRefused(ItemStatus.REJECTED, Reason.INVALID_PAYLOAD, err.problems[:2000]) from None
     if item_hash(item.kind, payload) != item.hash:
-        raise _Refused(ItemStatus.REJECTED, Reason.HASH_MISMATCH, "the hash is not the hash of this payload")
+        raise ItemRefused(
+            ItemStatus.REJECTED, Reason.HASH_MISMATCH, "the hash is not the hash of this payload"
+        )
     if payload.store_id != batch.till.store_id:
-        raise _Refused(ItemStatus.REJECTED, Reason.FOREIGN_TILL, "the payload names another store")
+        raise ItemRefused(ItemStatus.REJECTED, Reason.FOREIGN_TILL, "the payload names another store")
     if isinstance(payload, EntryPayload):
         if payload.id != item.id:
-            raise _Refused(
+            raise ItemRefused(
                 ItemStatus.REJECTED, Reason.ID_MISMATCH, "a ledger entry's item id is the entry's id"
             )
         if payload.till_id != batch.till.till_id:
-            raise _Refused(ItemStatus.REJECTED, Reason.FOREIGN_TILL, "the entry was made at another till")
+            raise ItemRefused(ItemStatus.REJECTED, Reason.FOREIGN_TILL, "the entry was made at another till")
+        if payload.channel != "till":
+            raise ItemRefused(
+                ItemStatus.REJECTED,
+                Reason.NOT_A_TILL_ENTRY,
+                f"a till's entries are in the 'till' channel, not {payload.channel!r}",
+            )
     return payload
 
 
-def _apply(
-    session: Session, batch: _Batch, item: PushItem, payload: EntryPayload | MemberPayload
-) -> str | None:
+def _apply(session: Session, batch: _Batch, item: PushItem, payload: ItemPayload) -> str | None:
+    work = batch.work
     if isinstance(payload, EntryPayload):
         _apply_entry(session, batch, item, payload)
         return None
-    return _apply_member(session, batch, payload)
+    if isinstance(payload, MemberPayload):
+        return apply_member(session, work, payload)
+    if isinstance(payload, MemberEditPayload):
+        return apply_member_edit(session, work, payload)
+    if isinstance(payload, MergePayload):
+        return apply_merge(session, work, payload)
+    assert isinstance(payload, CardPayload)
+    return apply_card(session, work, payload)
 
 
 def _apply_entry(session: Session, batch: _Batch, item: PushItem, entry: EntryPayload) -> None:
-    member = session.execute(
-        select(MEMBERS.c.id).where(MEMBERS.c.id == entry.member_id, MEMBERS.c.store_id == batch.till.store_id)
-    ).first()
-    if member is None:
-        raise _Refused(ItemStatus.REJECTED, Reason.UNKNOWN_MEMBER, "no member with this id in this store")
-    body = entry.model_dump(mode="json")
-    inserted = session.execute(
-        _insert(session, ENTRIES)
-        .values(
-            id=entry.id,
-            member_id=entry.member_id,
-            store_id=entry.store_id,
-            till_id=entry.till_id,
-            epoch=batch.epoch,
-            seq=entry.seq,
-            kind=entry.kind.value,
-            points=entry.points,
-            amount_minor=entry.amount_minor,
-            currency=entry.currency,
-            program_version=entry.program_version,
-            created_at=entry.created_at,
-            prev_hash=entry.prev_hash,
-            hash=item.hash,
-            body=body,
-        )
+    """Claim the entry's ledger position and count it on its member, or on the member it was merged into."""
+    counted_on = survivor(session, batch.till.store_id, entry.member_id)
+    if counted_on is None:
+        raise ItemRefused(ItemStatus.REJECTED, Reason.UNKNOWN_MEMBER, "no member with this id in this store")
+    position = session.execute(
+        insert_on_conflict(session, POSITIONS)
+        .values(till_id=entry.till_id, epoch=batch.epoch, seq=entry.seq, entry_id=entry.id)
         .on_conflict_do_nothing()
-        .returning(ENTRIES.c.id)
+        .returning(POSITIONS.c.entry_id)
     ).first()
-    if inserted is None:
-        raise _Refused(
+    if position is None:
+        raise ItemRefused(
             ItemStatus.CONFLICT,
             Reason.ENTRY_SEQ_TAKEN,
             f"ledger position {entry.seq} of this till's epoch {batch.epoch} holds another entry",
         )
-    delta = batch.deltas[entry.member_id]
-    delta[0] += entry.points
-    delta[1] += 1
-    batch.changes.append((ChangeKind.ENTRY, batch.till.till_id, {**body, "epoch": batch.epoch}))
-
-
-_PROFILE = ("member_number", "full_name", "phone", "email", "status", "tier_code", "updated_at")
-
-
-def _apply_member(session: Session, batch: _Batch, member: MemberPayload) -> str | None:
-    values = member.model_dump(mode="json")
-    stmt = _insert(session, MEMBERS).values(
-        id=member.id, store_id=member.store_id, balance=0, entry_count=0, **{k: values[k] for k in _PROFILE}
+    insert_entry(session, entry, counted_on, epoch=batch.epoch, digest=item.hash)
+    batch.work.post(
+        counted_on, Posted(entry.id, entry.points, batch.till.till_id, item.hash, entry.program_version)
     )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[MEMBERS.c.id],
-        set_={k: stmt.excluded[k] for k in _PROFILE},
-        where=(MEMBERS.c.store_id == stmt.excluded.store_id)
-        & (MEMBERS.c.updated_at <= stmt.excluded.updated_at),
-    ).returning(MEMBERS.c.id)
-    try:
-        with session.begin_nested():
-            written = session.execute(stmt).first()
-    except IntegrityError:
-        raise _Refused(
-            ItemStatus.REJECTED, Reason.MEMBER_NUMBER_TAKEN, "another member of this store has this number"
-        ) from None
-    if written is None:
-        owner = session.execute(select(MEMBERS.c.store_id).where(MEMBERS.c.id == member.id)).scalar_one()
-        if owner != batch.till.store_id:
-            raise _Refused(ItemStatus.REJECTED, Reason.FOREIGN_TILL, "the member belongs to another store")
-        return "the central holds a newer edit of this member: kept"
-    batch.changes.append((ChangeKind.MEMBER, batch.till.till_id, _member_body(session, member.id)))
-    return None
-
-
-def _member_body(session: Session, member_id: str) -> dict[str, Any]:
-    row = session.execute(select(MEMBERS).where(MEMBERS.c.id == member_id)).mappings().one()
-    return {k: row[k] for k in ("id", "store_id", *_PROFILE)}
-
-
-def _settle_balances(session: Session, batch: _Batch) -> None:
-    """Add the batch's points to the members' balances, in member id order (two batches touching the same
-    members lock them in the same order: no deadlock between them)."""
-    for member_id in sorted(batch.deltas):
-        points, count = batch.deltas[member_id]
-        balance, entries = session.execute(
-            update(MEMBERS)
-            .where(MEMBERS.c.id == member_id)
-            .values(balance=MEMBERS.c.balance + points, entry_count=MEMBERS.c.entry_count + count)
-            .returning(MEMBERS.c.balance, MEMBERS.c.entry_count)
-        ).one()
-        batch.changes.append(
-            (ChangeKind.BALANCE, None, {"member_id": member_id, "balance": balance, "entry_count": entries})
-        )
-
-
-def _append_changes(
-    session: Session,
-    store_id: str,
-    changes: list[tuple[ChangeKind, str | None, dict[str, Any]]],
-    now: datetime,
-) -> None:
-    """Number the changes under the store row's lock, held to commit: numbers come out in commit order."""
-    if not changes:
-        return
-    last = session.execute(
-        update(STORES)
-        .where(STORES.c.id == store_id)
-        .values(last_change=STORES.c.last_change + len(changes))
-        .returning(STORES.c.last_change)
-    ).scalar_one()
-    first = last - len(changes) + 1
-    session.execute(
-        insert(CHANGES),
-        [
-            {
-                "store_id": store_id,
-                "no": first + i,
-                "kind": kind.value,
-                "origin_till_id": origin,
-                "body": body,
-                "created_at": now,
-            }
-            for i, (kind, origin, body) in enumerate(changes)
-        ],
-    )
-
-
-def _to_inbox(
-    session: Session, batch: _Batch, item: PushItem, kind: str, reason: Reason, detail: str
-) -> None:
-    session.execute(
-        _insert(session, INBOX)
-        .values(
-            store_id=batch.till.store_id,
-            till_id=batch.till.till_id,
-            item_id=item.id,
-            kind=kind,
-            reason=reason.value,
-            hash=item.hash,
-            detail=detail,
-            body=item.model_dump(mode="json"),
-            created_at=batch.now,
-        )
-        .on_conflict_do_nothing()
-    )
-
-
-def inbox(session: Session, store_id: str, after: int = 0, limit: int = DEFAULT_PAGE) -> InboxResponse:
-    """The store's open inbox items after ``after`` (an inbox id), oldest first."""
-    rows = session.execute(
-        select(
-            INBOX.c.id,
-            INBOX.c.item_id,
-            INBOX.c.till_id,
-            INBOX.c.kind,
-            INBOX.c.reason,
-            INBOX.c.detail,
-            INBOX.c.created_at,
-        )
-        .where(INBOX.c.store_id == store_id, INBOX.c.id > after, INBOX.c.resolved_at.is_(None))
-        .order_by(INBOX.c.id)
-        .limit(limit + 1)
-    ).all()
-    return InboxResponse(
-        items=[
-            InboxEntry(
-                id=row.id,
-                item_id=row.item_id,
-                till_id=row.till_id,
-                kind=row.kind,
-                reason=Reason(row.reason),
-                detail=row.detail,
-                created_at=format_utc(row.created_at),
-            )
-            for row in rows[:limit]
-        ],
-        more=len(rows) > limit,
-    )
+    body = entry.model_dump(mode="json")
+    batch.work.changes.append((ChangeKind.ENTRY, batch.till.till_id, {**body, "epoch": batch.epoch}))
 
 
 # -- pull -------------------------------------------------------------------------------------------------------
@@ -651,6 +504,7 @@ def pull(session: Session, till: TillIdentity, request: PullRequest) -> PullResp
         next_cursor=f"{log_id}.{last}",
         more=more,
         resync=resync,
+        head=head,
     )
 
 
@@ -660,7 +514,9 @@ def pull(session: Session, till: TillIdentity, request: PullRequest) -> PullResp
 def member(session: Session, store_id: str, number: str) -> MemberResponse:
     row = (
         session.execute(
-            select(MEMBERS).where(MEMBERS.c.store_id == store_id, MEMBERS.c.member_number == number)
+            select(MEMBERS)
+            .join(NUMBERS, NUMBERS.c.member_id == MEMBERS.c.id)
+            .where(NUMBERS.c.store_id == store_id, NUMBERS.c.member_number == number)
         )
         .mappings()
         .first()
@@ -692,8 +548,9 @@ def members_by_number(session: Session, number: str, store_code: str | None) -> 
             MEMBERS.c.balance,
             MEMBERS.c.entry_count,
         )
-        .join(STORES, STORES.c.id == MEMBERS.c.store_id)
-        .where(MEMBERS.c.member_number == number)
+        .join(NUMBERS, NUMBERS.c.member_id == MEMBERS.c.id)
+        .join(STORES, STORES.c.id == NUMBERS.c.store_id)
+        .where(NUMBERS.c.member_number == number)
     )
     if store_code is not None:
         query = query.where(STORES.c.code == store_code)
@@ -715,7 +572,7 @@ def install_program(session: Session, program: Program, now: datetime | None = N
     body = stable_program(program)
     digest = sha256_hex(canonical_json(body))
     added = session.execute(
-        _insert(session, PROGRAMS)
+        insert_on_conflict(session, PROGRAMS)
         .values(version=program.version, body=body, sha256=digest, installed_at=now)
         .on_conflict_do_nothing()
         .returning(PROGRAMS.c.version)
@@ -731,5 +588,5 @@ def install_program(session: Session, program: Program, now: datetime | None = N
         return False
     change = {"version": program.version, "sha256": digest, "program": body, "installed_at": format_utc(now)}
     for store_id in session.scalars(select(STORES.c.id).order_by(STORES.c.id)):
-        _append_changes(session, store_id, [(ChangeKind.PROGRAM, None, change)], now)
+        append_changes(session, store_id, [(ChangeKind.PROGRAM, None, change)], now)
     return True

@@ -8,7 +8,42 @@ Raising one of these means nothing was written.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
+
+
+class Detail:
+    """A parameter of an error that is itself a sentence with values in it, e.g.
+    ``why=Detail("it is longer than {limit} characters", limit=32)``.
+
+    An f-string would bake the number into English text that no catalogue can hold; here the English
+    ``text`` is the translation key (as an error's template is) and the values stay values, so the window
+    says it in its own language. ``str()`` is the English sentence, so ``LoyaltyError.message`` reads as
+    the f-string did.
+    """
+
+    __slots__ = ("params", "text")
+
+    def __init__(self, text: str, /, **params: Any) -> None:
+        self.text = text
+        self.params: dict[str, Any] = params
+
+    def __str__(self) -> str:
+        try:
+            return self.text.format(**self.params)
+        except (KeyError, IndexError, ValueError):
+            return self.text
+
+    def __repr__(self) -> str:
+        return f"Detail({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Detail):
+            return self.text == other.text and self.params == other.params
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.text)
 
 
 class LoyaltyError(Exception):
@@ -78,6 +113,24 @@ class UnknownCard(LoyaltyError):
 class CardBlocked(LoyaltyError):
     code = "card_blocked"
     template = "This card is {status}. Ask the customer for their current card or look them up by phone."
+    # With what was recorded when the card stopped working: the cashier can tell the customer why.
+    blocked_template: ClassVar[str] = (
+        "This card was blocked on {date} ({reason}). Ask the customer for their current card or look them "
+        "up by phone."
+    )
+    replaced_template: ClassVar[str] = (
+        "This card was replaced by a new card on {date}. Ask the customer for their new card or look them "
+        "up by phone."
+    )
+
+    @classmethod
+    def of_card(cls, status: str, reason: str | None, on: date | None) -> CardBlocked:
+        """The refusal for a card in ``status`` since ``on`` (a day in the store's calendar)."""
+        if on is not None and status == "replaced":
+            return cls(cls.replaced_template, status=status, reason=reason or "", date=on)
+        if on is not None and reason:
+            return cls(cls.blocked_template, status=status, reason=reason, date=on)
+        return cls(status=status, reason=reason or "", date=on)
 
 
 class MemberInactive(LoyaltyError):

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from loyalty.errors import InvalidInput
+from loyalty.errors import Detail, InvalidInput
 
 
 class CardKind(StrEnum):
@@ -38,7 +38,9 @@ def normalize_uid(uid: str | bytes) -> bytes:
             raise InvalidInput(what="Card UID", why="it must be hexadecimal bytes")
         raw = bytes.fromhex(text)
     if not 4 <= len(raw) <= 10:  # ISO 14443 UIDs are 4, 7 or 10 bytes
-        raise InvalidInput(what="Card UID", why=f"{len(raw)} bytes is not a card UID length")
+        raise InvalidInput(
+            what="Card UID", why=Detail("{count} bytes is not a card UID length", count=len(raw))
+        )
     return raw
 
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from loyalty.errors import CurrencyMismatch, InvalidAmount, InvalidInput, UnknownCurrency
+from loyalty.errors import CurrencyMismatch, Detail, InvalidAmount, InvalidInput, UnknownCurrency
 
 # Exponents of the currencies a store is likely to meet; extend as stores need them.
 CURRENCY_EXPONENTS: dict[str, int] = {
@@ -52,11 +52,14 @@ def parse_count(text: str, what: str = "Points") -> int:
     raw = text.strip()
     if len(raw) > MAX_COUNT_DIGITS + MAX_COUNT_DIGITS // 3 or not _COUNT.fullmatch(raw):
         raise InvalidInput(
-            what=what, why=f"{text[:20]!r} is not a whole number: use the digits 0-9, e.g. 1250 or 1.250"
+            what=what,
+            why=Detail(
+                "{text} is not a whole number: use the digits 0-9, e.g. 1250 or 1.250", text=repr(text[:20])
+            ),
         )
     digits = raw.replace(".", "").replace(",", "")
     if len(digits) > MAX_COUNT_DIGITS:
-        raise InvalidInput(what=what, why=f"it has more than {MAX_COUNT_DIGITS} digits")
+        raise InvalidInput(what=what, why=Detail("it has more than {limit} digits", limit=MAX_COUNT_DIGITS))
     return int(digits)
 
 
@@ -85,7 +88,10 @@ class Money:
         for two-decimal currencies '12.34' means 1234 minor units."""
         exp = exponent(currency)
         if len(text) > MAX_AMOUNT_TEXT:
-            raise InvalidAmount(amount=text[:20] + "…", why=f"it is longer than {MAX_AMOUNT_TEXT} characters")
+            raise InvalidAmount(
+                amount=text[:20] + "…",
+                why=Detail("it is longer than {limit} characters", limit=MAX_AMOUNT_TEXT),
+            )
         raw = text.strip().replace(" ", "").replace("\u00a0", "")
         for sym in ("₫", "đ", "VND", "$", "€"):
             raw = raw.replace(sym, "")
@@ -108,7 +114,10 @@ class Money:
             raise InvalidAmount(amount=text, why="use digits only") from None
         scaled = value.scaleb(exp)
         if scaled != scaled.to_integral_value():
-            raise InvalidAmount(amount=text, why=f"{currency} has {exp} decimal places")
+            raise InvalidAmount(
+                amount=text,
+                why=Detail("{currency} has {places} decimal places", currency=currency, places=exp),
+            )
         return cls(int(scaled), currency)
 
     def _same(self, other: Money) -> None:
@@ -148,7 +157,9 @@ class Money:
 
     def require_positive(self, what: str = "amount") -> Money:
         if self.amount <= 0:
-            raise InvalidAmount(amount=self.amount, why=f"the {what} must be more than zero")
+            raise InvalidAmount(
+                amount=self.amount, why=Detail("the {what} must be more than zero", what=what)
+            )
         return self
 
     @staticmethod

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from loyalty.errors import ProgramError
+from loyalty.errors import Detail, ProgramError
 from loyalty.limits import nesting_depth
 from loyalty.money import CURRENCY_EXPONENTS, MAX_MINOR_UNITS
 
@@ -263,6 +263,8 @@ MAX_PROGRAM_BYTES = 256 * 1024
 """A program file is a page of settings: anything larger is not a program (and would only cost memory)."""
 MAX_PROGRAM_DEPTH = 8
 """Nesting of tables and arrays; the deepest real setting (``tiers.levels[n].code``) is 3 levels down."""
+_TOO_LARGE = Detail("the file is larger than {size} KiB", size=MAX_PROGRAM_BYTES // 1024)
+_TOO_DEEP = Detail("the file nests deeper than {levels} levels", levels=MAX_PROGRAM_DEPTH)
 
 
 def _bracket_depth(text: str, limit: int) -> int:
@@ -295,19 +297,21 @@ def _bracket_depth(text: str, limit: int) -> int:
 
 def loads_program(text: str, fmt: Literal["json", "toml"] = "json") -> Program:
     if len(text) > MAX_PROGRAM_BYTES or len(text.encode("utf-8")) > MAX_PROGRAM_BYTES:
-        raise ProgramError(problems=f"the file is larger than {MAX_PROGRAM_BYTES // 1024} KiB")
+        raise ProgramError(problems=_TOO_LARGE)
     if _bracket_depth(text, MAX_PROGRAM_DEPTH) > MAX_PROGRAM_DEPTH:
-        raise ProgramError(problems=f"the file nests deeper than {MAX_PROGRAM_DEPTH} levels")
+        raise ProgramError(problems=_TOO_DEEP)
     try:
         data = json.loads(text) if fmt == "json" else tomllib.loads(text)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as err:
-        raise ProgramError(problems=f"the file is not valid {fmt.upper()} ({err})") from None
+        raise ProgramError(
+            problems=Detail("the file is not valid {format} ({error})", format=fmt.upper(), error=str(err))
+        ) from None
     except RecursionError:  # pragma: no cover - the depth scan above refuses such files first
-        raise ProgramError(problems=f"the file nests deeper than {MAX_PROGRAM_DEPTH} levels") from None
+        raise ProgramError(problems=_TOO_DEEP) from None
     if not isinstance(data, dict):
         raise ProgramError(problems="the file must hold one object (a table of settings)")
     if nesting_depth(data, MAX_PROGRAM_DEPTH) > MAX_PROGRAM_DEPTH:
-        raise ProgramError(problems=f"the file nests deeper than {MAX_PROGRAM_DEPTH} levels")
+        raise ProgramError(problems=_TOO_DEEP)
     return parse_program(data)
 
 
@@ -317,8 +321,10 @@ def load_program(path: Path) -> Program:
         with path.open("rb") as handle:
             raw = handle.read(MAX_PROGRAM_BYTES + 1)  # never read a huge file whole
         if len(raw) > MAX_PROGRAM_BYTES:
-            raise ProgramError(problems=f"the file is larger than {MAX_PROGRAM_BYTES // 1024} KiB")
+            raise ProgramError(problems=_TOO_LARGE)
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise ProgramError(problems=f"cannot read {path.name}: {err}") from None
+        raise ProgramError(
+            problems=Detail("cannot read {file}: {error}", file=path.name, error=str(err))
+        ) from None
     return loads_program(text, fmt)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loyalty.errors import InvalidAmount, ReturnNotAllowed
+from loyalty.errors import Detail, InvalidAmount, ReturnNotAllowed
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,7 @@ def plan_return(
         raise InvalidAmount(amount=refund_now, why="the refund must be more than zero")
     if refunded_before + refund_now > sale_amount:
         left = sale_amount - refunded_before
-        raise ReturnNotAllowed(why=f"only {left} of this receipt is left to refund")
+        raise ReturnNotAllowed(why=Detail("only {left} of this receipt is left to refund", left=left))
     after = refunded_before + refund_now
     reverse = _share(earned_points, after, sale_amount) - _share(earned_points, refunded_before, sale_amount)
     restore = 0

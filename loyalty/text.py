@@ -7,7 +7,7 @@ import unicodedata
 
 import phonenumbers
 
-from loyalty.errors import InvalidInput
+from loyalty.errors import Detail, InvalidInput
 
 # Letters that Unicode does not decompose into base + combining mark, so NFD alone misses them.
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss"})
@@ -64,7 +64,9 @@ def normalize_phone(raw: str, region: str = DEFAULT_PHONE_REGION) -> str:
     if not text:
         raise InvalidInput(what="Phone number", why="it is empty")
     if len(text) > MAX_PHONE_TEXT:
-        raise InvalidInput(what="Phone number", why=f"it is longer than {MAX_PHONE_TEXT} characters")
+        raise InvalidInput(
+            what="Phone number", why=Detail("it is longer than {limit} characters", limit=MAX_PHONE_TEXT)
+        )
     if not _PHONE_CHARS.fullmatch(text):
         raise InvalidInput(what="Phone number", why="it may contain only digits, spaces, +, - and ()")
     number = _parse_phone(text, region)
@@ -112,7 +114,9 @@ def clean_receipt(receipt_ref: str) -> str:
     if not ref:
         raise InvalidInput(what="Receipt number", why="it is empty")
     if len(ref) > MAX_RECEIPT:
-        raise InvalidInput(what="Receipt number", why=f"it is longer than {MAX_RECEIPT} characters")
+        raise InvalidInput(
+            what="Receipt number", why=Detail("it is longer than {limit} characters", limit=MAX_RECEIPT)
+        )
     if any(unicodedata.category(ch) in _UNPRINTABLE for ch in ref):
         raise InvalidInput(
             what="Receipt number", why="it contains a control or invisible character (a line break, NUL…)"

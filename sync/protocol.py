@@ -31,6 +31,7 @@ from pydantic import (
     JsonValue,
     StringConstraints,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -187,6 +188,13 @@ class EpochResponse(Strict):
 class ItemKind(StrEnum):
     LEDGER_ENTRY = "ledger_entry"
     MEMBER = "member"
+    """A member created at the till, or its whole profile (every field set at ``updated_at``)."""
+    MEMBER_EDIT = "member_edit"
+    """Only the profile fields an edit changed, with the edit's time: merged field by field at the central."""
+    MERGE = "merge"
+    """A duplicate member merged into another: entries for it that arrive later count on the survivor."""
+    CARD = "card"
+    """A card linked, blocked or replaced at the till."""
 
 
 class PushItem(Strict):
@@ -239,6 +247,17 @@ class Reason(StrEnum):
     SEQ_TAKEN = "seq_taken"
     ENTRY_SEQ_TAKEN = "entry_seq_taken"
     MISSING_SEQ = "missing_seq"
+    NOT_A_TILL_ENTRY = "not_a_till_entry"
+    """A till pushed an entry in another channel's name (only the central writes those)."""
+    MERGED_ELSEWHERE = "merged_elsewhere"
+    """The duplicate was merged into another member at another till first."""
+    INVALID_MERGE = "invalid_merge"
+    CARD_BLOCKED = "card_blocked"
+    """A link of a card that is blocked or replaced at the central: a block beats a link."""
+    CARD_TAKEN = "card_taken"
+    """The card is linked to another member of the store."""
+    OVERDRAFT = "overdraft"
+    """Redemptions at several tills spent more than the member had: an overdraft to recover or write off."""
 
 
 class ItemResult(Strict):
@@ -269,6 +288,10 @@ class ChangeKind(StrEnum):
     BALANCE = "balance"
     ENTRY = "entry"
     PROGRAM = "program"
+    CARD = "card"
+    """A card as the central holds it (``CardPayload``): a block that beat a link reaches every till."""
+    MERGE = "merge"
+    """``{source_id, target_id, merged_at}``: the source member now counts on the target."""
 
 
 class Change(Strict):
@@ -284,6 +307,8 @@ class PullResponse(Strict):
     """More changes wait after ``next_cursor``: ask again at once."""
     resync: bool
     """The cursor was unknown or too old: drop what was pulled before and pull again from ``next_cursor``."""
+    head: Annotated[int, Field(ge=0)] | None = None
+    """The number of the store's newest change: how far a pull of many pages has to go (its progress)."""
 
 
 # -- members --------------------------------------------------------------------------------------------------
@@ -300,21 +325,138 @@ class MemberResponse(Strict):
     updated_at: UtcText
 
 
+InboxKind = Literal["conflict", "rejected", "overdraft"]
+Resolution = Literal["recover", "write_off", "dismiss"]
+"""``recover``: an overdraft is paid back by the member's next earnings; ``write_off``: the central credits what
+is still owed (a reason is required, the decision is audited); ``dismiss``: a conflict or rejection looked at
+and closed (a reason is required)."""
+
+
 class InboxEntry(Strict):
-    """An item a manager must look at: a conflicting or rejected push item of a till of the store."""
+    """An item a manager must look at: a conflicting or rejected push item of a till of the store, or an
+    overdraft that redemptions at several tills ran up. Resolved items are kept, with who resolved them."""
 
     id: Annotated[int, Field(ge=1)]
     item_id: Uuid
+    """The push item (for an overdraft: the ledger entry that overspent)."""
     till_id: Uuid
-    kind: Literal["conflict", "rejected"]
+    kind: InboxKind
     reason: Reason
     detail: str | None
     created_at: UtcText
+    member_id: Uuid | None = None
+    points: int | None = None
+    """An overdraft's points when it was recorded."""
+    remaining: int | None = None
+    """What the member still owes of the overdraft (later earnings pay it back)."""
+    resolution: Resolution | None = None
+    resolved_at: UtcText | None = None
+    resolved_by: Code | None = None
+    """The manager's staff id, as the till that forwarded the decision knows them."""
+    resolved_via: Uuid | None = None
+    """The till the manager acted at."""
+    note: str | None = None
+    """The manager's reason."""
 
 
 class InboxResponse(Strict):
     items: list[InboxEntry]
     more: bool
+
+
+class InboxResolveRequest(Strict):
+    """A manager's decision on an inbox item, forwarded by a till of the store. The till checks the manager's
+    PIN and permission before it sends the request; the central records who decided and at which till."""
+
+    action: Resolution
+    staff_id: Code
+    reason: LongText | None = None
+    """Required for ``write_off`` and ``dismiss``."""
+
+
+class InboxResolveResponse(Strict):
+    item: InboxEntry
+    entry_id: Uuid7 | None = None
+    """The ledger entry a write-off made (it reaches every till at the next pull)."""
+    balance: int | None = None
+    """The member's balance after a write-off."""
+
+
+# -- other channels (web shop, app, call centre) ------------------------------------------------------------
+
+MAX_ORDER_LINES = 100
+IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
+"""The ``Idempotency-Key`` header of a channel's request: 1 to 128 of these characters (a UUID fits)."""
+
+
+class OrderLine(Strict):
+    amount: Annotated[int, Field(ge=1, le=MAX_MINOR)]
+    """The line's total in minor units (price times quantity)."""
+    category: Code | None = None
+    sku: Code | None = None
+    quantity: Annotated[int, Field(ge=1, le=10_000)] = 1
+
+
+class OrderRequest(Strict):
+    """An online order of a member: its lines (or only its total), priced by the same rules as a till sale."""
+
+    member_number: Code
+    order_ref: Code
+    """The channel's own order id: one order earns once, whatever key it is sent under."""
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    lines: Annotated[list[OrderLine], Field(min_length=1, max_length=MAX_ORDER_LINES)] | None = None
+    total: Annotated[int, Field(ge=1, le=MAX_MINOR)] | None = None
+    ordered_at: UtcText | None = None
+    """When the order was placed (promotions follow it); now when left out. At most 90 days back."""
+
+    @model_validator(mode="after")
+    def _lines_or_total(self) -> OrderRequest:
+        if (self.lines is None) == (self.total is None):
+            raise ValueError("give either lines or total (exactly one)")
+        return self
+
+
+class PointsComponent(Strict):
+    rule: str
+    points: int
+    detail: str
+
+
+class OrderResponse(Strict):
+    order_ref: Code
+    entry_id: Uuid7
+    member_id: Uuid
+    member_number: Code
+    points: int
+    program_version: Code
+    components: list[PointsComponent]
+    balance: int
+    created_at: UtcText
+
+
+class ActionRequest(Strict):
+    """A non-purchase action of a member (review, referral, survey ...), a code of the program's actions."""
+
+    member_number: Code
+    action: Code
+    reference: ShortText | None = None
+    """What the action was about (the review's id, the survey's name)."""
+    done_at: UtcText | None = None
+
+
+class ActionResponse(Strict):
+    entry_id: Uuid7
+    member_id: Uuid
+    member_number: Code
+    action: Code
+    points: int
+    balance: int
+    used: int
+    """Actions of this code the member has in the cap period, this one included."""
+    cap: int | None
+    period: str
+    program_version: Code
+    created_at: UtcText
 
 
 class ErrorBody(Strict):
@@ -338,12 +480,15 @@ class EntryPayload(Strict):
     till_id: Uuid
     seq: Seq
     """The entry's place in the till's ledger chain (not the push sequence)."""
-    staff_id: Uuid | None
+    staff_id: Code | None
+    """The till's staff id (a UUID for staff created at the till; a short code for its system actors)."""
     reason: LongText | None
     action_code: Code | None
     program_version: Code
     reverses_id: Uuid | None
-    channel: Literal["till"]
+    channel: Code
+    """``till`` for entries made at a till; a channel's name (``web``, ``app`` ...) or ``central`` for entries
+    the central made (orders, actions, write-offs). Only the central writes entries of other channels."""
     created_at: UtcText
     details: Annotated[str, StringConstraints(max_length=8000)] | None
     """Canonical JSON text, as the store keeps it."""
@@ -375,11 +520,99 @@ class MemberPayload(Strict):
     updated_at: UtcText
 
 
-def parse_payload(kind: ItemKind, payload: dict[str, JsonValue]) -> EntryPayload | MemberPayload:
+ProfileField = Literal["member_number", "full_name", "phone", "email", "status", "tier_code"]
+PROFILE_FIELDS: tuple[ProfileField, ...] = ("member_number", "full_name", "phone", "email", "status", "tier_code")
+
+
+class _ProfileValues(Strict):
+    """The types of the fields a ``member_edit`` may change (``null`` clears phone, e-mail or tier)."""
+
+    member_number: Code | None = None
+    full_name: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    phone: Annotated[str, StringConstraints(pattern=r"^\+[1-9][0-9]{6,14}$")] | None = None
+    email: Annotated[str, StringConstraints(min_length=3, max_length=254)] | None = None
+    status: Literal["active", "blocked"] | None = None
+    tier_code: Code | None = None
+
+
+class MemberEditPayload(Strict):
+    """Only the profile fields one edit at the till changed, with the edit's time.
+
+    The central keeps, for every field, the time (and till) of the edit that set it, and takes a field from an
+    edit only when that edit is newer: two tills editing different fields offline both win, and for the same
+    field the later edit wins (ties: the greater till id). Merges and erasures have items of their own.
+    """
+
+    member_id: Uuid
+    store_id: Uuid
+    changes: Annotated[dict[ProfileField, JsonValue], Field(min_length=1)]
+    edited_at: UtcText
+
+    @field_validator("changes")
+    @classmethod
+    def _typed(cls, changes: dict[ProfileField, JsonValue]) -> dict[ProfileField, JsonValue]:
+        try:
+            _ProfileValues.model_validate_json(canonical_json(changes))
+        except ValidationError as err:
+            raise ValueError(_problems(err)) from None
+        for name in ("member_number", "full_name", "status"):
+            if name in changes and changes[name] is None:
+                raise ValueError(f"{name} cannot be cleared")
+        return changes
+
+
+class MergePayload(Strict):
+    """A manager at the till merged a duplicate member (``source_id``) into ``target_id``."""
+
+    source_id: Uuid
+    target_id: Uuid
+    store_id: Uuid
+    merged_at: UtcText
+
+    @model_validator(mode="after")
+    def _two_members(self) -> MergePayload:
+        if self.source_id == self.target_id:
+            raise ValueError("a member cannot be merged into itself")
+        return self
+
+
+CardToken = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")]
+
+
+class CardPayload(Strict):
+    """A card as the till holds it after a link, block or replacement. ``token`` is how every till of the
+    store looks the card up (``loyalty.identity``: a keyed hash of its UID, or its printed code)."""
+
+    id: Uuid
+    store_id: Uuid
+    member_id: Uuid
+    token: CardToken
+    kind: Literal["uid", "ndef", "sun", "barcode", "qr", "virtual"]
+    status: Literal["active", "blocked", "replaced"]
+    label: ShortText | None = None
+    replaced_by_id: Uuid | None = None
+    status_reason: LongText | None = None
+    changed_at: UtcText
+
+
+ItemPayload = EntryPayload | MemberPayload | MemberEditPayload | MergePayload | CardPayload
+"""Every push item's payload model."""
+
+_PAYLOAD_MODELS: dict[
+    ItemKind,
+    type[EntryPayload] | type[MemberPayload] | type[MemberEditPayload] | type[MergePayload] | type[CardPayload],
+] = {
+    ItemKind.LEDGER_ENTRY: EntryPayload,
+    ItemKind.MEMBER: MemberPayload,
+    ItemKind.MEMBER_EDIT: MemberEditPayload,
+    ItemKind.MERGE: MergePayload,
+    ItemKind.CARD: CardPayload,
+}
+
+
+def parse_payload(kind: ItemKind, payload: dict[str, JsonValue]) -> ItemPayload:
     """The payload of a push item as its kind's model; ``ProtocolError`` says what is wrong."""
-    model: type[EntryPayload] | type[MemberPayload] = (
-        EntryPayload if kind is ItemKind.LEDGER_ENTRY else MemberPayload
-    )
+    model = _PAYLOAD_MODELS[kind]
     try:
         # JSON mode: the payload arrived as JSON, so strings stand for enums and nothing else is coerced.
         return model.model_validate_json(canonical_json(payload))
@@ -387,14 +620,14 @@ def parse_payload(kind: ItemKind, payload: dict[str, JsonValue]) -> EntryPayload
         raise ProtocolError(_problems(err)) from None
 
 
-def item_hash(kind: ItemKind, payload: EntryPayload | MemberPayload) -> str:
+def item_hash(kind: ItemKind, payload: ItemPayload) -> str:
     """The hash of an item's canonical form, as the till sends it and the central checks it."""
     if isinstance(payload, EntryPayload):
         return entry_hash(payload.prev_hash, payload.chain_fields())
     return audit_hash(GENESIS_HASH, {"kind": kind.value, "payload": payload.model_dump(mode="json")})
 
 
-def make_item(seq: int, kind: ItemKind, payload: EntryPayload | MemberPayload, item_id: str) -> PushItem:
+def make_item(seq: int, kind: ItemKind, payload: ItemPayload, item_id: str) -> PushItem:
     """A push item with its hash: what the till's engine sends for one outbox record."""
     return PushItem(
         id=item_id,

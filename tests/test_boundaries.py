@@ -22,6 +22,7 @@ LINT_IMPORTS = (
 VIOLATIONS: dict[str, dict[str, str]] = {
     "loyalty-bottom": {"loyalty/_violation_project.py": "import central\n"},
     "loyalty-no-framework": {"loyalty/_violation_framework.py": "import sqlalchemy\n"},
+    "analytics-pure": {"loyalty/analytics/_violation_qt.py": "from PySide6 import QtCore\n"},
     "devices-above-loyalty-only": {"devices/_violation_sync.py": "import sync\n"},
     "sync-above-loyalty-only": {"sync/_violation_devices.py": "import devices.ndef\n"},
     "central-no-till": {"central/_violation_app.py": "import app.paths\n"},

@@ -49,7 +49,7 @@ class CardService:
             if card is None:
                 raise UnknownCard()
             if card.status != "active":
-                raise CardBlocked(status=card.status)
+                raise _refusal(core, session, card)
             member = load_member(session, surviving_member_id(session, card.member_id))
             return member_view(session, core.program(session), member, core.now())
 
@@ -68,29 +68,8 @@ class CardService:
             member = session.get(m.Member, member_id)
             if member is None:
                 raise NotFound(what="member", ref=member_id)
-            card = self._new_card(session, member.id, ref)
-            core.audit(session, actor, "card.link", "card", card.id, {"member": member.member_number})
+            card = link_card(core, session, actor, member, ref)
             return card_view(card)
-
-    def _new_card(self, session: Session, member_id: str, ref: CardRef) -> m.Card:
-        if not ref.token:
-            raise InvalidInput(what="Card", why="the card gave no identity")
-        if session.scalar(select(m.Card.id).where(m.Card.token == ref.token)) is not None:
-            raise Conflict(what="This card", ref="it is already linked to a member")
-        at = self.core.now()
-        card = m.Card(
-            token=ref.token,
-            kind=ref.kind.value,
-            status="active",
-            member_id=member_id,
-            label=ref.label,
-            created_at=at,
-            status_changed_at=at,
-        )
-        session.add(card)
-        session.flush()
-        self.core.outbox(session, "card", card.id, "upsert", card_payload(card))
-        return card
 
     def block(self, actor: Actor, card_id: str, reason: str) -> CardView:
         """Block a lost or stolen card at once (any cashier may: speed protects the customer)."""
@@ -101,7 +80,7 @@ class CardService:
         with core.write() as session:
             card = _card(session, card_id)
             if card.status != "active":
-                raise CardBlocked(status=card.status)
+                raise _refusal(core, session, card)
             card.status, card.status_reason, card.status_changed_at = "blocked", reason.strip(), core.now()
             core.outbox(session, "card", card.id, "upsert", card_payload(card))
             core.audit(session, actor, "card.block", "card", card.id, {"reason": reason.strip()})
@@ -117,8 +96,8 @@ class CardService:
         with core.write() as session:
             old = _card(session, card_id)
             if old.status == "replaced":
-                raise CardBlocked(status=old.status)
-            card = self._new_card(session, old.member_id, new)
+                raise _refusal(core, session, old)
+            card = new_card(core, session, old.member_id, new)
             old.status, old.status_reason, old.status_changed_at = "replaced", reason.strip(), core.now()
             old.replaced_by_id = card.id
             core.outbox(session, "card", old.id, "upsert", card_payload(old))
@@ -131,6 +110,42 @@ class CardService:
                 {"new_card": card.id, "reason": reason.strip()},
             )
             return card_view(card)
+
+
+def new_card(core: Core, session: Session, member_id: str, ref: CardRef) -> m.Card:
+    """A new active card of ``member_id`` (in the caller's transaction); a card already known is refused."""
+    if not ref.token:
+        raise InvalidInput(what="Card", why="the card gave no identity")
+    if session.scalar(select(m.Card.id).where(m.Card.token == ref.token)) is not None:
+        raise Conflict(what="This card", ref="it is already linked to a member")
+    at = core.now()
+    card = m.Card(
+        token=ref.token,
+        kind=ref.kind.value,
+        status="active",
+        member_id=member_id,
+        label=ref.label,
+        created_at=at,
+        status_changed_at=at,
+    )
+    session.add(card)
+    session.flush()
+    core.outbox(session, "card", card.id, "upsert", card_payload(card))
+    return card
+
+
+def link_card(core: Core, session: Session, actor: Actor, member: m.Member, ref: CardRef) -> m.Card:
+    """Link a card to ``member`` and audit it (linking alone, or as part of an enrolment)."""
+    card = new_card(core, session, member.id, ref)
+    core.audit(session, actor, "card.link", "card", card.id, {"member": member.member_number})
+    return card
+
+
+def _refusal(core: Core, session: Session, card: m.Card) -> CardBlocked:
+    """Why a card no longer works, with the reason and the day (in the store's calendar) it stopped."""
+    changed = card.status_changed_at
+    on = changed.astimezone(core.program(session).zone).date() if changed is not None else None
+    return CardBlocked.of_card(card.status, card.status_reason, on)
 
 
 def _card(session: Session, card_id: str) -> m.Card:

@@ -22,7 +22,7 @@ from app.store.counters import ledger_counter, next_link, next_value, set_head
 from app.store.db import Store
 from app.store.settings import get_setting, set_setting
 from loyalty.chain import GENESIS_HASH
-from loyalty.errors import InvalidInput, NotFound, ProgramError
+from loyalty.errors import Detail, InvalidInput, NotFound, ProgramError
 from loyalty.program import Program, loads_program
 from loyalty.text import DEFAULT_PHONE_REGION
 
@@ -179,7 +179,9 @@ def bootstrap_till(
 def check_phone_region(region: str) -> str:
     code = region.strip().upper()
     if code not in phonenumbers.SUPPORTED_REGIONS:
-        raise InvalidInput(what="Phone region", why=f"{region!r} is not a country code such as VN")
+        raise InvalidInput(
+            what="Phone region", why=Detail("{region} is not a country code such as VN", region=repr(region))
+        )
     return code
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -22,6 +23,7 @@ from app.services.accounts import (
     update_tier,
     write_entry,
 )
+from app.services.cards import link_card
 from app.services.context import Actor, Permission
 from app.services.core import Core
 from app.services.views import Change, DuplicateView, EntryView, MemberView, SearchHit
@@ -29,6 +31,7 @@ from app.store import models as m
 from app.store.counters import next_value
 from app.store.search import fts_match, prefix_range
 from loyalty.errors import Conflict, InvalidInput, NotFound
+from loyalty.identity import CardRef
 from loyalty.ids import new_id
 from loyalty.ledger import EntryKind, Posting
 from loyalty.text import (
@@ -51,6 +54,44 @@ class ConsentInput:
     purpose: str  # 'marketing', 'personalisation'
     granted: bool
     text_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentText:
+    """What a customer is asked to agree to. The words and their version go together: changing the words
+    means a new version, so a recorded consent always says which words were agreed to."""
+
+    purpose: str
+    version: str
+    vi: str
+    en: str
+
+    def text(self, language: str) -> str:
+        return self.vi if language == "vi" else self.en
+
+    def answer(self, granted: bool) -> ConsentInput:
+        return ConsentInput(self.purpose, granted, self.version)
+
+
+# The consents asked at enrolment, in the order they are shown.
+CONSENT_TEXTS: tuple[ConsentText, ...] = (
+    ConsentText(
+        "marketing",
+        "2026-01",
+        vi="Tôi đồng ý nhận tin khuyến mãi và ưu đãi của cửa hàng qua tin nhắn và e-mail. "
+        "Tôi có thể rút lại đồng ý này bất cứ lúc nào tại quầy.",
+        en="I agree to receive the store's offers and news by text message and e-mail. "
+        "I can withdraw this at any time at the counter.",
+    ),
+    ConsentText(
+        "personalisation",
+        "2026-01",
+        vi="Tôi đồng ý để cửa hàng dùng lịch sử mua hàng của tôi để gợi ý ưu đãi phù hợp với tôi. "
+        "Tôi có thể rút lại đồng ý này bất cứ lúc nào tại quầy.",
+        en="I agree that the store uses my purchase history to suggest offers that suit me. "
+        "I can withdraw this at any time at the counter.",
+    ),
+)
 
 
 def _clean_name(name: str) -> str:
@@ -97,17 +138,33 @@ class MemberService:
         consents: tuple[ConsentInput, ...] = (),
         referral_code: str | None = None,
         preferred_language: str = "vi",
+        card: CardRef | None = None,
+        member_id: str | None = None,
     ) -> Change:
         """Enrol a member, with the welcome bonus. A referral code links them to their referrer; both
-        earn the referral bonus after this member's first purchase."""
+        earn the referral bonus after this member's first purchase.
+
+        ``card`` is linked to the new member in the same transaction (a card already linked refuses the
+        whole enrolment). ``member_id`` is the idempotency key: the id the new member gets. The same request
+        sent again (a double Enter, a retry after an error) returns the member enrolled the first time,
+        marked ``replayed``, and writes nothing."""
         actor.require(Permission.ENROLL)
         name = _clean_name(full_name)
         phone_e164 = normalize_phone(phone, self.core.phone_region) if phone else None
         email_norm = normalize_email(email) if email else None
         if preferred_language not in ("vi", "en"):
             raise InvalidInput(what="Language", why="choose vi or en")
+        if member_id is not None:
+            try:
+                member_id = str(uuid.UUID(member_id))
+            except (ValueError, AttributeError, TypeError):
+                raise InvalidInput(what="Member id", why="it is not an id the till made") from None
         core = self.core
         with core.write() as session:
+            # First, before the checks: a retried enrolment would otherwise trip over its own phone number.
+            replay = _enrolled(session, core, member_id)
+            if replay is not None:
+                return replay
             at = core.now()
             if birthday is not None and not date(1900, 1, 1) <= birthday <= at.date():
                 raise InvalidInput(what="Birthday", why="it is not a real date of birth")
@@ -124,7 +181,7 @@ class MemberService:
                     raise NotFound(what="referral code", ref=referral_code)
             program = core.program(session)
             member = m.Member(
-                id=new_id(),
+                id=member_id or new_id(),
                 member_number=self._new_member_number(session),
                 full_name=name,
                 phone=phone_e164,
@@ -144,6 +201,8 @@ class MemberService:
             for consent in consents:
                 _add_consent(session, member.id, consent, at, actor.staff_id)
             core.outbox(session, "member", member.id, "upsert", member_payload(member))
+            if card is not None:
+                link_card(core, session, actor, member, card)
             entries = []
             if program.welcome_bonus > 0:
                 welcome = NewEntry(EntryKind.BONUS, reason="welcome bonus", action_code="welcome")
@@ -420,6 +479,26 @@ class MemberService:
                 member=member_view(session, program, target, at, account=dst_account),
                 entries=tuple(entries),
             )
+
+
+def _enrolled(session: Session, core: Core, member_id: str | None) -> Change | None:
+    """The enrolment already made under ``member_id``, as a replayed change (with its welcome bonus)."""
+    if member_id is None:
+        return None
+    member = session.get(m.Member, member_id)
+    if member is None:
+        return None
+    welcome = session.scalars(
+        select(m.LedgerEntry)
+        .where(m.LedgerEntry.member_id == member.id, m.LedgerEntry.action_code == "welcome")
+        .order_by(m.LedgerEntry.id)
+    )
+    return Change(
+        operation="enroll",
+        member=member_view(session, core.program(session), member, core.now()),
+        entries=tuple(entry_view(e) for e in welcome),
+        replayed=True,
+    )
 
 
 def _add_consent(

@@ -25,6 +25,7 @@ from app.services.accounts import (
     update_tier,
     write_entry,
 )
+from app.services.action_caps import actions_in_period
 from app.services.context import Actor, Permission
 from app.services.core import Core
 from app.services.reversals import (
@@ -36,9 +37,9 @@ from app.services.reversals import (
 )
 from app.services.views import Change, EntryView
 from app.store import models as m
-from loyalty.actions import period_start
 from loyalty.errors import (
     ActionCapReached,
+    Detail,
     DuplicateReceipt,
     InvalidInput,
     NotFound,
@@ -68,7 +69,7 @@ def _reason(reason: str | None, *, required: bool) -> str | None:
     if required and not text:
         raise InvalidInput(what="Reason", why="a reason is required for this action")
     if len(text) > MAX_REASON:
-        raise InvalidInput(what="Reason", why=f"keep it under {MAX_REASON} characters")
+        raise InvalidInput(what="Reason", why=Detail("keep it under {limit} characters", limit=MAX_REASON))
     return text or None
 
 
@@ -280,7 +281,9 @@ class PointsService:
                 points = reward.points
                 if reward.kind != "free_item" and bill is None:
                     raise RedemptionNotAllowed(
-                        why=f"the reward {reward.name} is a discount: give the bill amount"
+                        why=Detail(
+                            "the reward {reward} is a discount: give the bill amount", reward=reward.name
+                        )
                     )
                 if reward.kind == "fixed_discount":
                     value = Money(reward.amount or 0, program.currency)
@@ -294,18 +297,28 @@ class PointsService:
                     value = Money(reward.value, program.currency)
                     if bill is None and reward.value > 0:
                         raise RedemptionNotAllowed(
-                            why=f"the reward {reward.name} is worth {reward.value}: give the bill amount"
+                            why=Detail(
+                                "the reward {reward} is worth {value}: give the bill amount",
+                                reward=reward.name,
+                                value=reward.value,
+                            )
                         )
                 if bill is not None and value.amount > bill.amount:
                     raise RedemptionNotAllowed(why="the discount is larger than the bill")
                 if points < red.minimum_points:
                     raise RedemptionNotAllowed(
-                        why=f"the reward costs {points} points, under the minimum of {red.minimum_points}"
+                        why=Detail(
+                            "the reward costs {points} points, under the minimum of {minimum}",
+                            points=points,
+                            minimum=red.minimum_points,
+                        )
                     )
             else:
                 assert points is not None
                 if points < red.minimum_points:
-                    raise RedemptionNotAllowed(why=f"the minimum is {red.minimum_points} points")
+                    raise RedemptionNotAllowed(
+                        why=Detail("the minimum is {minimum} points", minimum=red.minimum_points)
+                    )
                 if bill is None:
                     raise RedemptionNotAllowed(why="paying with points needs the bill amount")
                 value = redemption_value(program, points)
@@ -316,11 +329,22 @@ class PointsService:
             if bill is not None:
                 share_limit = bill.amount * red.max_bill_share_percent // 100
                 if prior_value + value.amount > share_limit:
-                    already = f" ({prior_value} already paid with points)" if prior_value else ""
-                    raise RedemptionNotAllowed(
-                        why=f"points may pay at most {red.max_bill_share_percent}% of this bill, "
-                        f"{share_limit}{already}"
-                    )
+                    percent = red.max_bill_share_percent
+                    if prior_value:
+                        why = Detail(
+                            "points may pay at most {percent}% of this bill, {limit} "
+                            "({paid} already paid with points)",
+                            percent=percent,
+                            limit=share_limit,
+                            paid=prior_value,
+                        )
+                    else:
+                        why = Detail(
+                            "points may pay at most {percent}% of this bill, {limit}",
+                            percent=percent,
+                            limit=share_limit,
+                        )
+                    raise RedemptionNotAllowed(why=why)
             manager = None
             if red.manager_approval_over is not None and prior_points + points > red.manager_approval_over:
                 manager = approved_by if approved_by is not None else actor
@@ -542,15 +566,8 @@ class PointsService:
             require_active(member)
             at = core.now()
             if action.cap is not None:
-                start = period_start(action.period, at, program.zone)
-                query = select(func.count()).where(
-                    m.LedgerEntry.member_id == member.id,
-                    m.LedgerEntry.kind == "action",
-                    m.LedgerEntry.action_code == action_code,
-                )
-                if start is not None:
-                    query = query.where(m.LedgerEntry.created_at >= start)
-                count = int(session.scalar(query) or 0)
+                # The same count the till shows as what is left of the cap (app/services/action_caps.py).
+                count = actions_in_period(session, program, member.id, action_code, action, at)
                 if count >= action.cap:
                     raise ActionCapReached(
                         action=action.name, count=count, period=action.period, cap=action.cap

@@ -9,7 +9,7 @@ from app.services.core import ACTIVE_PROGRAM, Core
 from app.store import models as m
 from app.store.integrity import program_digest
 from app.store.settings import set_setting
-from loyalty.errors import Conflict
+from loyalty.errors import Conflict, Detail
 from loyalty.program import Program, load_program
 
 
@@ -32,7 +32,8 @@ class ProgramService:
                 )
             elif row.sha256 != digest:
                 raise Conflict(
-                    what="Program version", ref=f"{program.version} (give changed rules a new version)"
+                    what="Program version",
+                    ref=Detail("{version} (give changed rules a new version)", version=program.version),
                 )
             if activate:
                 set_setting(session, ACTIVE_PROGRAM, program.version)

@@ -121,3 +121,59 @@ class StaffView:
     name: str
     role: str
     active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptView:
+    """A sale found by its receipt number, as a return needs it: who earned, what was paid and what of it
+    was already refunded."""
+
+    receipt: str
+    member: MemberView  # the member who earned (the one it was merged into, after a merge)
+    sold_at: datetime
+    bill: Money
+    points_earned: int
+    points_redeemed: int  # points that paid part of this bill
+    refunded: Money  # refunded so far
+    points_reversed: int  # taken back so far by earlier returns
+
+    @property
+    def left(self) -> Money:
+        """What may still be refunded on this receipt."""
+        return Money(self.bill.amount - self.refunded.amount, self.bill.currency)
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnPreview:
+    """What a return does (or will do) to the member's points."""
+
+    receipt: str
+    refund: Money
+    member: MemberView  # as the return leaves them
+    points_reversed: int  # taken back: earned on the refunded part
+    points_restored: int  # given back: they paid for the refunded part
+    overdraft_points: int  # of the points taken back, those the member had already spent
+    bonus_reversed: int = 0  # the member's referral bonus, taken back when the purchase is refunded in full
+    others_reversed: int = 0  # the referrer's bonus, taken back from that other member
+    replayed: bool = False  # the return was already recorded under this entry id: nothing new
+
+
+@dataclass(frozen=True, slots=True)
+class ActionStanding:
+    """A non-purchase action for one member: its points, its cap and what is left of it this period."""
+
+    code: str
+    name: str
+    points: int
+    cap: int | None  # None: no limit
+    period: str  # 'day', 'week', 'month', 'year' or 'ever'
+    used: int  # recorded in the current period
+    period_ends: datetime | None  # when the count starts again (None for 'ever' or without a cap)
+
+    @property
+    def left(self) -> int | None:
+        return None if self.cap is None else max(0, self.cap - self.used)
+
+    @property
+    def reached(self) -> bool:
+        return self.cap is not None and self.used >= self.cap

@@ -36,6 +36,7 @@ from app.store.errors import (
 from app.store.models import APPLICATION_ID
 from app.store.search import rebuild_member_search
 from app.store.writers import WriterQueue
+from loyalty.errors import Detail
 
 log = logging.getLogger(__name__)
 
@@ -278,14 +279,19 @@ def check_writable(path: Path) -> None:
             sibling = _sibling(path, suffix)
             if sibling.exists() and not os.access(sibling, os.R_OK | os.W_OK):
                 raise DatabaseNotWritable(
-                    path=str(path), why=f"{sibling.name} next to it is read-only for this user"
+                    path=str(path),
+                    why=Detail("{file} next to it is read-only for this user", file=sibling.name),
                 )
         folder = path.parent
         if not os.access(folder, os.W_OK | os.X_OK):
             raise DatabaseNotWritable(
                 path=str(path),
-                why=f"its folder {folder} is read-only for this user (SQLite keeps {path.name}-wal and "
-                f"{path.name}-shm there)",
+                why=Detail(
+                    "its folder {folder} is read-only for this user "
+                    "(SQLite keeps {name}-wal and {name}-shm there)",
+                    folder=folder,
+                    name=path.name,
+                ),
             )
         return
     folder = path.parent
@@ -293,7 +299,8 @@ def check_writable(path: Path) -> None:
         folder = folder.parent
     if not os.access(folder, os.W_OK | os.X_OK):
         raise DatabaseNotWritable(
-            path=str(path), why=f"it does not exist and this user may not create files in {folder}"
+            path=str(path),
+            why=Detail("it does not exist and this user may not create files in {folder}", folder=folder),
         )
 
 

@@ -342,6 +342,24 @@ class AuditRecord(Base):
     hash: Mapped[str] = mapped_column(Text)
 
 
+class HintUse(Base):
+    """What the cashier did with a next-best-action hint shown for a member: used it or dismissed it.
+    ``hint_kind`` is a ``loyalty.analytics.hints.HintKind`` value."""
+
+    __tablename__ = "hint_uses"
+    __table_args__ = (
+        Index("ix_hint_uses_member_id_recorded_at", "member_id", "recorded_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[str] = mapped_column(Text, ForeignKey("members.id"))
+    hint_kind: Mapped[str] = mapped_column(Text)
+    used: Mapped[bool] = mapped_column(Boolean)
+    staff_id: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class OutboxItem(Base):
     """A change made at this till, waiting to be pushed to the central service."""
 

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_random
 
 from app.store.errors import DatabaseBusy, DatabaseNotWritable, DiskFull, StoreError
+from loyalty.errors import Detail
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,9 @@ def store_error_for(exc: BaseException, path: Path) -> StoreError | None:
             return DatabaseNotWritable(path=str(path), why="SQLite could not open it or its folder")
     if isinstance(exc, PermissionError):
         where = exc.filename or path
-        return DatabaseNotWritable(path=str(path), why=f"this user may not change {where}")
+        return DatabaseNotWritable(
+            path=str(path), why=Detail("this user may not change {where}", where=where)
+        )
     if isinstance(exc, OSError) and exc.errno == 28:  # ENOSPC
         return DiskFull(path=str(path))
     return None

@@ -17,7 +17,7 @@ from app.services.views import MemberView
 from app.ui.i18n import money, points
 from app.ui.member import tier_progress
 
-Screen = Literal["idle", "greeting", "sale", "thanks"]
+Screen = Literal["idle", "greeting", "welcome", "sale", "thanks"]
 THANKS_MS = 5000
 
 
@@ -39,6 +39,7 @@ class CustomerState:
     progress: int | None = None  # percent to the next tier
     earned: int = 0
     redeemed: int = 0
+    gift: int = 0  # the welcome gift of a member who has just enrolled
     currency: str = "VND"
 
 
@@ -74,13 +75,18 @@ class CustomerModel(QObject):
         self._back_to_idle.stop()
         self._set(self._member_state("greeting", member))
 
+    def welcome(self, member: MemberView, gift: int) -> None:
+        """A member who has just enrolled: welcome them, with their welcome gift."""
+        self._back_to_idle.stop()
+        self._set(replace(self._member_state("welcome", member), gift=gift))
+
     def sale(self, member: MemberView, earned: int, redeemed: int) -> None:
         self._back_to_idle.stop()
         self._set(replace(self._member_state("sale", member), earned=earned, redeemed=redeemed))
 
     def thanks(self) -> None:
         """The customer is done: thank them by name, then go back to idle."""
-        if self.state.screen in ("greeting", "sale"):
+        if self.state.screen in ("greeting", "welcome", "sale"):
             self._set(replace(self.state, screen="thanks"))
             self._back_to_idle.start()
         else:
@@ -156,6 +162,12 @@ class CustomerDisplay(QWidget):
             self.big.setText(self.tr("Thank you, {name}!").format(name=s.name))
             lines[0] = self.tr("Your balance: {points} points").format(points=points(s.balance))
             lines[1] = self.tr("See you again soon.")
+        elif s.screen == "welcome":
+            self.big.setText(self.tr("Welcome, {name}!").format(name=s.name))
+            if s.gift:
+                lines[0] = self.tr("Your welcome gift: +{points} points").format(points=points(s.gift))
+            lines[1] = self.tr("Your balance: {points} points").format(points=points(s.balance))
+            lines[2] = self.tr("Tap your card at every visit to collect points.")
         else:
             self.big.setText(self.tr("Hello {name}").format(name=s.name))
             if s.screen == "sale":

@@ -3,14 +3,17 @@
 A ``LoyaltyError`` carries an English template and its parameters; the template is the translation key
 (context ``LoyaltyError``), so the domain stays free of Qt and the window still speaks Vietnamese. The
 templates below are listed for Qt Linguist (``QT_TRANSLATE_NOOP``); a test checks that every error the
-window can meet is here.
+window can meet is here. The words they are filled with are translated too (listed below and in
+``app.ui.error_details``), including a ``loyalty.errors.Detail``: a detail with numbers in it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from datetime import date
 
-from loyalty.errors import LoyaltyError
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QLocale
+
+from loyalty.errors import Detail, LoyaltyError
 
 CONTEXT = "LoyaltyError"
 
@@ -28,6 +31,16 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP(
         "LoyaltyError",
         "This card is {status}. Ask the customer for their current card or look them up by phone.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "LoyaltyError",
+        "This card was blocked on {date} ({reason}). Ask the customer for their current card or look them "
+        "up by phone.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "LoyaltyError",
+        "This card was replaced by a new card on {date}. Ask the customer for their new card or look them "
+        "up by phone.",
     ),
     QT_TRANSLATE_NOOP("LoyaltyError", "Member {member} is {status} and cannot collect or spend points."),
     QT_TRANSLATE_NOOP("LoyaltyError", "Not enough points: {requested} asked, {available} available."),
@@ -65,17 +78,56 @@ WORDS = (
     QT_TRANSLATE_NOOP("LoyaltyError", "blocked"),
     QT_TRANSLATE_NOOP("LoyaltyError", "replaced"),
     QT_TRANSLATE_NOOP("LoyaltyError", "member"),
+    # What enrolment and card linking say is wrong ({what} is not valid: {why}; {what} is already in use).
+    QT_TRANSLATE_NOOP("LoyaltyError", "Name"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "Phone number"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "E-mail address"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "Birthday"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "referral code"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "This card"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "it is empty"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "it has no letters"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "it is longer than 120 characters"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "it may contain only digits, spaces, +, - and ()"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "it is not a valid number (check the digits)"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "it does not look like name@example.com"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "it is not a real date of birth"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "it is already linked to a member"),
+    # What only some staff may do ("Only a manager can {action}."): app.services.context.Permission.
+    QT_TRANSLATE_NOOP("LoyaltyError", "record sales and redemptions"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "process returns"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "enrol members"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "block a card"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "approve a large redemption"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "adjust points"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "replace a card"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "merge members"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "manage staff"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "change settings or the program"),
 )
 
 
 def sentence(err: LoyaltyError) -> str:
     """The error in the window's language (English words for what has no translation)."""
     template = QCoreApplication.translate(CONTEXT, err.text_template)
-    params = {
-        key: QCoreApplication.translate(CONTEXT, value) if isinstance(value, str) else value
-        for key, value in err.params.items()
-    }
+    params = {key: _word(value) for key, value in err.params.items()}
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
         return err.message
+
+
+def _word(value: object) -> object:
+    """A parameter as the cashier reads it: known words translated, a ``Detail`` translated then filled
+    with its own values (read the same way), days as dd/MM/yyyy."""
+    if isinstance(value, str):
+        return QCoreApplication.translate(CONTEXT, value)
+    if isinstance(value, Detail):
+        text = QCoreApplication.translate(CONTEXT, value.text)
+        try:
+            return text.format(**{key: _word(inner) for key, inner in value.params.items()})
+        except (KeyError, IndexError, ValueError):
+            return str(value)
+    if isinstance(value, date):
+        return QLocale().toString(QDate(value.year, value.month, value.day), "dd/MM/yyyy")
+    return value

@@ -8,11 +8,14 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from app.receipts.setup import ReceiptSetup
 from app.services import TillServices
+from app.services.sync_settings import is_demo_store
 from app.store.db import Store
 from app.ui.context import TillContext
 from app.ui.customer import CustomerDisplay, CustomerModel, place
@@ -20,6 +23,7 @@ from app.ui.demo import DEMO_STORE_ID, DemoTapButton
 from app.ui.i18n import VIETNAMESE, Language
 from app.ui.ops import OpRunner, install_excepthook
 from app.ui.readers import ReaderHub
+from app.ui.status import attach_sync
 from app.ui.theme import apply_theme
 from app.ui.wedge import WedgeFilter
 from app.ui.window import DEFAULT_LOCK_AFTER, TillWindow
@@ -27,6 +31,9 @@ from devices.base import ReaderConfig
 from devices.registry import discover
 from devices.sim import SimReader
 from devices.wedge import WedgeReader
+
+if TYPE_CHECKING:
+    from sync.engine import SyncEngine
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +111,7 @@ def run_window(
     *,
     reader_uris: Sequence[str] | None = None,
     exit_when_ready: bool = False,
+    receipts: ReceiptSetup | None = None,
 ) -> int:
     """Show the till until it is closed; returns the exit status. With ``exit_when_ready`` the window
     closes as soon as the event loop runs with it shown (it could take a sign-in): the cold-start mark."""
@@ -112,6 +120,8 @@ def run_window(
     app.setApplicationName("Loyalty Till")
     window, display = build_window(store, svc, lock_after=lock_after_seconds())
     window.ask_before_closing = True
+    if receipts is not None:
+        window.receipts.configure(receipts)  # the printer and the address on the receipts
     previous = install_excepthook(lambda text: window.show_message(text, "error"), store.path)
     # Ctrl+C in the terminal that started the till closes it cleanly (the shutdown backup still runs).
     # Python handles signals only when it runs, so a timer lets it look now and then.
@@ -121,19 +131,26 @@ def run_window(
     wake.start(250)
     hub = window.readers
     assert hub is not None
+    sync: SyncEngine | None = None
     try:
         window.show()
         place(display)
         problems = hub.start(list(reader_uris) if reader_uris else default_readers())
         attach_wedge(window)
-        if svc.core.till.store_id == DEMO_STORE_ID:
+        if svc.core.till.store_id == DEMO_STORE_ID or is_demo_store(store):
             attach_demo_tap(window)
+        sync = attach_sync(window.status_bar, store)  # an enrolled till syncs while it serves
+        if sync is not None:
+            window.ctx.ops.changed.connect(lambda _change: sync.poke())
         if problems:
             window.signin.show_message("; ".join(problems))
         if exit_when_ready:
             QTimer.singleShot(0, lambda: _ready_and_exit(app))
         status = app.exec()
     finally:
+        if sync is not None:
+            sync.stop()
+        window.status_bar.shutdown()
         window.shutdown()
         display.close()
         sys.excepthook = previous

@@ -9,8 +9,9 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from devices.base import Reader, ReaderConfig
 from devices.errors import DeviceError
-from devices.events import CardPresented, ReaderEvent
+from devices.events import CardPresented, MemberRef, ReaderEvent
 from devices.registry import open_reader, scheme_of
+from loyalty.identity import CardKind, CardRef
 
 log = logging.getLogger(__name__)
 
@@ -80,3 +81,16 @@ def refusal(event: CardPresented) -> str | None:
             "This card or phone carries no member identity. Look the customer up by name or phone.",
         )
     return None
+
+
+def card_ref(ref: MemberRef) -> CardRef | None:
+    """The card a reference stands for, as the card service links it; None for a member number (a printed
+    or scanned code names its member: there is no card to link)."""
+    if ref.kind == "number":
+        return None
+    return CardRef(ref.value, CardKind.SUN if ref.kind == "sun" else CardKind.UID, ref.label)
+
+
+def card_digits(label: str) -> str:
+    """The end of a card's label a cashier compares with the card in hand: ····5E80."""
+    return "····" + label[-4:]

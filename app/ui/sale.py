@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import Actor, Permission
 from app.services.views import Change, MemberView
+from app.ui.approval import ApprovalBox
 from app.ui.context import TillContext
 from app.ui.i18n import money, parse_points, points
-from loyalty.errors import InvalidAmount, LoyaltyError
+from loyalty.errors import InvalidAmount, LoyaltyError, PermissionDenied
 from loyalty.ids import new_id
 from loyalty.money import Money
 from loyalty.quote import Basket, Quote, QuoteComponent
@@ -43,11 +45,23 @@ class OpenSale:
 
 
 @dataclass(frozen=True)
+class SaleRequest:
+    """What Enter asked for, kept as it was while a manager approves it."""
+
+    bill: Money
+    receipt: str
+    points: int  # points to redeem (0: none)
+    reward_code: str | None
+
+
+@dataclass(frozen=True)
 class SaleResult:
     member: MemberView
     earned: int
     redeemed: int
     replayed: bool
+    changes: tuple[Change, ...] = ()  # what was written, in order: the receipt is made from them
+    cashier: str = ""  # who served (the receipt names them)
 
 
 class SalePanel(QFrame):
@@ -63,6 +77,7 @@ class SalePanel(QFrame):
         self.quote: Quote | None = None
         self.in_flight = False
         self._quote_asked = 0
+        self.pending: SaleRequest | None = None  # sent, and refused until a manager approves
 
         self.title = QLabel()
         self.title.setObjectName("title")
@@ -88,6 +103,7 @@ class SalePanel(QFrame):
         self.result = QLabel()
         self.result.setObjectName("result")
         self.result.setWordWrap(True)
+        self.approval = ApprovalBox(ctx)
         self.total_label, self.receipt_label = QLabel(), QLabel()
         self.redeem_label, self.reward_label = QLabel(), QLabel()
         for label, buddy in (
@@ -110,6 +126,7 @@ class SalePanel(QFrame):
         layout.addWidget(self.earns)
         layout.addWidget(self.breakdown)
         layout.addWidget(self.confirm)
+        layout.addWidget(self.approval)
         layout.addWidget(self.result)
         layout.addStretch(1)
 
@@ -128,6 +145,8 @@ class SalePanel(QFrame):
         for line in (self.total, self.receipt, self.redeem):
             line.returnPressed.connect(self.submit)
         self.confirm.clicked.connect(self.submit)
+        self.approval.approved.connect(self._approved)
+        self.approval.cancelled.connect(self._approval_cancelled)
         self.retranslate()
 
     # -- language ----------------------------------------------------------------------------------
@@ -166,6 +185,7 @@ class SalePanel(QFrame):
         self._fill_rewards()
         self.reward.setCurrentIndex(0)
         self._show_quote()
+        self._end_approval()
         self.total.setFocus()
 
     def update_member(self, member: MemberView) -> None:
@@ -179,6 +199,7 @@ class SalePanel(QFrame):
         self.sale = None
         self.quote = None
         self.result.clear()
+        self._end_approval()
 
     def _fill_rewards(self) -> None:
         current = self.reward.currentData()
@@ -352,7 +373,20 @@ class SalePanel(QFrame):
             self.redeem.setFocus()
             return
         reward_code = self.reward.currentData()
+        self._send(SaleRequest(bill, receipt, to_redeem, reward_code), approved_by=None)
+
+    def _send(self, request: SaleRequest, approved_by: Actor | None) -> None:
+        """Write the sale: the redemption first (with the manager who approved it, if any), then the award;
+        always under this sale's entry ids."""
         actor, sale, service = self.ctx.actor, self.sale, self.ctx.svc.points
+        if actor is None or sale is None:
+            return
+        bill, receipt, to_redeem, reward_code = (
+            request.bill,
+            request.receipt,
+            request.points,
+            request.reward_code,
+        )
 
         def work() -> list[Change]:
             changes: list[Change] = []
@@ -364,6 +398,7 @@ class SalePanel(QFrame):
                         reward_code,
                         bill=bill,
                         receipt_ref=receipt,
+                        approved_by=approved_by,
                         entry_id=sale.redeem_id,
                     )
                 )
@@ -375,6 +410,7 @@ class SalePanel(QFrame):
                         to_redeem,
                         bill=bill,
                         receipt_ref=receipt,
+                        approved_by=approved_by,
                         entry_id=sale.redeem_id,
                     )
                 )
@@ -383,14 +419,16 @@ class SalePanel(QFrame):
             )
             return changes
 
+        self.pending = request
         self.in_flight = True
         self.confirm.setEnabled(False)
         self.result.setText(self.tr("Saving…"))
-        self.ctx.ops.change(work, lambda changes: self._done(sale, changes), self._failed)
+        self.ctx.ops.change(work, lambda changes: self._done(sale, changes, actor.name), self._failed)
 
-    def _done(self, sale: OpenSale, changes: list[Change]) -> None:
+    def _done(self, sale: OpenSale, changes: list[Change], cashier: str = "") -> None:
         self.in_flight = False
         self.confirm.setEnabled(True)
+        self.pending = None
         redeemed = sum(-e.points for c in changes if c.operation == "redeem" for e in c.entries)
         earned = sum(
             e.points for c in changes if c.operation == "award" for e in c.entries if e.kind == "earn"
@@ -408,11 +446,64 @@ class SalePanel(QFrame):
             self.open_sale(member)  # the next sale of the same customer gets new ids
         self.result.clear()
         self.message.emit(text, "ok")
-        self.completed.emit(SaleResult(member, earned, redeemed, replayed))
+        self.completed.emit(SaleResult(member, earned, redeemed, replayed, tuple(changes), cashier))
 
-    def _failed(self, text: str, _exc: BaseException) -> None:
+    def _failed(self, text: str, exc: BaseException) -> None:
         # The sale stays open with the same entry ids: pressing Enter again retries it safely.
         self.in_flight = False
         self.confirm.setEnabled(True)
         self.result.clear()
+        if isinstance(exc, PermissionDenied) and self.pending is not None and self.sale is not None:
+            self._ask_manager(self.pending, exc)
+            return
+        self.pending = None
         self.message.emit(text, "error")
+
+    # -- manager approval ------------------------------------------------------------------------------
+    def _ask_manager(self, request: SaleRequest, exc: PermissionDenied) -> None:
+        """The services want a manager for this request: ask in place, the sale's fields held as they are."""
+        try:
+            permission = Permission(str(exc.params.get("action")))
+        except ValueError:
+            permission = Permission.LARGE_REDEMPTION
+        limit = self.ctx.program.redemption.manager_approval_over
+        wanted = request.points
+        if request.reward_code:
+            reward = self.ctx.program.reward(request.reward_code)
+            wanted = reward.points if reward is not None else 0
+        if permission is Permission.LARGE_REDEMPTION and limit is not None and wanted:
+            reason = self.tr(
+                "Redeeming {points} points needs a manager: this bill would use more than {limit} points."
+            ).format(points=points(wanted), limit=points(limit))
+        else:
+            reason = self.tr("Only a manager can {action}.").format(
+                action=QCoreApplication.translate("LoyaltyError", permission.value)
+            )
+        self._hold(True)
+        self.approval.ask(reason, permission)
+        self.message.emit(self.tr("Waiting for a manager to approve (Esc cancels)."), "info")
+
+    def _hold(self, held: bool) -> None:
+        for widget in (self.total, self.receipt, self.redeem, self.reward, self.confirm):
+            widget.setEnabled(not held)
+        self.confirm.setVisible(not held)  # the approval box's own button takes its place
+
+    def _approved(self, manager: Actor) -> None:
+        self._hold(False)
+        request = self.pending
+        if request is None or self.sale is None or self.in_flight:
+            return
+        self.message.emit(self.tr("Approved by {name}.").format(name=manager.name), "ok")
+        self._send(request, approved_by=manager)  # the same entry ids: it can only be written once
+
+    def _approval_cancelled(self) -> None:
+        self._hold(False)
+        self.pending = None
+        self.message.emit(self.tr("Not approved: redeem fewer points, or ask a manager."), "info")
+        self.redeem.setFocus()
+        self.redeem.selectAll()
+
+    def _end_approval(self) -> None:
+        self.pending = None
+        self.approval.close_box()
+        self._hold(False)

@@ -24,6 +24,10 @@ from app.demo import DEMO_STAFF, PROGRAM_FILE, SimClock
 from app.services import SYSTEM, TillServices, bootstrap_till
 from app.store.db import open_store
 from app.ui.launch import build_window
+from app.ui.returns import amount_text
+from app.ui.window import TillWindow
+from devices.events import CardTech
+from devices.identity import card_presented
 from loyalty.money import Money
 from loyalty.quote import Basket
 
@@ -111,15 +115,130 @@ def shoot(svc: TillServices, member_id: str, out: Path, language: str) -> list[P
         sale.submit()
         wait_for(lambda: not sale.in_flight)
         saved.append(save(window, out, "sale_done", language))
+        saved.append(save(window.receipt_slip, out, "receipt_slip", language))
+        window.reprint_receipt()  # F8: the last receipt again (no printer here: Enter saves it as PDF)
+        dialog = window.receipt_dialog
+        assert dialog is not None
+        wait_for(dialog.isVisible)
+        saved.append(save(dialog, out, "receipt_reprint", language))
+        dialog.close()
         saved.append(save(display, out, "customer_sale", language))
         window.clear_member()
         saved.append(save(display, out, "customer_thanks", language))
+        saved += shoot_cards_and_enrol(svc, member_id, window, display, out, language)
+        saved += shoot_returns_and_actions(window, member_id, out, language)
         window.lock()
         saved.append(save(window, out, "locked", language))
     finally:
         window.shutdown()
         window.close()
         display.close()
+    return saved
+
+
+def tap(window: TillWindow, uid: str) -> None:
+    """A card tapped on a reader, through the window's reader path (as the reader hub delivers it)."""
+    hub = window.readers
+    assert hub is not None
+    window.on_reader_event(card_presented("sim", uid, CardTech(tag_type="Type2"), (), hub.config))
+
+
+def shoot_cards_and_enrol(
+    svc: TillServices, member_id: str, window: TillWindow, display: QWidget, out: Path, language: str
+) -> list[Path]:
+    """Enrolment with a blank card, an unknown card, a blocked card, a manager's approval in place."""
+    saved: list[Path] = []
+    window.open_enrol()
+    form = window.enrol
+    form.name.setText("Trần Thị Hoa")
+    form.phone.setText("0901 23")
+    form.check_phone()
+    saved.append(save(window, out, "enrol_error", language))
+    form.phone.setText("0909 876 543")
+    form.check_phone()
+    form.birthday.setText("17/05/1990")
+    form.consents[0].box.setChecked(True)
+    tap(window, "04A1B2C3D4E5F6")
+    wait_for(lambda: form.card is not None)
+    saved.append(save(window, out, "enrol", language))
+    form.submit()
+    wait_for(lambda: window.member is not None)
+    saved.append(save(window, out, "enrol_welcome", language))
+    saved.append(save(display, out, "customer_welcome", language))
+    window.clear_member()
+
+    tap(window, "04C0FFEE123456")
+    wait_for(lambda: window.counter.currentWidget() is window.unknown_card)
+    saved.append(save(window, out, "unknown_card", language))
+    offer = window.unknown_card
+    offer.search.field.setText("nguyen thi lan")
+    offer.search.field.textEdited.emit("nguyen thi lan")
+    wait_for(lambda: offer.search.table.rowCount() > 0 and not offer.search.pending)
+    offer.search.take()
+    wait_for(lambda: offer.confirming)
+    saved.append(save(window, out, "unknown_card_link", language))
+    window.escape()
+    window.escape()
+
+    lost = svc.cards.link(SYSTEM, member_id, svc.cards.ref_for_uid("04B10C4ED00001"))
+    svc.cards.block(SYSTEM, lost.id, "mất ở chợ" if language == "vi" else "lost at the market")
+    tap(window, "04B10C4ED00001")
+    wait_for(lambda: "02/03/2026" in window.message.text())
+    saved.append(save(window, out, "card_blocked", language))
+
+    svc.points.adjust(SYSTEM, member_id, 3000, "points moved from the old card system")
+    window.open_member_id(member_id)
+    wait_for(lambda: window.member is not None)
+    sale = window.sale
+    sale.total.setText("5.000.000")
+    sale.total.textEdited.emit("5.000.000")
+    wait_for(lambda: sale.quote is not None)
+    sale.receipt.setText("HD2002")
+    sale.redeem.setText("2500")
+    sale.submit()
+    wait_for(lambda: sale.approval.waiting and not sale.in_flight)
+    sale.approval.code.setText("9001")
+    saved.append(save(window, out, "approval", language))
+    sale.approval.cancel()
+    window.clear_member()
+    return saved
+
+
+def shoot_returns_and_actions(window: TillWindow, member_id: str, out: Path, language: str) -> list[Path]:
+    """A return of part of the sale paid partly with points (F6), and the member's actions (F7)."""
+    saved: list[Path] = []
+    window.open_returns()
+    returns = window.returns
+    returns.receipt.setText("HD2001")
+    returns.look_up()
+    wait_for(lambda: returns.open is not None and returns.preview is not None)
+    typed = amount_text(200_000, "VND")  # as a cashier types it in this language
+    returns.amount.setText(typed)
+    returns.amount.textEdited.emit(typed)
+    wait_for(lambda: returns.preview is not None and returns.preview.refund.amount == 200_000)
+    saved.append(save(window, out, "return_preview", language))
+    returns.submit()
+    wait_for(lambda: returns.open is not None and returns.open.done and not returns.in_flight)
+    wait_for(lambda: typed in returns.facts["refunded"][1].text())
+    saved.append(save(window, out, "return_done", language))
+    window.escape()
+
+    window.open_member_id(member_id)
+    wait_for(lambda: window.member is not None)
+    window.open_actions()
+    actions = window.actions_panel
+    wait_for(lambda: len(actions.standings) == len(actions.codes))
+    for code in ("recycling", "survey"):
+        actions.record(code)
+
+        def recorded(c: str = code) -> bool:
+            standing = actions.standings.get(c)
+            return not actions.in_flight and standing is not None and standing.used == 1
+
+        wait_for(recorded)
+    saved.append(save(window, out, "actions", language))
+    window.escape()
+    window.clear_member()
     return saved
 
 

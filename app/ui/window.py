@@ -21,20 +21,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.receipts.model import Receipt
 from app.services import Actor, TillServices
 from app.services.views import Change, MemberView
+from app.ui.actions import ActionsPanel
 from app.ui.context import TillContext
 from app.ui.customer import CustomerModel
 from app.ui.dialogs import confirm
-from app.ui.i18n import ENGLISH, Language
+from app.ui.enrol import Enrolled, EnrolPanel
+from app.ui.i18n import ENGLISH, Language, points
 from app.ui.idle import IdleWatcher
 from app.ui.member import MemberPanel
-from app.ui.readers import ReaderHub, refusal
+from app.ui.readers import ReaderHub, card_ref, refusal
+from app.ui.receipt_slip import ReceiptDesk, ReceiptDialog, ReceiptSlip, reprint_last
+from app.ui.returns import ReturnsPanel
 from app.ui.sale import SalePanel, SaleResult
 from app.ui.search import SearchPanel
 from app.ui.signin import LockScreen, SignInScreen
+from app.ui.status import TillStatusBar
 from app.ui.theme import set_property
+from app.ui.unknown_card import UnknownCardPanel
 from devices.events import CardPresented, ReaderEvent, ReadError
+from loyalty.errors import UnknownCard
+from loyalty.identity import CardRef
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +101,45 @@ class TillWindow(QMainWindow):
         member_row = QHBoxLayout(member_page)
         member_row.addWidget(self.member_panel, 1)
         member_row.addWidget(self.sale, 1)
+        self.receipts = ReceiptDesk(ctx, self)
+        self.receipt_slip = ReceiptSlip(self.receipts)
+        self.receipt_dialog: ReceiptDialog | None = None
+        member_row.addWidget(self.receipt_slip)
+        self.enrol = EnrolPanel(ctx)
+        self.unknown_card = UnknownCardPanel(ctx)
+        self.enrol_button = QPushButton()
+        self.enrol_button.setProperty("secondary", True)
+        self.enrol_button.setAutoDefault(True)
+        waiting = self.search.layout()
+        assert isinstance(waiting, QVBoxLayout)
+        # The waiting screen's touch ways in, in one row under the search.
+        self.waiting_keys = QHBoxLayout()
+        self.waiting_keys.addWidget(self.enrol_button)
+        self.waiting_keys.addStretch(1)
+        waiting.addLayout(self.waiting_keys)
         self.counter = QStackedWidget()
         self.counter.addWidget(self.search)
         self.counter.addWidget(member_page)
+        self.counter.addWidget(self.enrol)
+        self.counter.addWidget(self.unknown_card)
+        self.returns = ReturnsPanel(ctx)
+        self.actions_panel = ActionsPanel(ctx)
+        self.counter.addWidget(self.returns)
+        self.counter.addWidget(self.actions_panel)
+        # Touch ways in: returns from the waiting screen and the member, actions from the member (F6, F7).
+        self.returns_button, self.member_returns_button = QPushButton(), QPushButton()
+        self.actions_button = QPushButton()
+        for button in (self.returns_button, self.member_returns_button, self.actions_button):
+            button.setProperty("secondary", True)
+            button.setAutoDefault(True)
+        self.waiting_keys.insertWidget(1, self.returns_button)
+        member_keys = QHBoxLayout()
+        member_keys.addWidget(self.actions_button)
+        member_keys.addWidget(self.member_returns_button)
+        member_keys.addStretch(1)
+        member_column = self.member_panel.layout()
+        assert isinstance(member_column, QVBoxLayout)
+        member_column.addLayout(member_keys)
         self.member_page = member_page
         self.pages = QStackedWidget()
         self.pages.addWidget(self.signin)
@@ -116,21 +161,45 @@ class TillWindow(QMainWindow):
         self.search.message.connect(self.show_message)
         self.sale.message.connect(self.show_message)
         self.sale.completed.connect(self._sale_done)
+        self.receipts.issued.connect(self._receipt_issued)
+        self.receipts.message.connect(self.show_message)
+        self.enrol_button.clicked.connect(lambda _checked: self.open_enrol())
+        self.enrol.enrolled.connect(self._enrolled)
+        self.enrol.cancelled.connect(self.back_to_counter)
+        self.enrol.message.connect(self.show_message)
+        self.unknown_card.enrol_requested.connect(self.open_enrol)
+        self.unknown_card.linked.connect(self._card_linked)
+        self.unknown_card.message.connect(self.show_message)
+        self.returns.message.connect(self.show_message)
+        self.returns.back.clicked.connect(lambda _checked: self.back_to_counter())
+        self.actions_panel.message.connect(self.show_message)
+        self.actions_panel.back.clicked.connect(lambda _checked: self.back_to_counter())
+        self.returns_button.clicked.connect(lambda _checked: self.open_returns())
+        self.member_returns_button.clicked.connect(lambda _checked: self.open_returns())
+        self.actions_button.clicked.connect(lambda _checked: self.open_actions())
         self.ctx.ops.changed.connect(self._changed)
         self.ctx.ops.failed.connect(lambda text: self.show_message(text, "error"))
         self.language_button.clicked.connect(self.language.toggle)
         self.lock_button.clicked.connect(self.lock)
+        # Status bar: each reader's state, the sync state, who is signed in (app.ui.status).
+        self.status_bar = TillStatusBar(ctx)
+        self.setStatusBar(self.status_bar)
         if readers is not None:
             readers.received.connect(self.on_reader_event)
+            readers.received.connect(self.status_bar.on_reader_event)
 
         self.idle = IdleWatcher(lock_after, self)
         self.idle.idle.connect(self.lock)
         self.shortcuts = {
             "lock": QShortcut(QKeySequence("Ctrl+L"), self, self.lock),
             "search": QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.focus_search),
+            "enrol": QShortcut(QKeySequence(Qt.Key.Key_F3), self, self.enrol_shortcut),
             "redeem": QShortcut(QKeySequence(Qt.Key.Key_F4), self, self.focus_redeem),
+            "returns": QShortcut(QKeySequence(Qt.Key.Key_F6), self, self.open_returns),
+            "actions": QShortcut(QKeySequence(Qt.Key.Key_F7), self, self.open_actions),
+            "reprint": QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.reprint_receipt),
             "language": QShortcut(QKeySequence(Qt.Key.Key_F12), self, self.language.toggle),
-            "clear": QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear_member),
+            "clear": QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.escape),
         }
         self.shortcuts["clear"].setContext(Qt.ShortcutContext.WindowShortcut)
         self.resize(1280, 800)
@@ -155,6 +224,13 @@ class TillWindow(QMainWindow):
         self.lock_button.setText(self.tr("Lock (Ctrl+L)"))
         self.lock_button.setAccessibleName(self.tr("Lock the till"))
         self.message.setAccessibleName(self.tr("Message"))
+        self.enrol_button.setText(self.tr("New member (F3)"))
+        self.enrol_button.setAccessibleName(self.tr("Enrol a new member"))
+        for button in (self.returns_button, self.member_returns_button):
+            button.setText(self.tr("Return (F6)"))
+            button.setAccessibleName(self.tr("Return a sale"))
+        self.actions_button.setText(self.tr("Actions (F7)"))
+        self.actions_button.setAccessibleName(self.tr("Actions without a purchase"))
         self.lock_button.setVisible(actor is not None and self.pages.currentWidget() is not self.lock_screen)
 
     def add_to_top_bar(self, widget: QWidget) -> None:
@@ -194,7 +270,17 @@ class TillWindow(QMainWindow):
         self.lock_button.setVisible(True)
         self.show_message("")
         self.idle.start()
-        if self.member is not None:
+        if self.counter.currentWidget() is self.returns:
+            self.returns.focus_first()
+        elif self.counter.currentWidget() is self.actions_panel:
+            self.actions_panel.focus_first()
+        elif self.counter.currentWidget() is self.enrol:
+            self.enrol.name.setFocus()
+        elif self.counter.currentWidget() is self.unknown_card:
+            self.unknown_card.search.field.setFocus()
+        elif self.member is not None and self.sale.approval.waiting:
+            self.sale.approval.code.setFocus()
+        elif self.member is not None:
             self.sale.total.setFocus()
         else:
             self.search.field.setFocus()
@@ -230,6 +316,24 @@ class TillWindow(QMainWindow):
             self.counter.setCurrentWidget(self.member_page)
             self.sale.redeem.setFocus()
 
+    def escape(self) -> None:
+        """Esc: closes what is open over the counter (the enrol screen, the unknown-card offer, one step at
+        a time); otherwise the customer is done."""
+        if self.serving:
+            page = self.counter.currentWidget()
+            if page is self.enrol:
+                self.enrol.cancel()
+                return
+            if page is self.returns or page is self.actions_panel:
+                self.back_to_counter()
+                return
+            if page is self.unknown_card:
+                if not self.unknown_card.back():
+                    self.show_message("")
+                    self.back_to_counter()
+                return
+        self.clear_member()
+
     def clear_member(self) -> None:
         """Esc: the customer is done; back to the waiting screen."""
         if self.ctx.actor is None or self.pages.currentWidget() is not self.counter:
@@ -239,20 +343,23 @@ class TillWindow(QMainWindow):
         self.member = None
         self._identifying += 1
         self.sale.close_sale()
+        self.receipt_slip.clear()
         self.show_message("")
         self.go_waiting()
 
     def open_member_id(self, member_id: str) -> None:
         self._identify(lambda svc: svc.members.get(member_id), secure=False)
 
-    def _identify(self, fn: Callable[[TillServices], MemberView], *, secure: bool) -> None:
+    def _identify(
+        self, fn: Callable[[TillServices], MemberView], *, secure: bool, card: CardRef | None = None
+    ) -> None:
         self._identifying += 1
         number = self._identifying
         svc = self.ctx.svc
         self.ctx.ops.query(
             lambda: fn(svc),
             lambda member: self._identified(number, member, secure),
-            lambda text, _exc: self._not_identified(number, text),
+            lambda text, exc: self._not_identified(number, text, exc, card),
         )
 
     def _identified(self, number: int, member: MemberView, secure: bool) -> None:
@@ -260,22 +367,116 @@ class TillWindow(QMainWindow):
             return
         self.show_member(member, secure=secure)
 
-    def _not_identified(self, number: int, text: str) -> None:
-        if number == self._identifying:
-            self.show_message(text, "error")
+    def _not_identified(self, number: int, text: str, exc: BaseException, card: CardRef | None) -> None:
+        if number != self._identifying:
+            return
+        if isinstance(exc, UnknownCard) and card is not None and self.serving:
+            # A card nobody has: offer, in place, to enrol with it or to link it to a member.
+            self.show_message("")
+            self.unknown_card.offer(card)
+            self.counter.setCurrentWidget(self.unknown_card)
+            self.unknown_card.search.field.setFocus()
+            return
+        self.show_message(text, "error")
+
+    # -- enrol and unknown cards ---------------------------------------------------------------------
+    def enrol_shortcut(self) -> None:
+        """F3: the enrol screen; on the unknown-card offer, with that card."""
+        if self.serving and self.counter.currentWidget() is self.unknown_card:
+            self.open_enrol(self.unknown_card.card)
+        else:
+            self.open_enrol()
+
+    def open_enrol(self, card: CardRef | None = None) -> None:
+        if not self.serving or self.counter.currentWidget() is self.enrol:
+            return
+        self._identifying += 1  # a look-up still on its way must not cover the form
+        self.show_message("")
+        self.enrol.open(card)
+        self.counter.setCurrentWidget(self.enrol)
+        self.enrol.name.setFocus()
+
+    def back_to_counter(self) -> None:
+        """Leave the enrol screen or the offer: back to the member being served, or to the waiting screen."""
+        if self.member is not None:
+            self.counter.setCurrentWidget(self.member_page)
+            if self.sale.approval.waiting:
+                self.sale.approval.code.setFocus()
+            else:
+                self.sale.total.setFocus()
+        else:
+            self.go_waiting()
+
+    # -- returns and non-purchase actions ------------------------------------------------------------
+    def open_returns(self) -> None:
+        """F6, from any counter screen: a new return, the cursor in the receipt number."""
+        if not self.serving:
+            return
+        self._identifying += 1  # a look-up still on its way must not cover the return
+        self.show_message("")
+        self.counter.setCurrentWidget(self.returns)
+        self.returns.open_screen()
+
+    def open_actions(self) -> None:
+        """F7, with a member shown: their non-purchase actions, one number key each."""
+        if not self.serving:
+            return
+        if self.member is None:
+            self.show_message(self.tr("Show the member first (tap, scan or search), then press F7."), "error")
+            return
+        self.show_message("")
+        self.counter.setCurrentWidget(self.actions_panel)
+        self.actions_panel.open_for(self.member)
+
+    def _enrolled(self, done: Enrolled) -> None:
+        if not self.serving:
+            return
+        self.show_member(done.member)
+        self.customer.welcome(done.member, done.gift)
+        if done.gift:
+            text = self.tr("Welcome, {name}: member no. {number}. Welcome gift: +{points} points.")
+        else:
+            text = self.tr("Welcome, {name}: member no. {number}.")
+        self.show_message(
+            text.format(
+                name=done.member.full_name, number=done.member.member_number, points=points(done.gift)
+            ),
+            "ok",
+        )
+
+    def _card_linked(self, member: MemberView, digits: str) -> None:
+        if not self.serving:
+            return
+        self.show_member(member)
+        self.show_message(
+            self.tr("Card {digits} is now linked to {name}.").format(digits=digits, name=member.full_name),
+            "ok",
+        )
 
     def show_member(self, member: MemberView, *, secure: bool = False) -> None:
         self.member = member
         self.member_panel.show_member(member, secure=secure)
+        self.receipt_slip.clear()  # the last customer's receipt is not the next one's to see
         self.counter.setCurrentWidget(self.member_page)
         self.sale.open_sale(member)
         self.show_message("")
         self.customer.greet(member)
 
     def _sale_done(self, result: SaleResult) -> None:
+        self.receipts.issue(result.changes, result.cashier)  # F8 prints it even if the cashier moved on
         if self.member is None or self.member.id != result.member.id:
             return  # the cashier has moved on (Esc, another card) while the sale was being written
         self.customer.sale(result.member, result.earned, result.redeemed)
+
+    def _receipt_issued(self, receipt: Receipt, member_id: str) -> None:
+        """A receipt is shown on the member's page only while that member is being served."""
+        if self.member is not None and self.member.id == member_id:
+            self.receipt_slip.show_receipt(receipt)
+
+    def reprint_receipt(self) -> None:
+        """F8: the last receipt, printed again when a printer is set up."""
+        if self.serving:
+            self.receipt_dialog = reprint_last(self.receipts, self)
 
     def _changed(self, change: Change) -> None:
         if self.member is not None and change.member.id == self.member.id:
@@ -301,6 +502,9 @@ class TillWindow(QMainWindow):
             if self.pages.currentWidget() is self.signin:
                 self.signin.show_message(self.tr("Sign in first, then tap the card again."))
             return
+        if self.counter.currentWidget() is self.enrol:
+            self.enrol.card_presented(event)  # a blank card to link to the member being enrolled
+            return
         problem = refusal(event)
         if problem is not None:
             self.show_message(problem, "error")
@@ -310,7 +514,9 @@ class TillWindow(QMainWindow):
         if ref.kind == "number":
             self._identify(lambda svc: svc.members.by_number(ref.value), secure=False)
         else:
-            self._identify(lambda svc: svc.cards.identify(ref.value), secure=ref.kind == "sun")
+            self._identify(
+                lambda svc: svc.cards.identify(ref.value), secure=ref.kind == "sun", card=card_ref(ref)
+            )
 
     # -- closing -----------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -333,6 +539,7 @@ class TillWindow(QMainWindow):
         """Stop the readers, let the sale being written finish, and leave the application as it was."""
         self.idle.stop()
         self.search.timer.stop()
+        self.unknown_card.search.timer.stop()
         self.sale.quote_timer.stop()
         app = QCoreApplication.instance()
         if app is not None:
@@ -342,4 +549,5 @@ class TillWindow(QMainWindow):
         if self.readers is not None:
             self.readers.stop()
         self.ctx.ops.shutdown()
+        self.receipts.shutdown()
         self.language.release()

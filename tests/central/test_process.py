@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from central.db import make_engine
 from loyalty.ledger import EntryKind
 from sync.protocol import ItemStatus, Reason
 
-from .pgcluster import free_port
+from .process import central_process
 from .tillmodel import Till, enroll, statuses
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,51 +39,8 @@ def central(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def server(db_url: str) -> Iterator[httpx.Client]:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "central",
-            "serve",
-            "--db",
-            db_url,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read() if process.stdout else ""
-                pytest.fail(f"the central exited with {process.returncode}: {output}")
-            try:
-                if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the central did not answer within 30 s")
-            time.sleep(0.1)
-        with httpx.Client(base_url=base, timeout=30) as client:
-            yield client
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
+    with central_process(db_url) as base, httpx.Client(base_url=base, timeout=30) as client:
+        yield client
 
 
 def code_for(db_url: str, store: str) -> str:

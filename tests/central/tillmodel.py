@@ -16,10 +16,14 @@ from loyalty.ids import new_id
 from loyalty.ledger import EntryKind
 from sync.client import CentralClient
 from sync.protocol import (
+    CardPayload,
     EnrollResponse,
     EntryPayload,
     ItemKind,
+    ItemPayload,
+    MemberEditPayload,
     MemberPayload,
+    MergePayload,
     PushItem,
     PushRequest,
     PushResponse,
@@ -60,10 +64,42 @@ class Till:
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.enrollment.token}"}
 
-    def _queue(self, kind: ItemKind, payload: EntryPayload | MemberPayload, item_id: str) -> PushItem:
+    def _queue(self, kind: ItemKind, payload: ItemPayload, item_id: str) -> PushItem:
         item = make_item(len(self.outbox) + 1, kind, payload, item_id)
         self.outbox.append(item)
         return item
+
+    def edit(self, member_id: str, at: str | None = None, **changes: Any) -> PushItem:
+        """A ``member_edit`` of only the given fields, at ``at`` (default: now on the test clock)."""
+        edit = MemberEditPayload(
+            member_id=member_id, store_id=self.store_id, changes=changes, edited_at=at or stamp()
+        )
+        return self._queue(ItemKind.MEMBER_EDIT, edit, new_id())
+
+    def merge(self, source_id: str, target_id: str) -> PushItem:
+        merge = MergePayload(
+            source_id=source_id, target_id=target_id, store_id=self.store_id, merged_at=stamp()
+        )
+        return self._queue(ItemKind.MERGE, merge, new_id())
+
+    def card(
+        self, member_id: str, token: str, status: str = "active", card_id: str | None = None, **extra: Any
+    ) -> CardPayload:
+        card = CardPayload(
+            id=card_id or new_id(),
+            store_id=self.store_id,
+            member_id=member_id,
+            token=token,
+            kind="uid",
+            status=status,  # type: ignore[arg-type]
+            changed_at=stamp(),
+            **extra,
+        )
+        self._queue(ItemKind.CARD, card, new_id())
+        return card
+
+    def redeem(self, member_id: str, points: int) -> PushItem:
+        return self.entry(member_id, -points, EntryKind.REDEEM)
 
     def new_member(self, name: str = "Nguyễn Thị Lan", number: str | None = None) -> MemberPayload:
         member = MemberPayload(

@@ -121,9 +121,13 @@ def test_unknown_and_blocked_cards_are_refused_in_words(
     window = _serving(qtbot, make_window)
     reader = _sim(window)
     reader.tap(SimTap(uid="04000000000099", hold=0.0))
-    qtbot.waitUntil(lambda: "not registered" in window.message.text())
+    qtbot.waitUntil(lambda: window.counter.currentWidget() is window.unknown_card)
+    assert (
+        "not registered" in window.unknown_card.title.text()
+    )  # offered to enrol or link (test_unknown_card)
+    qtbot.keyClick(window.unknown_card.search.field, Qt.Key.Key_Escape)
     reader.tap(SimTap(uid="04AABBCCDDEE01", hold=0.0))
-    qtbot.waitUntil(lambda: "This card is blocked" in window.message.text())
+    qtbot.waitUntil(lambda: "This card was blocked on 02/03/2026 (lost)" in window.message.text())
     assert window.member is None
     reader.tap(SimTap(uid="08A1B2C3", tag_type="ISO14443-4", product="phone", hold=0.0))
     qtbot.waitUntil(lambda: "no member identity" in window.message.text())

@@ -31,6 +31,15 @@ CLI_ONLY = {
     "DatabaseInUse",
     "BackupFailed",
     "AmbiguousMember",
+    # Enrolling a till and syncing by hand (python -m app enroll-till / sync): the window's status bar shows the
+    # engine's state in its own words (app/ui/status.py), never these.
+    "SyncError",
+    "NotEnrolled",
+    "CentralUnreachable",
+    "TillRefused",
+    "EnrollmentRefused",
+    "BadCentralAddress",
+    "TillHasHistory",
 }
 
 

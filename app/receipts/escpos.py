@@ -1,0 +1,277 @@
+"""Receipts on an ESC/POS printer, through python-escpos.
+
+A printer is named by a URI: ``usb:VID:PID`` (hexadecimal ids, as ``lsusb`` shows them), ``network:HOST``
+or ``network:HOST:PORT`` (raw TCP, port 9100 by default), or ``file:PATH`` (a device file such as
+``/dev/usb/lp0``, or any file). Its *profile* (python-escpos's printer database: ``default``, ``TM-T88V``,
+``POS-5890`` …) says how many columns a line has, whether it cuts, and which code pages it has.
+
+Vietnamese: when the profile has Windows-1258 (the printers' "WPC1258") the receipt is sent in it, each
+toned letter as its letter and a combining tone mark (``app.receipts.vietnamese``). A printer without it
+gets the text without diacritics (Nguyen Thi Lan), which stays readable, instead of bytes of the wrong code
+page.
+
+The whole receipt is put together in memory first (python-escpos's ``Dummy`` printer) and sent in one
+write: a printer that fails halfway never gets half a receipt from us, and building the bytes needs no
+printer at all (the tests compare them). Nothing here touches the sale: printing happens after it is
+recorded, on the window's printer thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from app.receipts.layout import PlainFormats, Row, receipt_rows
+from app.receipts.model import Receipt
+from app.receipts.vietnamese import fold_ascii, to_cp1258, width
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PROFILE = "default"
+NETWORK_PORT = 9100
+TIMEOUT = 5.0  # seconds to reach a printer or hear back from it before saying it is not there
+VIETNAMESE_CODE_PAGE = "CP1258"
+FALLBACK_COLUMNS = 32  # the narrowest common roll (58 mm), for a profile that does not say
+
+PrinterKind = Literal["usb", "network", "file"]
+ProblemReason = Literal["unreachable", "paper_out", "failed"]
+
+_USB = re.compile(r"usb:([0-9A-Fa-f]{1,4}):([0-9A-Fa-f]{1,4})")
+_NETWORK = re.compile(
+    r"network:(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[A-Za-z0-9.\-]+))(?::(?P<port>[0-9]{1,5}))?"
+)
+_HELP = "use usb:VID:PID, network:HOST[:PORT] or file:PATH"
+
+
+class PrinterProblem(Exception):
+    """The receipt did not reach the paper. ``reason`` picks the sentence the window shows."""
+
+    def __init__(self, reason: ProblemReason, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason: ProblemReason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class PrinterSpec:
+    uri: str
+    kind: PrinterKind
+    vendor_id: int = 0
+    product_id: int = 0
+    host: str = ""
+    port: int = NETWORK_PORT
+    path: str = ""
+    profile: str = DEFAULT_PROFILE
+    timeout: float = TIMEOUT
+
+
+def profiles() -> dict[str, Any]:
+    """python-escpos's printer profiles by name (its capabilities database)."""
+    from escpos.capabilities import CAPABILITIES
+
+    found: dict[str, Any] = CAPABILITIES["profiles"]
+    return found
+
+
+def parse_printer(uri: str, profile: str = DEFAULT_PROFILE) -> PrinterSpec:
+    """A printer URI read into its parts; ``ValueError`` with a sentence when it is not one."""
+    text = uri.strip()
+    if profile not in profiles():
+        raise ValueError(f"{profile!r} is not a printer profile python-escpos knows (e.g. default, TM-T88V)")
+    if m := _USB.fullmatch(text):
+        vendor, product = int(m.group(1), 16), int(m.group(2), 16)
+        if not vendor or not product:
+            raise ValueError(f"{uri!r}: the USB vendor and product ids are not zero")
+        return PrinterSpec(text, "usb", vendor_id=vendor, product_id=product, profile=profile)
+    if m := _NETWORK.fullmatch(text):
+        port = int(m.group("port") or NETWORK_PORT)
+        if not 0 < port < 65536:
+            raise ValueError(f"{uri!r}: the port is a number from 1 to 65535")
+        return PrinterSpec(text, "network", host=m.group("v6") or m.group("host"), port=port, profile=profile)
+    if text.startswith("file:") and len(text) > len("file:"):
+        return PrinterSpec(text, "file", path=text[len("file:") :], profile=profile)
+    raise ValueError(f"{uri!r} is not a printer: {_HELP}")
+
+
+def vietnamese_code_page(profile: str) -> str | None:
+    """The Vietnamese code page the profile has (Windows-1258), or None."""
+    pages = profiles()[profile].get("codePages", {})
+    return VIETNAMESE_CODE_PAGE if VIETNAMESE_CODE_PAGE in pages.values() else None
+
+
+def columns(profile: str) -> int:
+    fonts = profiles()[profile].get("fonts", {})
+    first = fonts.get("0") or {}
+    value = first.get("columns")
+    return value if isinstance(value, int) and value > 0 else FALLBACK_COLUMNS
+
+
+# -- the receipt as ESC/POS --------------------------------------------------------------------------------
+def _wrap(text: str, cols: int) -> list[str]:
+    """Words onto lines of at most ``cols`` columns (a word longer than a line is cut)."""
+    lines: list[str] = []
+    current = ""
+    for whole in text.split():
+        word = whole
+        while width(word) > cols:
+            if current:
+                lines.append(current)
+                current = ""
+            head, word = _split_at(word, cols)
+            lines.append(head)
+        candidate = f"{current} {word}" if current else word
+        if width(candidate) <= cols:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    return lines or [""]
+
+
+def _split_at(word: str, cols: int) -> tuple[str, str]:
+    seen = 0
+    for i, char in enumerate(word):
+        if width(char) and seen == cols:
+            return word[:i], word[i:]
+        seen += width(char)
+    return word, ""
+
+
+def _pair(left: str, right: str, cols: int, indent: int = 0) -> list[str]:
+    """A label on the left and its value flush right; the value goes under a label too long to share."""
+    pad = " " * indent
+    room = cols - width(right) - 1
+    # A value too wide to share a line with any of the label goes on a line of its own.
+    label = _wrap(left, room - indent if room - indent > 0 else cols - indent)
+    lines = [pad + line for line in label]
+    last = lines[-1]
+    if width(last) + 1 + width(right) <= cols:
+        lines[-1] = last + " " * (cols - width(last) - width(right)) + right
+    else:
+        lines.append(" " * max(cols - width(right), 0) + right)
+    return lines
+
+
+def _center(text: str, cols: int) -> list[str]:
+    return [" " * ((cols - width(line)) // 2) + line for line in _wrap(text, cols)]
+
+
+def write_receipt(printer: Any, receipt: Receipt, language: str, profile: str) -> None:
+    """Send ``receipt`` to a python-escpos printer object, ending with a cut."""
+    page = vietnamese_code_page(profile)
+    convert = to_cp1258 if page else fold_ascii
+    cols = columns(profile)
+    printer.hw("INIT")
+    if page:
+        printer.charcode(page)  # ESC t n, the profile's slot for Windows-1258
+    for row in receipt_rows(receipt, language, PlainFormats(language)):
+        _write_row(printer, _converted(row, convert), cols)
+    printer.cut()
+
+
+def _converted(row: Row, convert: Callable[[str], str]) -> Row:
+    return replace(row, left=convert(row.left), right=convert(row.right))
+
+
+def _write_row(printer: Any, row: Row, cols: int) -> None:
+    if row.style == "title":
+        printer.set(align="left", bold=True, double_height=True)
+        lines = _center(row.left, cols)
+        printer.text("\n".join(lines) + "\n")
+        printer.set(bold=False, normal_textsize=True)
+        return
+    if row.style == "heading":
+        printer.set(bold=True)
+        printer.text("\n".join(_center(row.left, cols)) + "\n")
+        printer.set(bold=False)
+        return
+    if row.style == "rule":
+        printer.text("-" * cols + "\n")
+        return
+    if row.style == "center":
+        printer.text("\n".join(_center(row.left, cols)) + "\n")
+        return
+    if row.style == "note":
+        printer.text("\n".join(_wrap(row.left, cols)) + "\n")
+        return
+    lines = _pair(row.left, row.right, cols, indent=2 if row.style == "detail" else 0)
+    if row.style == "total":
+        printer.set(bold=True)
+    printer.text("\n".join(lines) + "\n")
+    if row.style == "total":
+        printer.set(bold=False)
+
+
+def receipt_bytes(receipt: Receipt, language: str, profile: str = DEFAULT_PROFILE) -> bytes:
+    """The ESC/POS bytes of ``receipt``, as the printer would get them."""
+    from escpos.printer import Dummy
+
+    dummy = Dummy(profile=profile)
+    write_receipt(dummy, receipt, language, profile)
+    data: bytes = dummy.output
+    return data
+
+
+# -- sending -------------------------------------------------------------------------------------------
+def _open(spec: PrinterSpec) -> Any:
+    from escpos.printer import File, Network, Usb
+
+    if spec.kind == "usb":
+        return Usb(spec.vendor_id, spec.product_id, timeout=int(spec.timeout * 1000), profile=spec.profile)
+    if spec.kind == "network":
+        return Network(spec.host, spec.port, timeout=spec.timeout, profile=spec.profile)
+    return File(spec.path, profile=spec.profile)
+
+
+def _check_paper(printer: Any, spec: PrinterSpec) -> None:
+    """Ask a printer that can answer (USB, network) whether it has paper. One that does not answer in time
+    is given the receipt anyway: many print fine and simply do not report."""
+    if spec.kind == "file":
+        return
+    try:
+        status = printer.paper_status()
+    except (TimeoutError, NotImplementedError) as exc:
+        log.info("printer %s did not report its paper: %s", spec.uri, exc)
+        return
+    except Exception as exc:  # a USB read error: the printer is still asked to print below
+        log.info("printer %s did not report its paper: %s", spec.uri, exc)
+        return
+    if status == 0:
+        raise PrinterProblem("paper_out", f"{spec.uri} reports no paper")
+
+
+def print_receipt(spec: PrinterSpec, receipt: Receipt, language: str) -> bytes:
+    """Print ``receipt`` on the printer ``spec`` names; returns the bytes sent. ``PrinterProblem`` when it
+    is not reachable, has no paper, or the write fails. Blocks up to the timeout: call it off the UI
+    thread."""
+    from escpos.exceptions import DeviceNotFoundError
+
+    data = receipt_bytes(receipt, language, spec.profile)
+    try:
+        printer = _open(spec)
+    except Exception as exc:
+        raise PrinterProblem("unreachable", f"{spec.uri}: {exc}") from exc
+    try:
+        try:
+            printer.open()
+        except DeviceNotFoundError as exc:
+            raise PrinterProblem("unreachable", f"{spec.uri}: {exc}") from exc
+        except (OSError, ValueError) as exc:  # libusb missing, permission denied on the device
+            raise PrinterProblem("unreachable", f"{spec.uri}: {exc}") from exc
+        _check_paper(printer, spec)
+        try:
+            printer._raw(data)
+        except Exception as exc:  # unplugged or switched off mid-write: broken pipe, USB error, timeout
+            raise PrinterProblem("failed", f"{spec.uri}: {exc}") from exc
+    finally:
+        try:
+            printer.close()
+        except Exception:  # closing a printer that is gone must not hide why it failed
+            log.debug("closing printer %s", spec.uri, exc_info=True)
+    log.info("receipt %s printed on %s (%d bytes)", receipt.number, spec.uri, len(data))
+    return data

@@ -1,0 +1,657 @@
+"""Manager insights from the till's store: the data the pure analytics (``loyalty.analytics``) read, and what
+they say — store metrics, a member's historic and predicted value, segment and next best action — plus the
+record of what cashiers do with the hints.
+
+What is read, and how:
+
+* **sales** — every ``earn`` entry with an amount is one sale; refunds (``reverse`` entries with a negative
+  amount that name the sale) are netted into it, and a sale refunded in full is dropped. A merged member's
+  sales count for the member they were merged into. Days are the store's local days (the program's time zone);
+* **the model fit** — BG/NBD and Gamma-Gamma on every buyer's summary in weeks, fitted once a day (the first
+  call of the day) and kept with the RFM quintile edges and segment book; sales recorded later the same day
+  update the segment book one by one (``RfmBook.add_sale``), refunds wait for the next day's refit;
+* **points** — open lots by their last usable day (liability), entries per month and kind (issued vs redeemed),
+  enrolments per day, consents (the newest answer per purpose wins).
+
+Everything here reads; ``record_hint`` is the one write. No Qt: the window calls these through its op runner.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from app.services.accounts import load_account, load_member, member_view, surviving_member_id
+from app.services.context import Actor, Permission
+from app.services.core import Core
+from app.store import models as m
+from app.store.types import parse_utc
+from loyalty.analytics import clv, metrics
+from loyalty.analytics.clv import BgNbdParams, CannotFit, GammaGammaParams
+from loyalty.analytics.hints import Hint, HintInput, HintKind, RewardOption, TierStep, hints
+from loyalty.analytics.history import HistoricValue, PointsMovement, historic_value
+from loyalty.analytics.metrics import CohortTable, Liability, PointsFlow
+from loyalty.analytics.rfm import SEGMENTS, RfmBook, RfmEdges, Segment, scores, segment_codes
+from loyalty.analytics.summary import summarize_arrays
+from loyalty.errors import Detail, InvalidInput, LoyaltyError, NotFound
+from loyalty.program import Program
+
+UNIT_DAYS = 7
+"""The models' time unit: weeks."""
+HORIZON_DAYS = 90
+"""Expected purchases are given for the next 90 days."""
+CLV_MONTHS = 12
+MONTH_DAYS = 30
+MONTHLY_DISCOUNT = 0.01
+ENROLMENT_DAYS = 30
+NORTH_STAR_WEEKS = 13
+PERSONALISATION = "personalisation"
+_ORDINAL_OF_JULIAN_DAY = 1721424.5  # julianday('0001-01-01') is 1721425.5 and date(1, 1, 1).toordinal() is 1
+
+IntArray = NDArray[np.int64]
+
+
+# -- what the service returns ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ModelFit:
+    """The fitted models, or the sentence saying why one could not be fitted."""
+
+    bgnbd: BgNbdParams | None
+    gamma_gamma: GammaGammaParams | None
+    problems: tuple[str, ...]
+    buyers: int
+    unit_days: int = UNIT_DAYS
+
+
+@dataclass(frozen=True, slots=True)
+class HintUsage:
+    kind: str
+    used: int
+    dismissed: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoreMetrics:
+    as_of: date
+    members: int  # active (not merged, not erased)
+    buyers: int  # members with at least one sale
+    active: int  # with a sale in the last metrics.ACTIVE_DAYS days
+    north_star: int  # repeat customers in the last 90 days
+    north_star_trend: tuple[tuple[date, int], ...]  # weekly, oldest first, ending as_of
+    liability: Liability
+    point_value: int
+    owed_points: int  # open overdrafts: owed to the store, not netted from the liability
+    flow: tuple[PointsFlow, ...]
+    redemption_rate: float | None
+    enrolments: tuple[tuple[date, int], ...]  # the last ENROLMENT_DAYS days
+    cohorts: CohortTable
+    segments: dict[Segment, int]
+    fit: ModelFit
+    hint_usage: tuple[HintUsage, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    p_alive: float
+    expected_purchases: float  # in the next ``horizon_days``
+    expected_spend: float | None  # per purchase, minor units; None without a spend model
+    clv: float | None  # discounted, CLV_MONTHS months, minor units
+    horizon_days: int = HORIZON_DAYS
+
+
+@dataclass(frozen=True, slots=True)
+class MemberInsight:
+    member_id: str
+    as_of: date
+    history: HistoricValue
+    scores: tuple[int, int, int] | None  # R, F, M; None before a first sale
+    segment: Segment | None
+    prediction: Prediction | None  # None before a first sale or without a fitted model
+    hints: tuple[Hint, ...]
+
+
+# -- the day's snapshot ----------------------------------------------------------------------------------
+@dataclass
+class _Snapshot:
+    as_of: date
+    high_water: int  # the ledger's largest rowid when the book was last brought up to date
+    fit: ModelFit
+    edges: RfmEdges
+    book: RfmBook
+    survivors: dict[int, int] = field(default_factory=dict)  # merged member rowid -> surviving rowid
+
+
+@dataclass(frozen=True, slots=True)
+class _Sales:
+    member: IntArray  # members.rowid of the (surviving) member
+    day: IntArray  # local day, date.toordinal()
+    amount: NDArray[np.float64]  # net of refunds, minor units
+
+
+def _fixed_offset_minutes(zone: ZoneInfo, year: int) -> int | None:
+    """The zone's UTC offset in minutes when it is the same all year (no daylight saving), else None."""
+    offsets = {
+        datetime(year, month, 1, 12, tzinfo=UTC).astimezone(zone).utcoffset() for month in (1, 4, 7, 10)
+    }
+    if len(offsets) != 1:
+        return None
+    (offset,) = offsets
+    return None if offset is None else int(offset.total_seconds() // 60)
+
+
+class InsightsService:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self._snapshot: _Snapshot | None = None
+
+    # -- time --------------------------------------------------------------------------------------------
+    def _zone(self, program: Program) -> ZoneInfo:
+        return program.zone
+
+    def today(self, program: Program) -> date:
+        return self.core.now().astimezone(self._zone(program)).date()
+
+    def _local_day_sql(self, column: str, program: Program, year: int) -> str | None:
+        """SQL for the local day number of a UTC text column (fixed-offset zones only)."""
+        minutes = _fixed_offset_minutes(self._zone(program), year)
+        if minutes is None:
+            return None
+        return (
+            f"CAST(julianday(date({column}, '{minutes:+d} minutes')) - {_ORDINAL_OF_JULIAN_DAY} AS INTEGER)"
+        )
+
+    def _day_of(self, stamp: str, program: Program) -> int:
+        return parse_utc(stamp).astimezone(self._zone(program)).date().toordinal()
+
+    # -- sales -------------------------------------------------------------------------------------------
+    def _survivors(self, session: Session) -> dict[int, int]:
+        """rowid of every merged member -> rowid of the member it finally leads to."""
+        rows = session.execute(
+            text(
+                "SELECT s.rowid, t.rowid FROM members s JOIN members t ON t.id = s.merged_into_id "
+                "WHERE s.status = 'merged'"
+            )
+        ).all()
+        step = {int(a): int(b) for a, b in rows}
+        resolved: dict[int, int] = {}
+        for start, target in step.items():
+            seen = {start}
+            end = target
+            while end in step and end not in seen:  # a chain of merges leads to its last survivor
+                seen.add(end)
+                end = step[end]
+            resolved[start] = end
+        return resolved
+
+    def _sales(self, session: Session, program: Program, as_of: date, *, after_rowid: int = 0) -> _Sales:
+        day_sql = self._local_day_sql("e.created_at", program, as_of.year)
+        day_column = day_sql if day_sql is not None else "e.created_at"
+        found = session.execute(
+            text(
+                f"SELECT m.rowid, {day_column}, e.amount_minor + COALESCE(r.refunded, 0) "
+                "FROM ledger_entries e JOIN members m ON m.id = e.member_id "
+                "LEFT JOIN (SELECT reverses_id, SUM(amount_minor) AS refunded FROM ledger_entries "
+                "  WHERE kind = 'reverse' AND amount_minor IS NOT NULL AND reverses_id IS NOT NULL "
+                "  GROUP BY reverses_id) r ON r.reverses_id = e.id "
+                "WHERE e.kind = 'earn' AND e.amount_minor IS NOT NULL AND e.rowid > :after"
+            ),
+            {"after": after_rowid},
+        ).all()
+        rows: list[tuple[int, int, int | None]] = [
+            (int(who), int(day) if day_sql is not None else self._day_of(str(day), program), amount)
+            for who, day, amount in found
+        ]
+        survivors = self._survivors(session)
+        kept = [(survivors.get(w, w), d, int(a)) for w, d, a in rows if a is not None and a > 0]
+        if not kept:
+            empty = np.zeros(0, dtype=np.int64)
+            return _Sales(empty, empty, np.zeros(0))
+        array = np.asarray(kept, dtype=np.int64)
+        return _Sales(array[:, 0], array[:, 1], array[:, 2].astype(np.float64))
+
+    def transactions(self, as_of: date | None = None) -> Iterator[tuple[str, date, int]]:
+        """Every sale up to ``as_of`` (default today) as ``(member id, local day, net amount)``: what
+        ``loyalty.analytics.summary.summarize`` reads."""
+        with self.core.read() as session:
+            program = self.core.program(session)
+            end = as_of or self.today(program)
+            sales = self._sales(session, program, end)
+            ids: dict[int, str] = {
+                int(r): str(i) for r, i in session.execute(text("SELECT rowid, id FROM members"))
+            }
+        for who, day, amount in zip(
+            sales.member.tolist(), sales.day.tolist(), sales.amount.tolist(), strict=True
+        ):
+            if day <= end.toordinal():
+                yield ids[who], date.fromordinal(day), int(amount)
+
+    # -- the day's model ---------------------------------------------------------------------------------
+    def _high_water(self, session: Session) -> int:
+        return int(session.execute(text("SELECT COALESCE(max(rowid), 0) FROM ledger_entries")).scalar_one())
+
+    def _refresh(self, session: Session, program: Program, as_of: date) -> _Snapshot:
+        """The day's snapshot: refitted on a new day, brought up to date sale by sale within the day."""
+        high_water = self._high_water(session)
+        snap = self._snapshot
+        if snap is not None and snap.as_of == as_of:
+            if high_water > snap.high_water:
+                new = self._sales(session, program, as_of, after_rowid=snap.high_water)
+                for who, day, amount in zip(
+                    new.member.tolist(), new.day.tolist(), new.amount.tolist(), strict=True
+                ):
+                    if day <= as_of.toordinal():
+                        snap.book.add_sale(who, day, amount)
+                snap.high_water = high_water
+            return snap
+        sales = self._sales(session, program, as_of)
+        summary = summarize_arrays(sales.member, sales.day, sales.amount, as_of.toordinal(), UNIT_DAYS)
+        fit = _fit(summary.frequency, summary.recency, summary.T, summary.monetary_value)
+        purchase_days = summary.frequency + 1
+        book = RfmBook.build(summary.customer.tolist(), summary.last_day, purchase_days, summary.total_amount)
+        snap = _Snapshot(as_of, high_water, fit, book.edges, book, self._survivors(session))
+        self._snapshot = snap
+        return snap
+
+    def model_fit(self) -> ModelFit:
+        with self.core.read() as session:
+            program = self.core.program(session)
+            return self._refresh(session, program, self.today(program)).fit
+
+    # -- store metrics -----------------------------------------------------------------------------------
+    def store_metrics(self, as_of: date | None = None) -> StoreMetrics:
+        """The dashboard's figures as of ``as_of`` (default today, in the store's time zone)."""
+        core = self.core
+        with core.read() as session:
+            program = core.program(session)
+            today = self.today(program)
+            end = as_of or today
+            snap = self._refresh(session, program, today) if end == today else None
+            sales = self._sales(session, program, end)
+            summary = summarize_arrays(sales.member, sales.day, sales.amount, end.toordinal(), UNIT_DAYS)
+            if snap is None:  # a past day: fitted afresh, not kept
+                fit = _fit(summary.frequency, summary.recency, summary.T, summary.monetary_value)
+                book = RfmBook.build(
+                    summary.customer.tolist(), summary.last_day, summary.frequency + 1, summary.total_amount
+                )
+            else:
+                fit, book = snap.fit, snap.book
+            trend_start = end - timedelta(days=7 * (NORTH_STAR_WEEKS - 1))
+            series = metrics.north_star_series(sales.member, sales.day, trend_start, end)
+            trend = tuple(
+                (trend_start + timedelta(days=7 * i), int(series[7 * i])) for i in range(NORTH_STAR_WEEKS)
+            )
+            flow = self._points_flow(session, program, end)
+            members = session.scalar(
+                select(func.count()).select_from(m.Member).where(m.Member.status == "active")
+            )
+            owed = session.scalar(select(func.coalesce(func.sum(m.Overdraft.remaining), 0))) or 0
+            return StoreMetrics(
+                as_of=end,
+                members=int(members or 0),
+                buyers=len(summary),
+                active=metrics.active_members(summary.last_day, end),
+                north_star=int(series[-1]),
+                north_star_trend=trend,
+                liability=self._liability(session, program, end),
+                point_value=program.redemption.point_value,
+                owed_points=int(owed),
+                flow=flow,
+                redemption_rate=metrics.redemption_rate(flow),
+                enrolments=self._enrolments(session, program, end),
+                cohorts=metrics.cohort_table(sales.member, sales.day, end),
+                segments=book.sizes(),
+                fit=fit,
+                hint_usage=self._hint_usage(session),
+            )
+
+    def _liability(self, session: Session, program: Program, as_of: date) -> Liability:
+        # The last usable day is the local day of the instant just before the points expire.
+        day_sql = self._local_day_sql("datetime(expires_at, '-1 seconds')", program, as_of.year)
+        column = day_sql if day_sql is not None else "datetime(expires_at, '-1 seconds')"
+        rows = session.execute(
+            text(
+                f"SELECT {column} AS day, SUM(remaining) FROM lots WHERE remaining > 0 AND expires_at IS NOT NULL "
+                "GROUP BY day"
+            )
+        ).all()
+        never = session.scalar(
+            text("SELECT COALESCE(SUM(remaining), 0) FROM lots WHERE remaining > 0 AND expires_at IS NULL")
+        )
+        lots: list[tuple[int, date | None]] = [(int(never or 0), None)]
+        for day, points in rows:
+            ordinal = int(day) if day_sql is not None else self._day_of(str(day) + "Z", program)
+            lots.append((int(points), date.fromordinal(ordinal)))
+        return metrics.points_liability(lots, program.redemption.point_value, as_of)
+
+    def _points_flow(self, session: Session, program: Program, as_of: date) -> tuple[PointsFlow, ...]:
+        day_sql = self._local_day_sql("created_at", program, as_of.year)
+        restores = "(kind = 'reverse' AND points > 0 AND reverses_id IN (SELECT id FROM ledger_entries WHERE kind = 'redeem'))"
+        if day_sql is not None:
+            rows = session.execute(
+                text(
+                    f"SELECT {day_sql} AS day, kind, SUM(points), {restores} AS restores FROM ledger_entries "
+                    "GROUP BY day, kind, restores, points > 0"
+                )
+            ).all()
+            entries = [(date.fromordinal(int(d)), str(k), int(p), bool(r)) for d, k, p, r in rows]
+        else:
+            raw = session.execute(
+                text(f"SELECT created_at, kind, points, {restores} FROM ledger_entries")
+            ).all()
+            entries = [
+                (date.fromordinal(self._day_of(str(c), program)), str(k), int(p), bool(r))
+                for c, k, p, r in raw
+            ]
+        return metrics.points_flow(e for e in entries if e[0] <= as_of)
+
+    def _enrolments(self, session: Session, program: Program, as_of: date) -> tuple[tuple[date, int], ...]:
+        first = as_of - timedelta(days=ENROLMENT_DAYS - 1)
+        since = datetime.combine(first - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+        stamps = session.scalars(select(m.Member.created_at).where(m.Member.created_at >= since)).all()
+        zone = self._zone(program)
+        return metrics.enrolments_per_day((s.astimezone(zone).date() for s in stamps), first, as_of)
+
+    def _hint_usage(self, session: Session) -> tuple[HintUsage, ...]:
+        rows = session.execute(
+            select(m.HintUse.hint_kind, m.HintUse.used, func.count()).group_by(
+                m.HintUse.hint_kind, m.HintUse.used
+            )
+        ).all()
+        counts: dict[str, list[int]] = {}
+        for kind, used, n in rows:
+            counts.setdefault(kind, [0, 0])[0 if used else 1] += int(n)
+        return tuple(HintUsage(kind, used, dismissed) for kind, (used, dismissed) in sorted(counts.items()))
+
+    # -- one member --------------------------------------------------------------------------------------
+    def member(self, member_id: str) -> MemberInsight:
+        """The member 360's insights: historic value, predicted value, RFM segment and ranked hints."""
+        core = self.core
+        with core.read() as session:
+            program = core.program(session)
+            today = self.today(program)
+            snap = self._refresh(session, program, today)
+            member_id = surviving_member_id(session, member_id)
+            member = load_member(session, member_id)
+            rowid = session.scalar(text("SELECT rowid FROM members WHERE id = :id"), {"id": member_id})
+            merged_in = [r for r, s in self._survivors(session).items() if s == rowid]
+            sales = self._member_sales(session, program, [int(rowid), *merged_in])
+            history = historic_value(
+                ((date.fromordinal(d), a) for d, a in sales),
+                self._member_points(session, member_id, [int(rowid), *merged_in]),
+                today,
+                enrolled_on=None
+                if member.created_at is None
+                else member.created_at.astimezone(self._zone(program)).date(),
+            )
+            cell: tuple[int, int, int] | None = None
+            segment: Segment | None = None
+            prediction: Prediction | None = None
+            row = _member_summary(sales, today)
+            if row is not None:
+                x, tx, age, money, last_day, days, total = row
+                rfm = scores(snap.edges, [last_day], [days], [total])
+                cell = (int(rfm[0, 0]), int(rfm[0, 1]), int(rfm[0, 2]))
+                segment = SEGMENTS[int(segment_codes(rfm)[0])]
+                prediction = _predict(snap.fit, x, tx, age, money)
+            account = load_account(session, member)
+            view = member_view(session, program, member, core.now(), account=account)
+            zone = self._zone(program)
+            lots = [
+                (
+                    lot.remaining,
+                    None
+                    if lot.expires_at is None
+                    else (lot.expires_at - timedelta(seconds=1)).astimezone(zone).date(),
+                )
+                for lot in account.lots.values()
+            ]
+            next_tier = None
+            if view.tier is not None and view.tier.next_code is not None:
+                target = program.tier(view.tier.next_code)
+                if target is not None:
+                    next_tier = TierStep(target.name, target.qualifying_spend, view.tier.spend_to_next)
+            data = HintInput(
+                today=today,
+                balance=view.balance,
+                lots=lots,
+                rewards=tuple(RewardOption(r.code, r.name, r.points) for r in program.rewards),
+                minimum_points=program.redemption.minimum_points,
+                next_tier=next_tier,
+                personalisation=self._consent(session, member_id, PERSONALISATION),
+                birthday=member.birthday,
+                visits=history.visits,
+                first_visit=history.first_visit,
+                last_visit=history.last_visit,
+                segment=segment,
+                p_alive=None if prediction is None else prediction.p_alive,
+                referral_points=program.referral.referrer_points,
+            )
+            return MemberInsight(member_id, today, history, cell, segment, prediction, tuple(hints(data)))
+
+    def hints(self, member_id: str) -> tuple[Hint, ...]:
+        return self.member(member_id).hints
+
+    def best_hint(self, member_id: str) -> Hint | None:
+        ranked = self.hints(member_id)
+        return ranked[0] if ranked else None
+
+    def _member_sales(self, session: Session, program: Program, rowids: list[int]) -> list[tuple[int, int]]:
+        rows = session.execute(
+            text(
+                "SELECT e.created_at, e.amount_minor + COALESCE((SELECT SUM(r.amount_minor) FROM ledger_entries r "
+                "  WHERE r.reverses_id = e.id AND r.kind = 'reverse' AND r.amount_minor IS NOT NULL), 0) "
+                "FROM ledger_entries e JOIN members m ON m.id = e.member_id "
+                f"WHERE m.rowid IN ({', '.join(str(int(r)) for r in rowids)}) "
+                "AND e.kind = 'earn' AND e.amount_minor IS NOT NULL"
+            )
+        ).all()
+        return [
+            (self._day_of(str(stamp), program), int(amount))
+            for stamp, amount in rows
+            if amount and amount > 0
+        ]
+
+    def _member_points(self, session: Session, member_id: str, rowids: list[int]) -> list[PointsMovement]:
+        rows = session.execute(
+            text(
+                "SELECT e.kind, e.points, (e.kind = 'reverse' AND e.points > 0 AND EXISTS (SELECT 1 FROM "
+                "  ledger_entries x WHERE x.id = e.reverses_id AND x.kind = 'redeem')) "
+                "FROM ledger_entries e JOIN members m ON m.id = e.member_id "
+                f"WHERE m.rowid IN ({', '.join(str(int(r)) for r in rowids)})"
+            )
+        ).all()
+        return [PointsMovement(str(kind), int(points), bool(restores)) for kind, points, restores in rows]
+
+    def _consent(self, session: Session, member_id: str, purpose: str) -> bool | None:
+        granted = session.scalar(
+            select(m.Consent.granted)
+            .where(m.Consent.member_id == member_id, m.Consent.purpose == purpose)
+            .order_by(m.Consent.recorded_at.desc(), m.Consent.id.desc())
+            .limit(1)
+        )
+        return None if granted is None else bool(granted)
+
+    # -- what cashiers do with hints ---------------------------------------------------------------------
+    def record_hint(self, actor: Actor, member_id: str, hint_kind: str, used: bool) -> None:
+        """Record that the cashier used (``used``) or dismissed a hint shown for the member."""
+        actor.require(Permission.SELL)
+        try:
+            kind = HintKind(hint_kind)
+        except ValueError:
+            raise InvalidInput(
+                what="Hint", why=Detail("{kind} is not a kind of hint", kind=repr(hint_kind))
+            ) from None
+        if not isinstance(used, bool):
+            raise InvalidInput(what="Hint", why="say whether it was used (yes or no)")
+        core = self.core
+        with core.write() as session:
+            if session.get(m.Member, member_id) is None:
+                raise NotFound(what="member", ref=member_id)
+            session.add(
+                m.HintUse(
+                    member_id=member_id,
+                    hint_kind=kind.value,
+                    used=used,
+                    staff_id=actor.staff_id,
+                    recorded_at=core.now(),
+                )
+            )
+
+
+# -- pure helpers ----------------------------------------------------------------------------------------
+def _fit(
+    frequency: IntArray,
+    recency: NDArray[np.float64],
+    age: NDArray[np.float64],
+    monetary: NDArray[np.float64],
+) -> ModelFit:
+    problems: list[str] = []
+    bgnbd = gamma_gamma = None
+    try:
+        bgnbd = clv.fit_bgnbd(frequency, recency, age)
+    except CannotFit as err:
+        problems.append(err.message)
+    try:
+        gamma_gamma = clv.fit_gamma_gamma(frequency, monetary)
+    except CannotFit as err:
+        problems.append(err.message)
+    return ModelFit(bgnbd, gamma_gamma, tuple(problems), int(frequency.size))
+
+
+def _member_summary(
+    sales: list[tuple[int, int]], as_of: date
+) -> tuple[float, float, float, float, int, int, float] | None:
+    """(x, t_x, T in weeks, mean repeat amount, last day, purchase days, total) of one member's sales."""
+    end = as_of.toordinal()
+    per_day: dict[int, int] = {}
+    for day, amount in sales:
+        if day <= end:
+            per_day[day] = per_day.get(day, 0) + amount
+    if not per_day:
+        return None
+    days = sorted(per_day)
+    repeat = [per_day[d] for d in days[1:]]
+    x = len(days) - 1
+    return (
+        float(x),
+        (days[-1] - days[0]) / UNIT_DAYS,
+        (end - days[0]) / UNIT_DAYS,
+        sum(repeat) / x if x else 0.0,
+        days[-1],
+        len(days),
+        float(sum(per_day.values())),
+    )
+
+
+def _predict(fit: ModelFit, x: float, tx: float, age: float, money: float) -> Prediction | None:
+    if fit.bgnbd is None:
+        return None
+    try:
+        scorer = clv.Scorer(fit.bgnbd, [x], [tx], [age])
+        purchases = float(scorer.expected_purchases(HORIZON_DAYS / UNIT_DAYS)[0])
+        spend = value = None
+        if fit.gamma_gamma is not None:
+            spend = float(clv.expected_spend(fit.gamma_gamma, [x], [money])[0])
+            value = float(
+                clv.discounted_clv(
+                    fit.bgnbd,
+                    fit.gamma_gamma,
+                    [x],
+                    [tx],
+                    [age],
+                    [money],
+                    periods=CLV_MONTHS,
+                    period_length=MONTH_DAYS / UNIT_DAYS,
+                    discount_rate=MONTHLY_DISCOUNT,
+                    scorer=scorer,
+                )[0]
+            )
+    except LoyaltyError:
+        return None
+    p_alive = float(scorer.p_alive[0])
+    if not all(math.isfinite(v) for v in (p_alive, purchases)):
+        return None
+    return Prediction(p_alive, purchases, spend, value)
+
+
+def _number(value: float | None) -> float | None:
+    """JSON has no NaN: a figure that does not exist (yet) is null."""
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def metrics_as_dict(s: StoreMetrics) -> dict[str, object]:
+    """The store metrics as plain JSON-ready values (the command line's ``--json``, CSV exports)."""
+    fit = s.fit
+    return {
+        "as_of": s.as_of.isoformat(),
+        "members": s.members,
+        "buyers": s.buyers,
+        "active_members": s.active,
+        "north_star": s.north_star,
+        "north_star_trend": [{"day": d.isoformat(), "repeat_customers": n} for d, n in s.north_star_trend],
+        "liability": {
+            "points": s.liability.points,
+            "value": s.liability.value,
+            "point_value": s.point_value,
+            "expiry_schedule": [
+                {
+                    "month": None if b.month is None else b.month.isoformat()[:7],
+                    "points": b.points,
+                    "value": b.value,
+                }
+                for b in s.liability.schedule
+            ],
+        },
+        "owed_points": s.owed_points,
+        "points_flow": [
+            {
+                "month": f.month.isoformat()[:7],
+                "issued": f.issued,
+                "redeemed": f.redeemed,
+                "expired": f.expired,
+                "redemption_rate": _number(f.redemption_rate),
+            }
+            for f in s.flow
+        ],
+        "redemption_rate": _number(s.redemption_rate),
+        "enrolments_per_day": [{"day": d.isoformat(), "enrolments": n} for d, n in s.enrolments],
+        "cohorts": {
+            "months": [c.isoformat()[:7] for c in s.cohorts.cohorts],
+            "sizes": s.cohorts.sizes.tolist(),
+            "retention": [[_number(v) for v in row] for row in s.cohorts.retention.tolist()],
+            "repeat_rate": [[_number(v) for v in row] for row in s.cohorts.repeat_rate.tolist()],
+            "partial": s.cohorts.partial.tolist(),
+        },
+        "segments": {segment.value: n for segment, n in s.segments.items()},
+        "model": {
+            "unit_days": fit.unit_days,
+            "buyers": fit.buyers,
+            "bgnbd": None
+            if fit.bgnbd is None
+            else {
+                "r": fit.bgnbd.r,
+                "alpha": fit.bgnbd.alpha,
+                "a": fit.bgnbd.a,
+                "b": fit.bgnbd.b,
+                "log_likelihood": fit.bgnbd.log_likelihood,
+            },
+            "gamma_gamma": None
+            if fit.gamma_gamma is None
+            else {
+                "p": fit.gamma_gamma.p,
+                "q": fit.gamma_gamma.q,
+                "v": fit.gamma_gamma.v,
+                "log_likelihood": fit.gamma_gamma.log_likelihood,
+            },
+            "problems": list(fit.problems),
+        },
+        "hint_usage": [{"kind": u.kind, "used": u.used, "dismissed": u.dismissed} for u in s.hint_usage],
+    }
