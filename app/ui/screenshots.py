@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -26,10 +26,11 @@ from app.store.db import open_store
 from app.ui.launch import build_window
 from app.ui.returns import amount_text
 from app.ui.window import TillWindow
-from devices.events import CardTech
+from devices.events import CardTech, ReaderAdded
 from devices.identity import card_presented
 from loyalty.money import Money
 from loyalty.quote import Basket
+from sync.state import Phase, SyncState
 
 # A Monday morning in Ho Chi Minh City (outside the happy hour), so the pictures do not change by the day.
 CLOCK = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
@@ -81,6 +82,9 @@ def shoot(svc: TillServices, member_id: str, out: Path, language: str) -> list[P
     window, display = build_window(store, svc, language=language, lock_after=3600)
     window.resize(*WINDOW_SIZE)
     display.resize(*DISPLAY_SIZE)
+    # The status bar as at a counter on a normal day: the simulated reader up, the last sync a minute ago.
+    window.status_bar.on_reader_event(ReaderAdded(reader="sim", name="Simulated reader"))
+    window.status_bar.show_sync(SyncState(phase=Phase.ONLINE, last_success=CLOCK - timedelta(minutes=1)))
     window.show()
     display.show()
     saved: list[Path] = []
