@@ -27,6 +27,7 @@ from app.services.views import Change, MemberView
 from app.ui.actions import ActionsPanel
 from app.ui.context import TillContext
 from app.ui.customer import CustomerModel
+from app.ui.desk.shell import DeskPanel
 from app.ui.dialogs import confirm
 from app.ui.enrol import Enrolled, EnrolPanel
 from app.ui.i18n import ENGLISH, Language, points
@@ -126,6 +127,8 @@ class TillWindow(QMainWindow):
         self.actions_panel = ActionsPanel(ctx)
         self.counter.addWidget(self.returns)
         self.counter.addWidget(self.actions_panel)
+        self.desk = DeskPanel(ctx)
+        self.counter.addWidget(self.desk)
         # Touch ways in: returns from the waiting screen and the member, actions from the member (F6, F7).
         self.returns_button, self.member_returns_button = QPushButton(), QPushButton()
         self.actions_button = QPushButton()
@@ -174,6 +177,8 @@ class TillWindow(QMainWindow):
         self.returns.back.clicked.connect(lambda _checked: self.back_to_counter())
         self.actions_panel.message.connect(self.show_message)
         self.actions_panel.back.clicked.connect(lambda _checked: self.back_to_counter())
+        self.desk.message.connect(self.show_message)
+        self.desk.closed.connect(self.back_to_counter)
         self.returns_button.clicked.connect(lambda _checked: self.open_returns())
         self.member_returns_button.clicked.connect(lambda _checked: self.open_returns())
         self.actions_button.clicked.connect(lambda _checked: self.open_actions())
@@ -198,6 +203,7 @@ class TillWindow(QMainWindow):
             "returns": QShortcut(QKeySequence(Qt.Key.Key_F6), self, self.open_returns),
             "actions": QShortcut(QKeySequence(Qt.Key.Key_F7), self, self.open_actions),
             "reprint": QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.reprint_receipt),
+            "desk": QShortcut(QKeySequence(Qt.Key.Key_F9), self, self.open_desk),
             "language": QShortcut(QKeySequence(Qt.Key.Key_F12), self, self.language.toggle),
             "clear": QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.escape),
         }
@@ -324,7 +330,7 @@ class TillWindow(QMainWindow):
             if page is self.enrol:
                 self.enrol.cancel()
                 return
-            if page is self.returns or page is self.actions_panel:
+            if page is self.returns or page is self.actions_panel or page is self.desk:
                 self.back_to_counter()
                 return
             if page is self.unknown_card:
@@ -416,6 +422,16 @@ class TillWindow(QMainWindow):
         self.show_message("")
         self.counter.setCurrentWidget(self.returns)
         self.returns.open_screen()
+
+    def open_desk(self) -> None:
+        """F9, from any counter screen: the manager's desk (members, cards, audit, program, privacy). The
+        member being served stays: Esc comes back to them."""
+        if not self.serving:
+            return
+        self._identifying += 1  # a look-up still on its way must not cover the desk
+        self.show_message("")
+        self.counter.setCurrentWidget(self.desk)
+        self.desk.open_desk()
 
     def open_actions(self) -> None:
         """F7, with a member shown: their non-purchase actions, one number key each."""

@@ -1909,4 +1909,23 @@
             <translation>Số dư: {before} → {after} điểm</translation>
         </message>
     </context>
+    <context>
+        <name>DeskPanel</name>
+        <message>
+            <source>Manager's desk</source>
+            <translation>Bàn quản lý</translation>
+        </message>
+        <message>
+            <source>Back to the counter (Esc)</source>
+            <translation>Quay lại quầy (Esc)</translation>
+        </message>
+        <message>
+            <source>Back to the counter</source>
+            <translation>Quay lại quầy</translation>
+        </message>
+        <message>
+            <source>Desk pages</source>
+            <translation>Các trang quản lý</translation>
+        </message>
+    </context>
 </TS>

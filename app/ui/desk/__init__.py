@@ -1,0 +1,1 @@
+"""The manager's desk: members, cards, corrections, duplicates, audit, program, privacy, the inbox."""
