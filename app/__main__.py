@@ -188,9 +188,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         # The last session did not close cleanly and the file is large: serve at once, check alongside.
         print("The till was not closed cleanly last time: checking the database in the background…")
         check = store.check_later(problems.extend)
-    from app.sync_local import sync_for_run  # the HTTP client is loaded for run only
+    if not args.exit_when_ready:  # a start that serves nobody neither enrolls nor loads the HTTP client
+        from app.sync_local import sync_for_run
 
-    sync_for_run(store, args)  # a local central (or --central URL), the till enrolled on its first start
+        sync_for_run(store, args)  # a local central (or --central URL), the till enrolled on its first start
     _ensure_till(store, args)
     svc = TillServices.open(store)
     first = not svc.staff.list()

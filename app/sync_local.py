@@ -30,8 +30,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 from app.services.sync_settings import CENTRAL_URL, DEMO_STORE_CODE, LOCAL_CENTRAL
 from app.services.syncing import (
     SyncError,
@@ -60,6 +58,8 @@ class LocalCentral:
     url: str
 
     def wait_until_ready(self, timeout: float = STARTUP_S) -> None:
+        import httpx  # only the first start waits for the central: later starts do not load the client
+
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
