@@ -117,3 +117,13 @@ def phone(e164: str | None, region: str) -> str:
     if phonenumbers.region_code_for_number(number) == region:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def amount_text(amount: int, currency: str) -> str:
+    """An amount as the cashier would type it (no currency sign): 450.000 in Vietnamese, 450,000 in
+    English; two-decimal currencies as 12.50."""
+    places = exponent(currency)
+    if places == 0:
+        return QLocale().toString(amount)
+    whole, frac = divmod(amount, 10**places)
+    return f"{whole}.{str(frac).rjust(places, '0')}"

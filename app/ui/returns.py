@@ -28,10 +28,10 @@ from app.services import Permission
 from app.services.returns_preview import ReturnDesk, summarize_return
 from app.services.views import Change, ReceiptView, ReturnPreview
 from app.ui.context import TillContext
-from app.ui.i18n import money, points
+from app.ui.i18n import amount_text, money, points
 from loyalty.errors import LoyaltyError, NotFound, PermissionDenied
 from loyalty.ids import new_id
-from loyalty.money import Money, exponent
+from loyalty.money import Money
 from loyalty.text import MAX_RECEIPT
 
 PREVIEW_DEBOUNCE_MS = 150
@@ -45,16 +45,6 @@ class OpenReturn:
     receipt: ReceiptView
     entry_id: str = field(default_factory=new_id)
     done: bool = False
-
-
-def amount_text(amount: int, currency: str) -> str:
-    """An amount as the cashier would type it (no currency sign): 450.000 in Vietnamese, 450,000 in
-    English; two-decimal currencies as 12.50."""
-    places = exponent(currency)
-    if places == 0:
-        return QLocale().toString(amount)
-    whole, frac = divmod(amount, 10**places)
-    return f"{whole}.{str(frac).rjust(places, '0')}"
 
 
 class ReturnsPanel(QFrame):

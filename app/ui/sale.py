@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -25,11 +26,12 @@ from app.services import Actor, Permission
 from app.services.views import Change, MemberView
 from app.ui.approval import ApprovalBox
 from app.ui.context import TillContext
-from app.ui.i18n import money, parse_points, points
+from app.ui.i18n import amount_text, money, parse_points, points
+from app.ui.sale_lines import SaleLines
 from loyalty.errors import InvalidAmount, LoyaltyError, PermissionDenied
 from loyalty.ids import new_id
 from loyalty.money import Money
-from loyalty.quote import Basket, Quote, QuoteComponent
+from loyalty.quote import Basket, BasketLine, Quote, QuoteComponent
 
 QUOTE_DEBOUNCE_MS = 150
 MAX_AMOUNT_TEXT = 20
@@ -52,6 +54,7 @@ class SaleRequest:
     receipt: str
     points: int  # points to redeem (0: none)
     reward_code: str | None
+    basket: Basket  # the bill as lines: one line, or the lines typed and the rest of the bill
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,9 @@ class SalePanel(QFrame):
         self.result.setObjectName("result")
         self.result.setWordWrap(True)
         self.approval = ApprovalBox(ctx)
+        self.lines = SaleLines(ctx)
+        self.lines_button = QPushButton()
+        self.lines_button.setProperty("secondary", True)
         self.total_label, self.receipt_label = QLabel(), QLabel()
         self.redeem_label, self.reward_label = QLabel(), QLabel()
         for label, buddy in (
@@ -116,6 +122,8 @@ class SalePanel(QFrame):
 
         form = QFormLayout()
         form.addRow(self.total_label, self.total)
+        form.addRow("", self.lines_button)
+        form.addRow(self.lines)
         form.addRow(self.receipt_label, self.receipt)
         form.addRow(self.redeem_label, self.redeem)
         form.addRow("", self.redeem_max)
@@ -145,6 +153,11 @@ class SalePanel(QFrame):
         for line in (self.total, self.receipt, self.redeem):
             line.returnPressed.connect(self.submit)
         self.confirm.clicked.connect(self.submit)
+        self.lines_button.clicked.connect(self.toggle_lines)
+        self.lines.changed.connect(self._lines_changed)
+        self.lines.message.connect(self.message.emit)
+        self.lines_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.toggle_lines)
+        self.lines_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.approval.approved.connect(self._approved)
         self.approval.cancelled.connect(self._approval_cancelled)
         self.retranslate()
@@ -165,6 +178,12 @@ class SalePanel(QFrame):
         self.receipt.setPlaceholderText(self.tr("e.g. HD123"))
         self.redeem.setPlaceholderText(self.tr("0"))
         self.confirm.setText(self.tr("Award points (Enter)"))
+        self.lines_button.setText(
+            self.tr("Hide lines (F5)")
+            if self.lines.isVisibleTo(self)
+            else self.tr("Lines by category or product (F5)")
+        )
+        self.lines_button.setAccessibleName(self.tr("Lines by category or product"))
         self.total.setAccessibleName(self.tr("Bill total"))
         self.receipt.setAccessibleName(self.tr("Receipt number"))
         self.redeem.setAccessibleName(self.tr("Points to redeem"))
@@ -182,6 +201,7 @@ class SalePanel(QFrame):
         self.quote_timer.stop()
         for line in (self.total, self.receipt, self.redeem):
             line.clear()
+        self.lines.clear()
         self._fill_rewards()
         self.reward.setCurrentIndex(0)
         self._show_quote()
@@ -198,6 +218,7 @@ class SalePanel(QFrame):
         self.member = None
         self.sale = None
         self.quote = None
+        self.lines.clear()
         self.result.clear()
         self._end_approval()
 
@@ -231,7 +252,7 @@ class SalePanel(QFrame):
             return
         try:
             amount = self._amount(text)
-            basket = Basket.of_total(amount)
+            basket = self.basket(amount)
         except LoyaltyError:
             self.quote = None
             self._show_quote()
@@ -333,6 +354,50 @@ class SalePanel(QFrame):
         if self.reward.currentIndex() > 0:
             self.redeem.clear()
 
+    # -- lines -----------------------------------------------------------------------------------------
+    def toggle_lines(self) -> None:
+        """F5: show the lines (the cursor in their category) or hide them; hidden lines still count."""
+        if self.member is None:
+            return
+        if self.lines.isVisibleTo(self):
+            self.lines.hide()
+            self.total.setFocus()
+        else:
+            self.lines.open_lines()
+        self.retranslate()
+
+    def basket(self, bill: Money) -> Basket:
+        """The bill as the quote and the award see it: the lines typed, and what the bill has beyond them
+        as an ordinary line. Lines adding up to more than the bill are refused."""
+        lines = self.lines.lines()
+        if not lines:
+            return Basket.of_total(bill)
+        typed = self.lines.total()
+        if typed.amount > bill.amount:
+            raise InvalidAmount(amount=bill.amount, why="the lines add up to more than the bill")
+        rest = bill.amount - typed.amount
+        return Basket.of([*lines, BasketLine(Money(rest, bill.currency))] if rest else lines)
+
+    def lines_over_bill(self, bill: Money) -> str:
+        return self.tr(
+            "The lines add up to {lines}, more than the bill ({bill}): correct the bill total."
+        ).format(
+            lines=money(self.lines.total().amount, self.ctx.currency),
+            bill=money(bill.amount, self.ctx.currency),
+        )
+
+    def _lines_changed(self) -> None:
+        # A bill total left empty or below the lines becomes their sum: the cashier may type lines first.
+        typed = self.lines.total()
+        text = self.total.text().strip()
+        try:
+            bill = self._amount(text) if text else None
+        except LoyaltyError:
+            bill = None
+        if typed.amount and (bill is None or bill.amount < typed.amount):
+            self.total.setText(amount_text(typed.amount, self.ctx.currency))
+        self.quote_timer.start()
+
     # -- confirm ---------------------------------------------------------------------------------------
     def submit(self) -> None:
         """Enter: redeem what was asked, then award the sale. Ignored while the sale is being written."""
@@ -354,6 +419,12 @@ class SalePanel(QFrame):
             )
             self.total.setFocus()
             return
+        try:
+            basket = self.basket(bill)
+        except LoyaltyError:
+            self.message.emit(self.lines_over_bill(bill), "error")
+            self.total.setFocus()
+            return
         receipt = self.receipt.text().strip()
         if not receipt:
             self.message.emit(self.tr("Type the receipt number."), "error")
@@ -373,7 +444,7 @@ class SalePanel(QFrame):
             self.redeem.setFocus()
             return
         reward_code = self.reward.currentData()
-        self._send(SaleRequest(bill, receipt, to_redeem, reward_code), approved_by=None)
+        self._send(SaleRequest(bill, receipt, to_redeem, reward_code, basket), approved_by=None)
 
     def _send(self, request: SaleRequest, approved_by: Actor | None) -> None:
         """Write the sale: the redemption first (with the manager who approved it, if any), then the award;
@@ -415,7 +486,7 @@ class SalePanel(QFrame):
                     )
                 )
             changes.append(
-                service.award(actor, sale.member_id, Basket.of_total(bill), receipt, entry_id=sale.award_id)
+                service.award(actor, sale.member_id, request.basket, receipt, entry_id=sale.award_id)
             )
             return changes
 

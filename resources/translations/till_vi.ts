@@ -1088,6 +1088,22 @@
     <context>
         <name>SalePanel</name>
         <message>
+            <source>Hide lines (F5)</source>
+            <translation>Ẩn các dòng (F5)</translation>
+        </message>
+        <message>
+            <source>Lines by category or product (F5)</source>
+            <translation>Dòng theo nhóm hàng hoặc sản phẩm (F5)</translation>
+        </message>
+        <message>
+            <source>Lines by category or product</source>
+            <translation>Dòng theo nhóm hàng hoặc sản phẩm</translation>
+        </message>
+        <message>
+            <source>The lines add up to {lines}, more than the bill ({bill}): correct the bill total.</source>
+            <translation>Các dòng cộng lại {lines}, nhiều hơn hóa đơn ({bill}): hãy sửa tổng hóa đơn.</translation>
+        </message>
+        <message>
             <source>Sale</source>
             <translation>Bán hàng</translation>
         </message>
@@ -1926,6 +1942,97 @@
         <message>
             <source>Desk pages</source>
             <translation>Các trang quản lý</translation>
+        </message>
+    </context>
+    <context>
+        <name>SaleLines</name>
+        <message>
+            <source>Add the line</source>
+            <translation>Thêm dòng này</translation>
+        </message>
+        <message>
+            <source>Remove the chosen line</source>
+            <translation>Xóa dòng đã chọn</translation>
+        </message>
+        <message>
+            <source>Lines that earn differently (the rest of the bill earns as usual). Enter adds a line.</source>
+            <translation>Các dòng hàng tích điểm riêng (phần còn lại của hóa đơn tích điểm như thường). Enter để thêm dòng.</translation>
+        </message>
+        <message>
+            <source>Cate&amp;gory</source>
+            <translation>&amp;Nhóm hàng</translation>
+        </message>
+        <message>
+            <source>Product &amp;code</source>
+            <translation>&amp;Mã sản phẩm</translation>
+        </message>
+        <message>
+            <source>A&amp;mount</source>
+            <translation>Số tiền dò&amp;ng</translation>
+        </message>
+        <message>
+            <source>scan or type</source>
+            <translation>quét hoặc gõ</translation>
+        </message>
+        <message>
+            <source>e.g. 120.000</source>
+            <translation>ví dụ 120.000</translation>
+        </message>
+        <message>
+            <source>Add line</source>
+            <translation>Thêm dòng</translation>
+        </message>
+        <message>
+            <source>Remove the chosen line (Delete)</source>
+            <translation>Xóa dòng đã chọn (Delete)</translation>
+        </message>
+        <message>
+            <source>Line category</source>
+            <translation>Nhóm hàng của dòng</translation>
+        </message>
+        <message>
+            <source>Line product code</source>
+            <translation>Mã sản phẩm của dòng</translation>
+        </message>
+        <message>
+            <source>Line amount</source>
+            <translation>Số tiền của dòng</translation>
+        </message>
+        <message>
+            <source>Lines of the sale</source>
+            <translation>Các dòng của hóa đơn</translation>
+        </message>
+        <message>
+            <source>Category</source>
+            <translation>Nhóm hàng</translation>
+        </message>
+        <message>
+            <source>Product</source>
+            <translation>Sản phẩm</translation>
+        </message>
+        <message>
+            <source>Amount</source>
+            <translation>Số tiền</translation>
+        </message>
+        <message>
+            <source>(no category)</source>
+            <translation>(không chọn nhóm)</translation>
+        </message>
+        <message>
+            <source>A sale has at most {n} lines.</source>
+            <translation>Một hóa đơn có tối đa {n} dòng.</translation>
+        </message>
+        <message>
+            <source>A product code has only letters, digits, - _ and .</source>
+            <translation>Mã sản phẩm chỉ gồm chữ, số, - _ và .</translation>
+        </message>
+        <message>
+            <source>Choose a category or type a product code for the line.</source>
+            <translation>Chọn nhóm hàng hoặc gõ mã sản phẩm cho dòng.</translation>
+        </message>
+        <message>
+            <source>The line's amount is not an amount: type it in đồng, e.g. 120.000.</source>
+            <translation>Số tiền của dòng không hợp lệ: gõ theo đồng, ví dụ 120.000.</translation>
         </message>
     </context>
 </TS>
