@@ -25,6 +25,7 @@ form's removable poles, and integrated directly wherever ``hyp2f1`` still gives 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -34,7 +35,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.integrate import quad
 from scipy.optimize import minimize
-from scipy.special import betaln, digamma, gammaln, hyp2f1
+from scipy.special import betaincinv, betaln, digamma, exprel, gammaln, hyp2f1, roots_legendre
 
 from loyalty.errors import InvalidInput, LoyaltyError
 
@@ -688,21 +689,57 @@ def probability_alive(
     return np.asarray(np.exp(-np.logaddexp(0.0, log_odds)), dtype=np.float64)
 
 
+_LEGENDRE = roots_legendre(256)
+
+
+def _integral_one(k: float, s: float, a: float, beta: float) -> float:
+    """E_p[(1 - (1 + p·s)^-k) / p] with p ~ Beta(a, beta), for one customer: adaptively with the density's
+    end-point powers as the quadrature's weight; where that weight underflows (a and beta in the hundreds) or
+    the rule fails, as the mean over the distribution's quantiles (Gauss-Legendre in the probability), which is
+    finite for any a and beta."""
+
+    def g(p: float) -> float:
+        return -math.expm1(-k * math.log1p(p * s)) / p if p > 0 else k * s
+
+    log_norm = float(betaln(a, beta))
+    if log_norm > -600:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # quad's accuracy warnings: the value is checked below
+            value = quad(g, 0, 1, weight="alg", wvar=(a - 1, beta - 1), limit=200)[0]
+        if math.isfinite(value) and value >= 0:
+            return float(value * math.exp(-log_norm))
+    nodes, weights = _LEGENDRE
+    prob = betaincinv(a, beta, (nodes + 1) / 2)
+    with np.errstate(all="ignore"):
+        values = np.where(prob > 0, -np.expm1(-k * np.log1p(prob * s)) / prob, k * s)
+    return float(np.einsum("i,i->", weights, values) / 2)
+
+
 def _alive_expectation_integral(params: BgNbdParams, x: FloatArray, age: FloatArray, t: float) -> FloatArray:
     """E[purchases in (T, T+t] | alive at T] = E_p[(1 - ((α+T)/(α+T+p·t))^(r+x)) / p] with p ~ Beta(a, b+x)
     (the posterior of an active customer's dropout probability), integrated adaptively in p with the Beta
     density's end-point powers as the quadrature's weight. One integral per customer: the last resort."""
     r, alpha, a, b = params.as_tuple()
-    out = np.empty(x.shape)
-    for i, (xi, ti) in enumerate(zip(x.tolist(), age.tolist(), strict=True)):
-        shifted = t / (alpha + ti)
+    return np.array(
+        [
+            _integral_one(r + xi, t / (alpha + ti), a, b + xi)
+            for xi, ti in zip(x.tolist(), age.tolist(), strict=True)
+        ],
+        dtype=np.float64,
+    )
 
-        def g(p: float, k: float = r + xi, s: float = shifted) -> float:
-            return -math.expm1(-k * math.log1p(p * s)) / p if p > 0 else k * s
 
-        value = quad(g, 0, 1, weight="alg", wvar=(a - 1, b + xi - 1), limit=200)[0]
-        out[i] = value * math.exp(-betaln(a, b + xi))
-    return out
+def _series_part(first: float, second: float, third: FloatArray, z: FloatArray) -> FloatArray:
+    """(2F1(A, B; C; z) - 1) / B by its power series, for small z: Σ_n (A)_n (B+1)_(n-1) / ((C)_n n!) z^n.
+    Without the division by B (which cancels a factor of (B)_n), so nothing is lost near B = 0."""
+    term = first * z / third
+    total = term.copy()
+    for n in range(1, 200):
+        term = term * (first + n) * (second + n) / ((third + n) * (n + 1)) * z
+        total += term
+        if not np.any(np.abs(term) > 1e-17 * np.abs(total)):
+            break
+    return total
 
 
 def _closed_form(
@@ -712,18 +749,26 @@ def _closed_form(
 
     By Euler's transformation (1-z)^(r+x)·2F1(r+x, b+x; c; z) = (1-z)^(a-1)·2F1(a+b-1-r, a-1; c; z), whose
     first two parameters do not grow with x; and 1 - (1-z)^(a-1)·F = -expm1((a-1)·log(1-z)) - (1-z)^(a-1)·(F-1)
-    keeps the difference accurate when it is small."""
+    keeps the difference accurate when it is small. When z is small, (F-1)/(a-1) comes from its power series
+    and -expm1((a-1)·L)/(a-1) = -L·exprel((a-1)·L): no division by a - 1 at all, and full precision even when
+    F - 1 is far below rounding (a huge α: the next t is a sliver of the customer's time scale)."""
     result = np.full(x.shape, np.nan)
-    second = a - 1
+    first, second = a + b - 1 - r, a - 1
     third = a + b + x - 1
-    safe = np.abs(third) > _NEAR / 2
-    if abs(second) <= _NEAR / 2 or not safe.any():
-        return result
-    log_keep = -np.log1p(t / (alpha + age[safe]))  # log(1-z), z = t/(α+T+t)
+    log_keep = -np.log1p(t / (alpha + age))  # L = log(1-z), z = t/(α+T+t)
+    z = -np.expm1(log_keep)
+    small = (third > 0.5) & (z * (1 + abs(first) * (abs(second) + 1) / np.maximum(third, 0.5)) < 1e-2)
     with np.errstate(all="ignore"):
-        f = hyp2f1(a + b - 1 - r, second, third[safe], -np.expm1(log_keep))
-        bracket = -np.expm1(second * log_keep) - np.exp(second * log_keep) * (f - 1)
-        result[safe] = third[safe] * bracket / second
+        if small.any():
+            lk = log_keep[small]
+            part = _series_part(first, second, third[small], z[small])
+            result[small] = third[small] * (-lk * exprel(second * lk) - np.exp(second * lk) * part)
+        rest = ~small & (np.abs(third) > _NEAR / 2)
+        if abs(second) > _NEAR / 2 and rest.any():
+            lk = log_keep[rest]
+            f = hyp2f1(first, second, third[rest], z[rest])
+            bracket = -np.expm1(second * lk) - np.exp(second * lk) * (f - 1)
+            result[rest] = third[rest] * bracket / second
     return result
 
 
@@ -735,17 +780,18 @@ def _alive_expectation(params: BgNbdParams, x: FloatArray, age: FloatArray, t: f
     if t <= 0:
         return np.zeros(x.shape)
     r, alpha, a, b = params.as_tuple()
-    if abs(a - 1) < _NEAR:
-        lo = _closed_form(r, alpha, 1 - _NEAR, b, x, age, t)
-        hi = _closed_form(r, alpha, 1 + _NEAR, b, x, age, t)
-        result = lo + (a - (1 - _NEAR)) / (2 * _NEAR) * (hi - lo)
-    else:
-        result = _closed_form(r, alpha, a, b, x, age, t)
-        near = np.abs(a + b + x - 1) <= _NEAR / 2
-        if near.any():
-            lo = _closed_form(r, alpha, a, b - _NEAR, x[near], age[near], t)
-            hi = _closed_form(r, alpha, a, b + _NEAR, x[near], age[near], t)
-            result[near] = (lo + hi) / 2  # b sits halfway between b - _NEAR and b + _NEAR
+    result = _closed_form(r, alpha, a, b, x, age, t)
+    if abs(a - 1) < _NEAR / 2:
+        todo = np.isnan(result)
+        if todo.any():
+            lo = _closed_form(r, alpha, 1 - _NEAR, b, x[todo], age[todo], t)
+            hi = _closed_form(r, alpha, 1 + _NEAR, b, x[todo], age[todo], t)
+            result[todo] = lo + (a - (1 - _NEAR)) / (2 * _NEAR) * (hi - lo)
+    near = np.isnan(result) & (np.abs(a + b + x - 1) <= _NEAR / 2)
+    if near.any():
+        lo = _closed_form(r, alpha, a, b - _NEAR, x[near], age[near], t)
+        hi = _closed_form(r, alpha, a, b + _NEAR, x[near], age[near], t)
+        result[near] = (lo + hi) / 2  # b sits halfway between b - _NEAR and b + _NEAR
     bad = ~np.isfinite(result) | (result < -1e-12)
     if bad.any():
         result[bad] = _alive_expectation_integral(params, x[bad], age[bad], t)

@@ -30,7 +30,7 @@ from loyalty.analytics.rfm import SEGMENTS, segment_of
 from loyalty.errors import InvalidInput, NotFound
 from loyalty.money import Money
 from loyalty.quote import Basket
-from tests.services.conftest import FakeClock, Till
+from tests.services.conftest import FakeClock, Till, make_till, simple_program
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_NOW = datetime(2026, 11, 1, 5, 0, tzinfo=UTC)  # 12:00 in Ho Chi Minh City
@@ -273,3 +273,30 @@ def test_the_insights_command_prints_the_figures(demo_file: Path, tmp_path: Path
     assert figures["members"] == 60
     assert figures["model"]["bgnbd"]["r"] > 0
     assert sum(figures["segments"].values()) == figures["buyers"]
+
+
+@pytest.mark.parametrize(
+    ("zone", "utc_time", "local_day"),
+    [
+        ("Asia/Ho_Chi_Minh", datetime(2026, 3, 2, 17, 30, tzinfo=UTC), date(2026, 3, 3)),  # fixed +07:00
+        (
+            "Europe/Paris",
+            datetime(2026, 3, 2, 23, 30, tzinfo=UTC),
+            date(2026, 3, 3),
+        ),  # daylight saving: per row
+        ("Europe/Paris", datetime(2026, 7, 2, 21, 30, tzinfo=UTC), date(2026, 7, 2)),  # summer time: +02:00
+    ],
+)
+def test_sales_are_counted_on_the_stores_local_day(
+    tmp_path: Path, zone: str, utc_time: datetime, local_day: date
+) -> None:
+    till = make_till(tmp_path, simple_program(timezone=zone))
+    try:
+        member = till.svc.members.enroll(till.cashier, "Đỗ Thị Giờ", phone="0912000777").member
+        till.clock.now = utc_time
+        till.svc.points.award(till.cashier, member.id, Basket.of_total(Money(120_000)), "TZ-1")
+        insights = InsightsService(till.svc.core)
+        assert list(insights.transactions()) == [(member.id, local_day, 120_000)]
+        assert insights.member(member.id).history.first_visit == local_day
+    finally:
+        till.store.close()

@@ -77,9 +77,10 @@ def test_closed_form_agrees_with_direct_integration() -> None:
         BgNbdParams(2.0, 1.0, 0.3, 0.6),  # a + b < 1
         BgNbdParams(0.8, 5.0, 1.0 + 1e-7, 3.0),  # a = 1 within rounding: the closed form's pole
         BgNbdParams(0.9, 3.0, 0.4, 0.6000001),  # a + b - 1 ≈ 0: its third parameter vanishes at x = 0
+        BgNbdParams(0.5, 1e5, 1.0000001, 3.0),  # a huge alpha: the series for small z, a = 1 included
     ],
 )
-def test_hypergeometric_form_agrees_with_quadrature(params: BgNbdParams) -> None:
+def test_hypergeometric_form_agrees_with_direct_integration(params: BgNbdParams) -> None:
     x = np.array([0.0, 1, 2, 7, 40, 300])
     age = np.array([0.0, 5, 38.86, 60, 100, 400])
     for t in (1.0, 39.0, 200.0):
@@ -333,6 +334,10 @@ def histories(draw: st.DrawFn) -> tuple[float, float, float]:
 @given(params_strategy, st.lists(histories(), min_size=1, max_size=5), st.floats(0, 1e3))
 @example(BgNbdParams(0.243, 1e12, 0.793, 2.426), [(500.0, 100.0, 100.0), (0.0, 0.0, 0.0)], 39.0)
 @example(BgNbdParams(1e4, 1e-3, 1e-3, 1e3), [(2000.0, 1e-3, 1e4)], 1e3)
+# F - 1 far below rounding (a huge alpha): found by the properties, now summed as a series.
+@example(BgNbdParams(7060.0, 441490269065.0, 1.001953125, 1.0), [(1020.0, 1.0, 10000.0)], 76.75)
+# hyp2f1 overflows and the Beta weight underflows (a, b + x in the hundreds): the quantile rule.
+@example(BgNbdParams(1.0, 1.0, 580.0, 116.0), [(337.0, 0.5, 0.5)], 11.0)
 def test_predictions_stay_finite_and_in_range(
     params: BgNbdParams, rows: list[tuple[float, float, float]], t: float
 ) -> None:
