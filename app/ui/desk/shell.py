@@ -3,7 +3,8 @@
 Pages are plain widgets added with ``add_page``. A page that can send the manager to a member (a row of the
 audit log, a duplicate pair, a card) has a ``member_requested`` signal carrying the member id; the desk
 connects it to ``open_member``, which shows that member on the page registered with ``set_member_view``.
-A page with an ``activated()`` method is told when it comes into view (to load or refresh what it shows);
+A page with ``follow_member(member_id)`` is told of every member opened that way. A page with an
+``activated()`` method is told when it comes into view (to load or refresh what it shows);
 one with ``retranslate()`` keeps its own texts. Permissions stay with the services: a page may hide what the
 signed-in staff cannot do, but the service refuses it either way.
 """
@@ -65,6 +66,12 @@ class DeskPanel(QFrame):
         self._member_view = (page, show)
 
     def open_member(self, member_id: str) -> None:
+        """Show this member on the member page; pages with ``follow_member(member_id)`` (the member's insight,
+        privacy) follow along without coming into view."""
+        for page, _title in self._titles:
+            follow = getattr(page, "follow_member", None)
+            if callable(follow):
+                follow(member_id)
         if self._member_view is None:
             return
         page, show = self._member_view

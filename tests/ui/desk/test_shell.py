@@ -31,6 +31,15 @@ class _Page(QWidget):
         self.shown.append(member_id)
 
 
+class _Follower(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.followed: list[str] = []
+
+    def follow_member(self, member_id: str) -> None:
+        self.followed.append(member_id)
+
+
 def test_f9_opens_the_desk_and_esc_comes_back(qtbot: QtBot, make_window: MakeWindow) -> None:
     window = make_window()
     sign_in(qtbot, window, "9001", "9999")
@@ -43,15 +52,17 @@ def test_f9_opens_the_desk_and_esc_comes_back(qtbot: QtBot, make_window: MakeWin
 def test_pages_are_told_when_shown_and_can_open_a_member(qtbot: QtBot, make_window: MakeWindow) -> None:
     window = make_window()
     sign_in(qtbot, window, "9001", "9999")
-    listing, member = _Page(), _Page()
+    listing, member, follower = _Page(), _Page(), _Follower()
     window.desk.add_page(listing, lambda: "List")
     window.desk.add_page(member, lambda: "Member")
+    window.desk.add_page(follower, lambda: "Insight")
     window.desk.set_member_view(member)
     qtbot.keyClick(window, Qt.Key.Key_F9)
     assert listing.activations >= 1
     listing.member_requested.emit("m-1")
     assert window.desk.tabs.currentWidget() is member
     assert member.shown == ["m-1"]
+    assert follower.followed == ["m-1"]  # told, and left where it is
 
 
 def test_a_page_without_show_member_cannot_be_the_member_view(make_window: MakeWindow) -> None:
