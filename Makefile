@@ -106,16 +106,18 @@ $(BASELINE_VENV)/.installed:
 		echo "lifetimes did not install: the analytics benchmark compares with the textbook likelihood"
 	@touch $@
 
-bench: $(STAMP) $(QM) $(BASELINE_VENV)/.installed
+bench: $(STAMP) $(QM) $(BASELINE_VENV)/.installed test-system-deps
 	$(PY) -m bench
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench window
+	$(PY) -m bench sync
 
 bench-analytics: $(STAMP) $(BASELINE_VENV)/.installed
 	$(PY) -m bench analytics
 
-bench-quick: $(STAMP) $(QM)
+bench-quick: $(STAMP) $(QM) test-system-deps
 	$(PY) -m bench --members 20000 --entries 200000
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench window --members 20000 --entries 200000 --samples 200 --cold 3
+	$(PY) -m bench sync --members 20000 --entries 10000 --tills 10 --till-entries 500 --pull-budget 120
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache

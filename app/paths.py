@@ -25,3 +25,8 @@ def backup_dir(data_dir: Path) -> Path:
 def receipts_dir(data_dir: Path) -> Path:
     """Receipts saved as PDF from the till window."""
     return data_dir / "receipts"
+
+
+def exports_dir(data_dir: Path) -> Path:
+    """Members' personal data exported on request (JSON and PDF)."""
+    return data_dir / "exports"

@@ -5,6 +5,7 @@ python -m bench generate --members N --entries N [--out PATH] [--force]   only b
 python -m bench profile [--op award] [--calls N]                        cProfile a few hundred calls
 python -m bench readers [--samples N] [--json PATH]                      only the card readers' rows
 python -m bench window [--samples N] [--sales N] [--cold N]              the till window's rows
+python -m bench sync [--entries N] [--tills N] [--members N]             push, ingest, 50 tills, first pull
 """
 
 from __future__ import annotations
@@ -176,6 +177,48 @@ def _window_main(argv: Sequence[str]) -> int:
     return 0
 
 
+def _sync_main(argv: Sequence[str]) -> int:
+    from bench.generate import stderr_log
+    from bench.sync import DEFAULT_RESULTS, SyncConfig, sync_main
+
+    defaults = SyncConfig()
+    parser = argparse.ArgumentParser(
+        prog="python -m bench sync",
+        description="Sync with the central on a throwaway PostgreSQL cluster: one till pushing its offline "
+        "entries, the central's ingest beside COPY, many tills at once, the first pull of a large store.",
+    )
+    parser.add_argument("--entries", type=int, default=defaults.entries, help="offline entries to push")
+    parser.add_argument("--push-members", type=int, default=defaults.push_members, help="members they go to")
+    parser.add_argument("--tills", type=int, default=defaults.tills, help="tills pushing at once")
+    parser.add_argument("--till-entries", type=int, default=defaults.till_entries, help="entries at each")
+    parser.add_argument("--fleet-members", type=int, default=defaults.fleet_members, help="their members")
+    parser.add_argument("--members", type=int, default=defaults.members, help="members of the first pull")
+    parser.add_argument(
+        "--pull-budget",
+        type=float,
+        default=defaults.pull_budget,
+        help="seconds after which a first pull still going is stopped and its total projected",
+    )
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--json", type=Path, default=DEFAULT_RESULTS, help="where to write the JSON results")
+    args = parser.parse_args(argv)
+    config = SyncConfig(
+        entries=args.entries,
+        push_members=args.push_members,
+        tills=args.tills,
+        till_entries=args.till_entries,
+        fleet_members=args.fleet_members,
+        members=args.members,
+        pull_budget=args.pull_budget,
+        seed=args.seed,
+    )
+    try:
+        config.check()
+    except ValueError as exc:
+        parser.error(str(exc))
+    return sync_main(config, args.json, stderr_log)
+
+
 def _analytics_main(argv: Sequence[str]) -> int:
     from bench.analytics import DEFAULT_MEMBERS, DEFAULT_RESULTS, analytics_main
 
@@ -216,4 +259,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _analytics_main(args[1:])
     if args and args[0] == "window":
         return _window_main(args[1:])
+    if args and args[0] == "sync":
+        return _sync_main(args[1:])
     return _run_main(args)

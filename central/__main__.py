@@ -8,6 +8,8 @@
     python -m central channel create --db URL --store CODE --name web     (prints the channel's token)
     python -m central channel revoke CHANNEL_ID --db URL
     python -m central migrate --db URL [--partitions N]      (N: hash partitions by member id, PostgreSQL)
+    python -m central serve --db URL --workers N             (N processes sharing only the database)
+    python -m central after-restore --db URL     (the database went back in time: tills pull from the start)
     python -m central openapi            (the OpenAPI document, as committed in docs/openapi.json)
 
 ``--db`` takes ``postgresql://user@host/db`` or ``sqlite:///path``; without it the embedded default is a
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -62,6 +65,22 @@ def _serve(args: argparse.Namespace) -> int:
     from central.api import create_app
 
     engine = _engine(args)
+    if args.workers > 1:
+        # Worker processes build the app from the environment (central/asgi.py): the schema is migrated once
+        # here, before they start.
+        from central.asgi import DB_VARIABLE
+
+        os.environ[DB_VARIABLE] = engine.url.render_as_string(hide_password=False)
+        engine.dispose()
+        uvicorn.run(
+            "central.asgi:create",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+        )
+        return 0
     uvicorn.run(create_app(engine), host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
@@ -163,6 +182,14 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _after_restore(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    with Session(engine) as session, session.begin():
+        count = service.rotate_change_logs(session)
+    print(f"{count} store change log(s) renamed: every till pulls its store again from the start")
+    return 0
+
+
 def _openapi(_args: argparse.Namespace) -> int:
     sys.stdout.write(openapi_document())
     return 0
@@ -188,6 +215,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (they share nothing but the database)"
+    )
     serve.set_defaults(run=_serve)
 
     code = with_db(commands.add_parser("enrollment-code", help="print a one-time till enrollment code"))
@@ -234,6 +264,14 @@ def parser() -> argparse.ArgumentParser:
         "(PostgreSQL; counts only when the tables are created: docs/operations.md)",
     )
     migrate_.set_defaults(run=_migrate)
+
+    restored = with_db(
+        commands.add_parser(
+            "after-restore",
+            help="after restoring the database to an earlier point: make every till pull its store again",
+        )
+    )
+    restored.set_defaults(run=_after_restore)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI document")
     openapi.set_defaults(run=_openapi)

@@ -15,6 +15,7 @@ the entry in the channel's own hash chain; tills receive it, and the member's ne
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
@@ -65,6 +66,10 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 def create_channel(session: Session, store_code: str, name: str) -> tuple[str, str]:
     """A channel of the store: (its id, its token). Only the token's hash is kept."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}", name):
+        raise Invalid(
+            "a channel name is 1 to 64 letters, digits, '_', '.', ':' or '-' (it names its entries)"
+        )
     if name in RESERVED_NAMES:
         raise Invalid(f"{name!r} is reserved: name the channel after what it is (web, app, call-centre)")
     store_id = session.execute(select(STORES.c.id).where(STORES.c.code == store_code)).scalar()
@@ -141,7 +146,7 @@ def _member(session: Session, store_id: str, number: str) -> Any:
     row = session.execute(
         select(MEMBERS.c.id, MEMBERS.c.member_number, MEMBERS.c.status, MEMBERS.c.tier_code)
         .where(MEMBERS.c.id == member_id)
-        .with_for_update()
+        .with_for_update(key_share=True)
     ).one()
     if row.status != "active":
         raise Conflict(f"member {number} is {row.status}: nothing can be recorded for them")

@@ -199,7 +199,9 @@ def _settle_overdraft(
     details: dict[str, Any],
 ) -> str | None:
     # The member's row first (the lock order of every writer: members, a chain, the store).
-    session.execute(select(MEMBERS.c.id).where(MEMBERS.c.id == row.member_id).with_for_update()).one()
+    session.execute(
+        select(MEMBERS.c.id).where(MEMBERS.c.id == row.member_id).with_for_update(key_share=True)
+    ).one()
     overdraft = session.execute(
         select(OVERDRAFTS.c.remaining, OVERDRAFTS.c.status).where(
             OVERDRAFTS.c.member_id == row.member_id, OVERDRAFTS.c.id == row.item_id

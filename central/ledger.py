@@ -1,10 +1,10 @@
 """Balances, overdrafts and the entries the central writes itself.
 
 **Balances and overdrafts.** A member's balance at the central is the sum of its entries. Entries are settled
-at the end of a request, one member after the other in member-id order (two requests lock members in the same
-order), with ``UPDATE members SET balance = balance + :points RETURNING balance``: that row lock is held to
-commit, so the balance before the request's entries is known exactly, and the entries are replayed from it in
-order:
+at the end of a request: its members are locked and read in member-id order (``SELECT ... ORDER BY id FOR
+UPDATE``: two requests lock members in the same order), then ``UPDATE members SET balance = balance + :points``
+for each. The row locks are held to commit, so the balance before the request's entries is known exactly, and
+the entries are replayed from it in order:
 
 - a debit that takes the balance below zero (redemptions at two offline tills that together spent more than
   the member had) records an **overdraft** of the part below zero, keyed by ``(member, entry)`` and written in
@@ -21,7 +21,10 @@ with its own sequence and chain head, taken under that row's lock. Tills receive
 check their chains as they check each other's.
 
 Lock order, everywhere: a till's own row (pushes), then members (in id order when settling), then a writer's
-chain row, then the store row (audit chain, change numbers) last.
+chain row, then the store row (audit chain, change numbers) last. Rows are locked ``FOR NO KEY UPDATE``
+(never plain ``FOR UPDATE``): inserting a row that refers to a member or a till takes a ``KEY SHARE`` lock on
+it through the foreign key, which ``NO KEY UPDATE`` does not wait for and ``FOR UPDATE`` would (a deadlock
+between two requests that both inserted entries for a member before locking it).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from central.base import (
@@ -142,6 +145,15 @@ def member_id_by_number(session: Session, store_id: str, number: str) -> str | N
 
 # -- settling ------------------------------------------------------------------------------------------------
 
+_ADD_TO_MEMBER = (
+    update(MEMBERS)
+    .where(MEMBERS.c.id == bindparam("b_member"))
+    .values(
+        balance=MEMBERS.c.balance + bindparam("b_points"),
+        entry_count=MEMBERS.c.entry_count + bindparam("b_entries"),
+    )
+)
+
 
 def settle(session: Session, work: Work) -> None:
     """Add the request's entries to their members' balances (member-id order), recording overdrafts and
@@ -151,15 +163,36 @@ def settle(session: Session, work: Work) -> None:
     for member_id, one in work.postings:
         by_member[member_id].append(one)
     work.postings = []
-    for member_id in sorted(by_member):
+    if not by_member:
+        return
+    members = sorted(by_member)
+    # Locked in member-id order and read, then added to with one executemany: a statement per member
+    # would cost a round trip each, and a batch of a till's sales touches hundreds of members.
+    before = {
+        row.id: (int(row.balance), int(row.entry_count))
+        for row in session.execute(
+            select(MEMBERS.c.id, MEMBERS.c.balance, MEMBERS.c.entry_count)
+            .where(MEMBERS.c.id.in_(members))
+            .order_by(MEMBERS.c.id)
+            # NO KEY UPDATE, like the UPDATE that follows: the request's entry rows hold KEY SHARE locks on
+            # these members (their foreign key), and so do other requests'; a plain FOR UPDATE would wait
+            # for those and deadlock with them.
+            .with_for_update(key_share=True)  # renders FOR NO KEY UPDATE
+        )
+    }
+    totals = {member_id: sum(p.points for p in by_member[member_id]) for member_id in members}
+    session.execute(
+        _ADD_TO_MEMBER,
+        [
+            {"b_member": member_id, "b_points": totals[member_id], "b_entries": len(by_member[member_id])}
+            for member_id in members
+        ],
+    )
+    for member_id in members:
         posted = by_member[member_id]
-        total = sum(p.points for p in posted)
-        balance, entries = session.execute(
-            update(MEMBERS)
-            .where(MEMBERS.c.id == member_id)
-            .values(balance=MEMBERS.c.balance + total, entry_count=MEMBERS.c.entry_count + len(posted))
-            .returning(MEMBERS.c.balance, MEMBERS.c.entry_count)
-        ).one()
+        total = totals[member_id]
+        balance = before[member_id][0] + total
+        entries = before[member_id][1] + len(posted)
         running = balance - total
         open_ods: list[tuple[str, int]] | None = None
         for p in posted:
@@ -312,7 +345,9 @@ def write_entry(
     """Write an entry in ``writer_id``'s chain (taken under that row's lock) for ``member_id`` (a survivor),
     claimed like a pushed one (item, ledger position), to be settled and sent to every till."""
     row = session.execute(
-        select(TILLS.c.ledger_seq, TILLS.c.ledger_head).where(TILLS.c.id == writer_id).with_for_update()
+        select(TILLS.c.ledger_seq, TILLS.c.ledger_head)
+        .where(TILLS.c.id == writer_id)
+        .with_for_update(key_share=True)
     ).one()
     seq = int(row.ledger_seq) + 1
     text = None if details is None else canonical_json(details)
@@ -368,25 +403,35 @@ def write_entry(
 
 def insert_entry(session: Session, entry: EntryPayload, counted_on: str, *, epoch: int, digest: str) -> None:
     """The entry's row, counted on ``counted_on`` (its member, or the survivor of a merge)."""
-    session.execute(
-        insert(ENTRIES).values(
-            member_id=counted_on,
-            id=entry.id,
-            store_id=entry.store_id,
-            till_id=entry.till_id,
-            epoch=epoch,
-            seq=entry.seq,
-            kind=entry.kind.value,
-            points=entry.points,
-            amount_minor=entry.amount_minor,
-            currency=entry.currency,
-            program_version=entry.program_version,
-            created_at=entry.created_at,
-            prev_hash=entry.prev_hash,
-            hash=digest,
-            body=entry.model_dump(mode="json"),
-        )
-    )
+    session.execute(insert(ENTRIES).values(**entry_row(entry, counted_on, epoch=epoch, digest=digest)))
+
+
+def entry_row(
+    entry: EntryPayload,
+    counted_on: str,
+    *,
+    epoch: int,
+    digest: str,
+    body: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The values of an entry's row (``body``: the entry as JSON values, when the caller has it already)."""
+    return {
+        "member_id": counted_on,
+        "id": entry.id,
+        "store_id": entry.store_id,
+        "till_id": entry.till_id,
+        "epoch": epoch,
+        "seq": entry.seq,
+        "kind": entry.kind.value,
+        "points": entry.points,
+        "amount_minor": entry.amount_minor,
+        "currency": entry.currency,
+        "program_version": entry.program_version,
+        "created_at": entry.created_at,
+        "prev_hash": entry.prev_hash,
+        "hash": digest,
+        "body": entry.model_dump(mode="json") if body is None else body,
+    }
 
 
 # -- finishing a request ----------------------------------------------------------------------------------
@@ -409,7 +454,7 @@ def _move_leftover(session: Session, work: Work, writer: str, source: str, targe
     """Entries that reached the central for the duplicate before its merge did are still on it: the central
     moves that balance (or debt) to the survivor with a pair of transfer entries in its own chain."""
     left = session.execute(
-        select(MEMBERS.c.balance).where(MEMBERS.c.id == source).with_for_update()
+        select(MEMBERS.c.balance).where(MEMBERS.c.id == source).with_for_update(key_share=True)
     ).scalar_one()
     if left == 0:
         return

@@ -110,7 +110,9 @@ def merge_fields(
 ) -> str | None:
     """Take each changed field whose stored edit is older than this one (ties: the greater writer id)."""
     row = (
-        session.execute(select(MEMBERS).where(MEMBERS.c.id == member_id).with_for_update()).mappings().first()
+        session.execute(select(MEMBERS).where(MEMBERS.c.id == member_id).with_for_update(key_share=True))
+        .mappings()
+        .first()
     )
     if row is None:
         raise _refuse(Reason.UNKNOWN_MEMBER, "no member with this id in this store")
@@ -141,10 +143,12 @@ def merge_fields(
                 NUMBERS.c.member_id == member_id,
             )
         )
+    # ``updated_at`` is the time of the newest edit taken in: an edit that changed no value leaves it.
+    updated_at = max(row["updated_at"], edited_at) if taken else row["updated_at"]
     session.execute(
         update(MEMBERS)
         .where(MEMBERS.c.id == member_id)
-        .values(field_times=times, updated_at=max(row["updated_at"], edited_at), **taken)
+        .values(field_times=times, updated_at=updated_at, **taken)
     )
     if taken:
         # The sender already shows what it sent; when the central kept some of its own fields, the sender
@@ -164,7 +168,7 @@ def apply_merge(session: Session, work: Work, merge: MergePayload) -> str | None
             select(MEMBERS.c.id, MEMBERS.c.store_id, MEMBERS.c.merged_into_id)
             .where(MEMBERS.c.id.in_([merge.source_id, merge.target_id]))
             .order_by(MEMBERS.c.id)
-            .with_for_update()
+            .with_for_update(key_share=True)
         )
     }
     for member_id in (merge.source_id, merge.target_id):
@@ -248,7 +252,7 @@ def apply_card(session: Session, work: Work, card: CardPayload) -> str | None:
         session.execute(
             select(CARDS)
             .where(CARDS.c.store_id == work.store_id, CARDS.c.token == card.token)
-            .with_for_update()
+            .with_for_update(key_share=True)
         )
         .mappings()
         .one()

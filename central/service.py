@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,6 +33,7 @@ from central import models as m
 from central.base import (
     CHANGES,
     CODES,
+    ENTRIES,
     ITEMS,
     MEMBERS,
     NUMBERS,
@@ -54,7 +56,7 @@ from central.base import (
 )
 from central.base import now as _now
 from central.inbox import inbox, to_inbox
-from central.ledger import append_changes, finish, insert_entry, survivor
+from central.ledger import append_changes, entry_row, finish, insert_entry, survivor
 from central.members import apply_card, apply_member, apply_member_edit, apply_merge
 from loyalty.audit import canonical_json
 from loyalty.ids import new_id
@@ -67,6 +69,7 @@ from sync.protocol import (
     EnrollResponse,
     EntryPayload,
     EpochResponse,
+    ItemKind,
     ItemPayload,
     ItemResult,
     ItemStatus,
@@ -231,7 +234,7 @@ def _lock_till(session: Session, till: TillIdentity) -> Any:
     row = session.execute(
         select(TILLS.c.epoch, TILLS.c.next_seq, TILLS.c.revoked_at)
         .where(TILLS.c.id == till.till_id)
-        .with_for_update()
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE: rows that refer to the till need not wait
     ).first()
     if row is None:  # pragma: no cover - authenticate found it in this transaction
         raise Unauthorized("unknown till")
@@ -279,7 +282,14 @@ def push(
     )
     expected = int(locked.next_seq)
     results: list[ItemResult] = []
-    for item in request.items:
+    bulk_from = _entries_from(request.items)
+    for n, item in enumerate(request.items):
+        if n == bulk_from and item.seq == expected:
+            applied = _new_entries(session, batch, request.items[n:])
+            if applied is not None:
+                results.extend(applied)
+                expected += len(applied)
+                break
         if item.seq > expected:
             results.append(
                 ItemResult(
@@ -468,6 +478,124 @@ def _apply_entry(session: Session, batch: _Batch, item: PushItem, entry: EntryPa
     batch.work.changes.append((ChangeKind.ENTRY, batch.till.till_id, {**body, "epoch": batch.epoch}))
 
 
+# -- the common case, in bulk -------------------------------------------------------------------------------------
+
+BULK_MIN = 8
+"""A run of at least this many new ledger entries is applied with one multi-row statement per table."""
+
+
+class _NotInBulk(Exception):
+    """A claim in the run was taken before: the run's savepoint is rolled back, its items go one by one."""
+
+
+def _entries_from(items: Sequence[PushItem]) -> int:
+    """The first index from which every item is a ledger entry with consecutive seqs (``len(items)``: none)."""
+    start = len(items)
+    for i in range(len(items) - 1, -1, -1):
+        if items[i].kind is not ItemKind.LEDGER_ENTRY:
+            break
+        if i + 1 < len(items) and items[i + 1].seq != items[i].seq + 1:
+            break
+        start = i
+    return start
+
+
+def _new_entries(session: Session, batch: _Batch, items: Sequence[PushItem]) -> list[ItemResult] | None:
+    """Apply a run of ledger entries whose seqs start at the till's ``next_seq`` — a till's offline sales,
+    the common case — with one multi-row statement per table: the same claims (items, ledger positions),
+    rows and effects as item by item, in one savepoint.
+
+    None, with nothing written, when anything in the run is not the common case: an item the checks refuse,
+    a member unknown here, an id or ledger position claimed before. The caller then takes the items one by
+    one, which answers each of them as it deserves (rejected, conflict, duplicate...)."""
+    if len(items) < BULK_MIN:
+        return None
+    till_id, store_id, epoch, work = batch.till.till_id, batch.till.store_id, batch.epoch, batch.work
+    entries: list[EntryPayload] = []
+    for item in items:
+        try:
+            payload = _check(batch, item)
+        except ItemRefused:
+            return None
+        if not isinstance(payload, EntryPayload):  # pragma: no cover - the kind is checked by the caller
+            return None
+        entries.append(payload)
+    wanted = sorted({entry.member_id for entry in entries})
+    found = session.execute(
+        select(MEMBERS.c.id, MEMBERS.c.merged_into_id).where(
+            MEMBERS.c.store_id == store_id, MEMBERS.c.id.in_(wanted)
+        )
+    ).all()
+    if len(found) != len(wanted):
+        return None
+    counted_on: dict[str, str] = {}
+    for member_id, merged_into in found:
+        target = member_id if merged_into is None else survivor(session, store_id, member_id)
+        if target is None:  # pragma: no cover - a member found above is its own survivor at least
+            return None
+        counted_on[member_id] = target
+    try:
+        with session.begin_nested():
+            claimed = session.execute(
+                insert_on_conflict(session, ITEMS).on_conflict_do_nothing().returning(ITEMS.c.id),
+                [
+                    {
+                        "id": item.id,
+                        "store_id": store_id,
+                        "till_id": till_id,
+                        "epoch": epoch,
+                        "seq": item.seq,
+                        "kind": item.kind.value,
+                        "hash": item.hash,
+                        "status": ItemStatus.APPLIED.value,
+                        "reason": None,
+                        "received_at": work.now,
+                    }
+                    for item in items
+                ],
+            ).all()
+            if len(claimed) != len(items):
+                raise _NotInBulk
+            placed = session.execute(
+                insert_on_conflict(session, POSITIONS)
+                .on_conflict_do_nothing()
+                .returning(POSITIONS.c.entry_id),
+                [{"till_id": e.till_id, "epoch": epoch, "seq": e.seq, "entry_id": e.id} for e in entries],
+            ).all()
+            if len(placed) != len(entries):
+                raise _NotInBulk
+            bodies = [entry.model_dump(mode="json") for entry in entries]
+            session.execute(
+                insert(ENTRIES),
+                [
+                    entry_row(entry, counted_on[entry.member_id], epoch=epoch, digest=item.hash, body=body)
+                    for item, entry, body in zip(items, entries, bodies, strict=True)
+                ],
+            )
+            session.execute(
+                insert(SLOTS),
+                [
+                    {
+                        "till_id": till_id,
+                        "epoch": epoch,
+                        "seq": item.seq,
+                        "item_id": item.id,
+                        "hash": item.hash,
+                        "status": ItemStatus.APPLIED.value,
+                        "reason": None,
+                    }
+                    for item in items
+                ],
+            )
+    except _NotInBulk:
+        return None
+    for item, entry, body in zip(items, entries, bodies, strict=True):
+        posted = Posted(entry.id, entry.points, till_id, item.hash, entry.program_version)
+        work.post(counted_on[entry.member_id], posted)
+        work.changes.append((ChangeKind.ENTRY, till_id, {**body, "epoch": epoch}))
+    return [ItemResult(id=item.id, seq=item.seq, status=ItemStatus.APPLIED) for item in items]
+
+
 # -- pull -------------------------------------------------------------------------------------------------------
 
 
@@ -590,3 +718,14 @@ def install_program(session: Session, program: Program, now: datetime | None = N
     for store_id in session.scalars(select(STORES.c.id).order_by(STORES.c.id)):
         append_changes(session, store_id, [(ChangeKind.PROGRAM, None, change)], now)
     return True
+
+
+def rotate_change_logs(session: Session) -> int:
+    """Give every store's change log a new id: after the database was restored to an earlier point, change
+    numbers after the restore point are handed out again for other changes, and a till whose cursor is below
+    the new head would skip them. A cursor of another log gets a full resync (docs/operations.md)."""
+    count = 0
+    for store_id in session.scalars(select(STORES.c.id).order_by(STORES.c.id)).all():
+        session.execute(update(STORES).where(STORES.c.id == store_id).values(log_id=secrets.token_hex(8)))
+        count += 1
+    return count

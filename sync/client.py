@@ -25,6 +25,8 @@ from sync.protocol import (
     EnrollRequest,
     EnrollResponse,
     EpochResponse,
+    InboxResolveRequest,
+    InboxResolveResponse,
     InboxResponse,
     MemberResponse,
     PullRequest,
@@ -107,8 +109,16 @@ class CentralClient:
     def member(self, number: str) -> MemberResponse:
         return self._call("GET", f"/v1/members/{quote(number, safe='')}", MemberResponse)
 
-    def inbox(self, after: int = 0, limit: int = DEFAULT_PAGE) -> InboxResponse:
-        return self._call("GET", "/v1/inbox", InboxResponse, params={"after": after, "limit": limit})
+    def inbox(self, after: int = 0, limit: int = DEFAULT_PAGE, status: str = "open") -> InboxResponse:
+        """The store's inbox items after ``after``: ``status`` open (default), resolved or all."""
+        params: dict[str, str | int] = {"after": after, "limit": limit, "status": status}
+        return self._call("GET", "/v1/inbox", InboxResponse, params=params)
+
+    def resolve_inbox(self, item_id: int, request: InboxResolveRequest) -> InboxResolveResponse:
+        """A manager's decision on an inbox item (the till checked the manager's permission first)."""
+        return self._call(
+            "POST", f"/v1/inbox/{item_id}/resolve", InboxResolveResponse, json=request.model_dump(mode="json")
+        )
 
     # -- plumbing ----------------------------------------------------------------------------------------------
     def _call(self, method: str, path: str, model: type[M], *, auth: bool = True, **kwargs: Any) -> M:

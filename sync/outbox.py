@@ -32,7 +32,13 @@ from loyalty.audit import GENESIS_HASH, audit_hash, canonical_json
 from loyalty.chain import ENTRY_FIELDS
 from sync.protocol import ItemKind, ProtocolError, PushItem, item_hash, parse_payload, parse_utc
 
-PUSHABLE: dict[str, ItemKind] = {"ledger_entry": ItemKind.LEDGER_ENTRY, "member": ItemKind.MEMBER}
+PUSHABLE: dict[str, ItemKind] = {
+    "ledger_entry": ItemKind.LEDGER_ENTRY,
+    "member": ItemKind.MEMBER,
+    # An erasure is the member's whole profile with status "erased" and no personal fields: the central keeps
+    # an erased member erased (a terminal status) and sends the profile on to the other tills.
+    "member_erased": ItemKind.MEMBER,
+}
 """Outbox entities the protocol carries, and the item kind each becomes."""
 
 _HEX64 = frozenset("0123456789abcdef")

@@ -37,6 +37,7 @@ VIOLATIONS: dict[str, dict[str, str]] = {
     "testbed-for-tests-and-bench": {
         "devices/_violation_testbed.py": "from devices.testbed.pcsc import cards\n"
     },
+    "central-testbed-for-tests-and-bench": {"central/_violation_testbed.py": "import central.testbed\n"},
     "bench-no-tests": {"bench/_violation_tests.py": "import tests.loyalty.helpers\n"},
     "bench-acyclic": {
         "bench/_violation_a.py": "import bench._violation_b\n",

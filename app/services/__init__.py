@@ -4,6 +4,8 @@ own permissions and returns a change record (``app.services.views``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from app.services.cards import CardService
 from app.services.context import SYSTEM, Actor, Clock, Permission, Role, utc_now
@@ -13,6 +15,9 @@ from app.services.points import PointsService
 from app.services.programs import ProgramService
 from app.services.staff import StaffService
 from app.store.db import Store
+
+if TYPE_CHECKING:
+    from app.services.insights import InsightsService
 
 
 @dataclass
@@ -35,6 +40,14 @@ class TillServices:
             staff=StaffService(core),
             programs=ProgramService(core),
         )
+
+    @cached_property
+    def insights(self) -> InsightsService:
+        """Manager insights (one per till: it keeps the day's model fit). Built on first use so that NumPy and
+        SciPy stay out of the till's start."""
+        from app.services.insights import InsightsService
+
+        return InsightsService(self.core)
 
 
 __all__ = [

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.accounts import load_member, member_view, surviving_member_id
 from app.services.context import Actor, Permission
 from app.services.core import Core
-from app.services.views import CardView, MemberView
+from app.services.views import CardEventView, CardView, MemberView
 from app.store import models as m
 from loyalty.errors import CardBlocked, Conflict, InvalidInput, NotFound, UnknownCard
 from loyalty.identity import CardKind, CardRef, code_token, uid_label, uid_token
@@ -59,6 +62,67 @@ class CardService:
                 select(m.Card).where(m.Card.member_id == member_id).order_by(m.Card.created_at)
             )
             return [card_view(c) for c in rows]
+
+    def lookup(self, token: str) -> CardView | None:
+        """The card behind a token whatever its status (the desk shows a blocked card too); None when no
+        card has it."""
+        with self.core.read() as session:
+            card = session.scalars(select(m.Card).where(m.Card.token == token)).first()
+            return None if card is None else card_view(card)
+
+    def history(self, card_id: str) -> list[CardEventView]:
+        """What happened to a card, oldest first: linked, blocked, replaced (and the card it replaced),
+        moved by a merge, each with who, when and why, from the audit log. What the log of this till does
+        not hold (a card pulled from the central, blocked at another till) comes from the card itself."""
+        with self.core.read() as session:
+            card = _card(session, card_id)
+            before = session.scalars(select(m.Card).where(m.Card.replaced_by_id == card.id)).first()
+            labels = {card.id: card.label}
+            if before is not None:
+                labels[before.id] = before.label
+            events: list[CardEventView] = []
+            subjects = [card.id] + ([before.id] if before is not None else [])
+            rows = session.execute(
+                select(m.AuditRecord, m.Staff.name)
+                .outerjoin(m.Staff, m.Staff.id == m.AuditRecord.staff_id)
+                .where(m.AuditRecord.subject_type == "card", m.AuditRecord.subject_id.in_(subjects))
+                .order_by(m.AuditRecord.seq)
+            ).all()
+            merges = session.execute(
+                select(m.AuditRecord, m.Staff.name)
+                .outerjoin(m.Staff, m.Staff.id == m.AuditRecord.staff_id)
+                .where(
+                    m.AuditRecord.subject_type == "member",
+                    m.AuditRecord.subject_id == card.member_id,
+                    m.AuditRecord.action == "member.merge",
+                )
+                .order_by(m.AuditRecord.seq)
+            ).all()
+            for record, staff_name in rows:
+                event = _card_event(record, staff_name or record.staff_id, card.id, labels, session)
+                if event is not None:
+                    events.append(event)
+            for record, staff_name in merges:
+                details = _details(record.details)
+                if card.id in details.get("cards", ()):
+                    events.append(
+                        CardEventView(
+                            record.at,
+                            "moved",
+                            staff_name or record.staff_id,
+                            _text(details.get("reason")),
+                            member_number=_text(details.get("target")),
+                        )
+                    )
+            kinds = {e.event for e in events}
+            if not kinds & {"linked", "issued"}:
+                events.insert(0, CardEventView(card.created_at, "added", None))
+            if card.status == "blocked" and "blocked" not in kinds:
+                events.append(
+                    CardEventView(card.status_changed_at or card.created_at, "blocked", None, card.status_reason)
+                )
+            events.sort(key=lambda e: e.at)
+            return events
 
     # -- changes ---------------------------------------------------------------------------------------
     def link(self, actor: Actor, member_id: str, ref: CardRef) -> CardView:
@@ -139,6 +203,39 @@ def link_card(core: Core, session: Session, actor: Actor, member: m.Member, ref:
     card = new_card(core, session, member.id, ref)
     core.audit(session, actor, "card.link", "card", card.id, {"member": member.member_number})
     return card
+
+
+def _details(raw: str) -> dict[str, Any]:
+    try:
+        parsed = json.loads(raw)
+    except (TypeError, ValueError):
+        return {}  # the audit chain check reports a record that is not JSON
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _card_event(
+    record: m.AuditRecord, staff: str | None, card_id: str, labels: dict[str, str], session: Session
+) -> CardEventView | None:
+    details = _details(record.details)
+    reason = _text(details.get("reason"))
+    if record.subject_id != card_id:
+        # The card this one replaced: its replacement is the moment this card was issued.
+        if record.action != "card.replace" or details.get("new_card") != card_id:
+            return None
+        return CardEventView(record.at, "issued", staff, reason, other_card=labels.get(record.subject_id or ""))
+    if record.action == "card.link":
+        return CardEventView(record.at, "linked", staff, member_number=_text(details.get("member")))
+    if record.action == "card.block":
+        return CardEventView(record.at, "blocked", staff, reason)
+    if record.action == "card.replace":
+        new_id = _text(details.get("new_card"))
+        new = session.get(m.Card, new_id) if new_id else None
+        return CardEventView(record.at, "replaced", staff, reason, other_card=None if new is None else new.label)
+    return None
 
 
 def _refusal(core: Core, session: Session, card: m.Card) -> CardBlocked:

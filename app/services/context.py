@@ -30,6 +30,8 @@ class Permission(StrEnum):
     MERGE = "merge members"
     MANAGE_STAFF = "manage staff"
     SETTINGS = "change settings or the program"
+    READ_AUDIT = "read the audit log"
+    PRIVACY = "export or erase a member's personal data"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {

@@ -18,7 +18,9 @@ Everything here reads; ``record_hint`` is the one write. No Qt: the window calls
 
 from __future__ import annotations
 
+import logging
 import math
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -43,6 +45,8 @@ from loyalty.analytics.rfm import SEGMENTS, RfmBook, RfmEdges, Segment, scores, 
 from loyalty.analytics.summary import summarize_arrays
 from loyalty.errors import Detail, InvalidInput, LoyaltyError, NotFound
 from loyalty.program import Program
+
+log = logging.getLogger(__name__)
 
 UNIT_DAYS = 7
 """The models' time unit: weeks."""
@@ -70,6 +74,7 @@ class ModelFit:
     problems: tuple[str, ...]
     buyers: int
     unit_days: int = UNIT_DAYS
+    errors: tuple[CannotFit, ...] = ()  # the same refusals, for the window to say in its language
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +157,11 @@ class InsightsService:
     def __init__(self, core: Core) -> None:
         self.core = core
         self._snapshot: _Snapshot | None = None
+        # The day's refit reads every sale and fits both models: seconds on a large store. It runs under this
+        # lock; the cashier's hint never waits for it (``hints``): it takes the snapshot there is, or none,
+        # and asks for the refit on a thread of its own, off the till's one database worker.
+        self._refit = threading.RLock()
+        self._background: threading.Thread | None = None
 
     # -- time --------------------------------------------------------------------------------------------
     def _zone(self, program: Program) -> ZoneInfo:
@@ -248,6 +258,39 @@ class InsightsService:
 
     def _refresh(self, session: Session, program: Program, as_of: date) -> _Snapshot:
         """The day's snapshot: refitted on a new day, brought up to date sale by sale within the day."""
+        with self._refit:
+            return self._refresh_locked(session, program, as_of)
+
+    def _current(self, session: Session, program: Program, as_of: date) -> _Snapshot | None:
+        """The snapshot without waiting: today's brought up to date when nobody is refitting, else the last
+        one there is (yesterday's figures are good enough for a hint), else None; a missing or old snapshot
+        starts the refit in the background."""
+        snap = self._snapshot
+        if snap is not None and snap.as_of == as_of and self._refit.acquire(blocking=False):
+            try:
+                return self._refresh_locked(session, program, as_of)
+            finally:
+                self._refit.release()
+        if snap is None or snap.as_of != as_of:
+            self.warm_up()
+        return snap
+
+    def warm_up(self) -> None:
+        """Refit the day's models on a background thread (once at a time), with its own read session."""
+        running = self._background
+        if running is not None and running.is_alive():
+            return
+
+        def refit() -> None:
+            try:
+                self.model_fit()
+            except Exception:  # advice, not a sale: logged, and the next hint asks again
+                log.exception("the insights refit failed")
+
+        self._background = threading.Thread(target=refit, name="insights-refit", daemon=True)
+        self._background.start()
+
+    def _refresh_locked(self, session: Session, program: Program, as_of: date) -> _Snapshot:
         high_water = self._high_water(session)
         snap = self._snapshot
         if snap is not None and snap.as_of == as_of:
@@ -380,13 +423,16 @@ class InsightsService:
         return tuple(HintUsage(kind, used, dismissed) for kind, (used, dismissed) in sorted(counts.items()))
 
     # -- one member --------------------------------------------------------------------------------------
-    def member(self, member_id: str) -> MemberInsight:
-        """The member 360's insights: historic value, predicted value, RFM segment and ranked hints."""
+    def member(self, member_id: str, *, wait: bool = True) -> MemberInsight:
+        """The member 360's insights: historic value, predicted value, RFM segment and ranked hints.
+
+        ``wait=False`` (the cashier's hint, on the database worker) never waits for the day's refit: without
+        a snapshot yet, the member's own facts stand alone (no segment, no prediction) while it runs."""
         core = self.core
         with core.read() as session:
             program = core.program(session)
             today = self.today(program)
-            snap = self._refresh(session, program, today)
+            snap = self._refresh(session, program, today) if wait else self._current(session, program, today)
             member_id = surviving_member_id(session, member_id)
             member = load_member(session, member_id)
             rowid = session.scalar(text("SELECT rowid FROM members WHERE id = :id"), {"id": member_id})
@@ -404,7 +450,7 @@ class InsightsService:
             segment: Segment | None = None
             prediction: Prediction | None = None
             row = _member_summary(sales, today)
-            if row is not None:
+            if row is not None and snap is not None:
                 x, tx, age, money, last_day, days, total = row
                 rfm = scores(snap.edges, [last_day], [days], [total])
                 cell = (int(rfm[0, 0]), int(rfm[0, 1]), int(rfm[0, 2]))
@@ -446,7 +492,8 @@ class InsightsService:
             return MemberInsight(member_id, today, history, cell, segment, prediction, tuple(hints(data)))
 
     def hints(self, member_id: str) -> tuple[Hint, ...]:
-        return self.member(member_id).hints
+        """The cashier's hints, at once: never behind the day's refit (see ``member(wait=False)``)."""
+        return self.member(member_id, wait=False).hints
 
     def best_hint(self, member_id: str) -> Hint | None:
         ranked = self.hints(member_id)
@@ -522,17 +569,18 @@ def _fit(
     age: NDArray[np.float64],
     monetary: NDArray[np.float64],
 ) -> ModelFit:
-    problems: list[str] = []
+    errors: list[CannotFit] = []
     bgnbd = gamma_gamma = None
     try:
         bgnbd = clv.fit_bgnbd(frequency, recency, age)
     except CannotFit as err:
-        problems.append(err.message)
+        errors.append(err)
     try:
         gamma_gamma = clv.fit_gamma_gamma(frequency, monetary)
     except CannotFit as err:
-        problems.append(err.message)
-    return ModelFit(bgnbd, gamma_gamma, tuple(problems), int(frequency.size))
+        errors.append(err)
+    problems = tuple(err.message for err in errors)
+    return ModelFit(bgnbd, gamma_gamma, problems, int(frequency.size), errors=tuple(errors))
 
 
 def _member_summary(

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Row, false, select, text
+from sqlalchemy import ColumnElement, Row, and_, false, or_, select, text, update
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from app.services.accounts import (
@@ -386,7 +386,9 @@ class MemberService:
     # -- merge -----------------------------------------------------------------------------------------
     def merge(self, actor: Actor, source_id: str, target_id: str, reason: str) -> Change:
         """Merge a duplicate member into another (manager only). Points move lot by lot, keeping their
-        expiry; cards move; the duplicate is kept, marked merged, and leads to the survivor."""
+        expiry; cards move; each consent becomes the stricter of the two (``merge_consents``); the
+        duplicates listed for the pair are settled; the duplicate is kept, marked merged, and leads to the
+        survivor. One transaction, one audit record."""
         actor.require(Permission.MERGE)
         if not reason.strip():
             raise InvalidInput(what="Reason", why="a reason is required to merge members")
@@ -444,8 +446,12 @@ class MemberService:
                     give,
                     NewEntry(EntryKind.TRANSFER, reason=f"overdraft moved to {target.member_number}"),
                 )
+            moved_cards = []
             for card in session.scalars(select(m.Card).where(m.Card.member_id == source.id)):
                 card.member_id = target.id
+                moved_cards.append(card.id)
+            consents = merge_consents(session, source.id, target.id, at, actor.staff_id)
+            _resolve_duplicates(session, source.id, target.id, at)
             # Contact details move to the survivor when it has none; the duplicate lets go of them first
             # (they are unique, and the database checks each statement).
             moved_phone = source.phone if target.phone is None else None
@@ -472,7 +478,14 @@ class MemberService:
                 "member.merge",
                 "member",
                 target.id,
-                {"source": source.member_number, "target": target.member_number, "reason": reason.strip()},
+                {
+                    "source": source.member_number,
+                    "target": target.member_number,
+                    "reason": reason.strip(),
+                    "points": moving,
+                    "cards": moved_cards,
+                    "consents": consents,
+                },
             )
             return Change(
                 operation="merge",
@@ -498,6 +511,59 @@ def _enrolled(session: Session, core: Core, member_id: str | None) -> Change | N
         member=member_view(session, core.program(session), member, core.now()),
         entries=tuple(entry_view(e) for e in welcome),
         replayed=True,
+    )
+
+
+def latest_consents(session: Session, member_id: str) -> dict[str, m.Consent]:
+    """Each purpose's newest answer of a member (consents are history: the last row is what holds)."""
+    rows = session.scalars(
+        select(m.Consent).where(m.Consent.member_id == member_id).order_by(m.Consent.recorded_at, m.Consent.id)
+    )
+    return {row.purpose: row for row in rows}
+
+
+def stricter_answer(answers: list[m.Consent]) -> ConsentInput:
+    """The answer two records of one person add up to: a "no" beats a "yes" (the person said no somewhere,
+    and consent must be given, not assumed); among equal answers the newest text version holds."""
+    refusals = [a for a in answers if not a.granted]
+    pool = refusals or answers
+    newest = max(pool, key=lambda a: (a.text_version, a.recorded_at, a.id or 0))
+    return ConsentInput(newest.purpose, newest.granted, newest.text_version)
+
+
+def merge_consents(
+    session: Session, source_id: str, target_id: str, at: datetime, staff_id: str
+) -> dict[str, bool]:
+    """Give the survivor of a merge the stricter of the two members' consents, purpose by purpose, as new
+    rows (never an update); returns each purpose's answer after the merge."""
+    source, target = latest_consents(session, source_id), latest_consents(session, target_id)
+    after: dict[str, bool] = {}
+    for purpose in sorted(source.keys() | target.keys()):
+        answers = [c for c in (source.get(purpose), target.get(purpose)) if c is not None]
+        merged = stricter_answer(answers)
+        kept = target.get(purpose)
+        if kept is None or (kept.granted, kept.text_version) != (merged.granted, merged.text_version):
+            _add_consent(session, target_id, merged, at, staff_id)
+        after[purpose] = merged.granted
+    return after
+
+
+def _resolve_duplicates(session: Session, source_id: str, target_id: str, at: datetime) -> None:
+    """After a merge, the duplicates listed for the two members are settled; a member listed as a duplicate
+    of the merged member is now a duplicate of the survivor."""
+    dup = m.MemberDuplicate
+    session.execute(
+        update(dup)
+        .where(
+            dup.resolved_at.is_(None),
+            or_(dup.member_id == source_id, and_(dup.member_id == target_id, dup.duplicate_of_id == source_id)),
+        )
+        .values(resolved_at=at)
+    )
+    session.execute(
+        update(dup)
+        .where(dup.resolved_at.is_(None), dup.duplicate_of_id == source_id)
+        .values(duplicate_of_id=target_id)
     )
 
 

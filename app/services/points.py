@@ -4,6 +4,7 @@ manager adjustments and the expiry sweep. Each use case runs in one write transa
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select
@@ -34,6 +35,7 @@ from app.services.reversals import (
     referral_bonuses_paid_by,
     restored_expiry,
     take_back,
+    takeable,
 )
 from app.services.views import Change, EntryView
 from app.store import models as m
@@ -648,6 +650,137 @@ class PointsService:
                 operation="adjust",
                 member=member_view(session, program, member, at, account=account),
                 entries=(entry,),
+            )
+
+    # -- reversing one entry ---------------------------------------------------------------------------
+    def reverse_entry(
+        self,
+        actor: Actor,
+        target_id: str,
+        reason: str,
+        *,
+        entry_id: str | None = None,
+    ) -> Change:
+        """Undo the entry ``target_id`` with a new ``reverse`` entry that names it (manager only, audited).
+
+        A credit (earn, bonus, action, a positive adjustment) is taken back from its own lot first, by the
+        same rule as a return: what already expired is not taken again, what earlier reversals took is not
+        taken twice, and points the member has already spent become a recorded overdraft that the next
+        earnings pay off. Reversing a sale also takes its amount out of the tier's qualifying spend (what
+        returns have not refunded yet). A debit (redeem, a negative adjustment) is given back as a new lot
+        that expires like points restored by a return; an overdraft of the member is paid off first.
+        Expiries, reversals and merge transfers are not reversed: an adjustment corrects those.
+        ``entry_id`` is the idempotency key: the same request again returns the first reversal."""
+        actor.require(Permission.ADJUST)
+        text = _reason(reason, required=True)
+        core = self.core
+        with core.write() as session:
+            replay = _replay(session, core, entry_id, "reverse")
+            if replay is not None:
+                return replay
+            target = session.get(m.LedgerEntry, target_id)
+            if target is None:
+                raise NotFound(what="ledger entry", ref=target_id)
+            if target.kind == "expire":
+                raise InvalidInput(
+                    what="Reversal", why="an expiry is not reversed: give the points back with an adjustment"
+                )
+            if target.kind == "reverse":
+                raise InvalidInput(
+                    what="Reversal", why="a reversal is not reversed again: adjust the points instead"
+                )
+            if target.kind == "transfer":
+                raise InvalidInput(
+                    what="Reversal", why="points moved by a merge are not reversed one entry at a time"
+                )
+            program = core.program(session)
+            # The points of a merged member's entry live on the member it was merged into.
+            member = _member(session, surviving_member_id(session, target.member_id))
+            require_active(member)
+            at = core.now()
+            review_if_due(session, program, member, at)
+            account = load_account(session, member)
+            sweep_expired(core, session, member, account, at)
+            spec = NewEntry(
+                EntryKind.REVERSE,
+                receipt_ref=target.receipt_ref,
+                reverses_id=target.id,
+                reason=text,
+                overdraft_reason="reversal after the points were spent",
+            )
+            overdraft = 0
+            if target.points > 0 or target.kind == "earn":
+                left = takeable(session, target.id, target.points) if target.points > 0 else 0
+                amount = None
+                if target.kind == "earn" and target.amount_minor:
+                    refunded = -int(
+                        session.scalar(
+                            select(func.coalesce(func.sum(m.LedgerEntry.amount_minor), 0)).where(
+                                m.LedgerEntry.reverses_id == target.id, m.LedgerEntry.kind == "reverse"
+                            )
+                        )
+                        or 0
+                    )
+                    rest = target.amount_minor - refunded
+                    if rest > 0:
+                        amount = Money(-rest, target.currency or program.currency)
+                if left == 0 and amount is None:
+                    raise InvalidInput(
+                        what="Reversal", why="nothing is left to reverse: it was reversed already"
+                    )
+                taken = take_back(
+                    core,
+                    session,
+                    member,
+                    account,
+                    program,
+                    actor.staff_id,
+                    target,
+                    left,
+                    replace(spec, amount=amount),
+                    at,
+                    entry_id=entry_id,
+                )
+                entry, overdraft = taken.entry, taken.overdraft
+            else:
+                given_back = int(
+                    session.scalar(
+                        select(func.coalesce(func.sum(m.LedgerEntry.points), 0)).where(
+                            m.LedgerEntry.reverses_id == target.id,
+                            m.LedgerEntry.kind == "reverse",
+                            m.LedgerEntry.points > 0,
+                        )
+                    )
+                    or 0
+                )
+                left = -target.points - given_back
+                if left <= 0:
+                    raise InvalidInput(
+                        what="Reversal", why="nothing is left to reverse: it was reversed already"
+                    )
+                expires = restored_expiry(session, program, [target], at)
+                posting = account.credit(entry_id or new_id(), left, at, expires)
+                entry = write_entry(core, session, member, program, actor.staff_id, posting, spec, at)
+            spend = update_tier(session, program, member, at)
+            core.audit(
+                session,
+                actor,
+                "points.reverse",
+                "ledger_entry",
+                target.id,
+                {
+                    "entry": entry.id,
+                    "member": member.member_number,
+                    "points": entry.points,
+                    "overdraft": overdraft,
+                    "reason": text,
+                },
+            )
+            return Change(
+                operation="reverse",
+                member=member_view(session, program, member, at, account=account, spend=spend),
+                entries=(entry,),
+                overdraft_points=overdraft,
             )
 
     # -- expiry ----------------------------------------------------------------------------------------

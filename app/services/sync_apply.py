@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from app.services.core import ACTIVE_PROGRAM, TILL_ID
 from app.services.members import MemberService
+from app.services.privacy import forget, optimize_name_index
 from app.store import models as m
 from app.store.audit import append_audit
 from app.store.integrity import program_digest
@@ -123,7 +124,8 @@ def _member(session: Session, body: dict[str, Any], _own_till: str | None) -> bo
         raise Skipped(f"not a member profile: {err.problems}") from None
     assert isinstance(profile, MemberPayload)
     own_edit = session.execute(_LAST_OWN_EDIT, {"id": profile.id}).scalar()
-    if own_edit is not None and str(own_edit) > profile.updated_at:
+    erased = profile.status == "erased"  # an erasure wins over any edit, here as at the central
+    if own_edit is not None and str(own_edit) > profile.updated_at and not erased:
         return False  # this till's later edit wins here, and will at the central
     status = profile.status if profile.status in m.MEMBER_STATUSES else None
     member = session.get(m.Member, profile.id)
@@ -164,9 +166,24 @@ def _member(session: Session, body: dict[str, Any], _own_till: str | None) -> bo
         select(m.Member.id).where(m.Member.member_number == profile.member_number, m.Member.id != profile.id)
     ):
         raise Skipped(f"member number {profile.member_number} belongs to another member here")
+    was_erased = member.status == "erased"
     for key, value in changed.items():
         setattr(member, key, value)
     session.flush()
+    if erased and not was_erased:
+        # Erased at another till: what this till holds of the person goes too (app.services.privacy).
+        at = parse_utc(profile.updated_at)
+        cards = forget(session, member, at, None)
+        optimize_name_index(session)
+        append_audit(
+            session,
+            action="member.erase",
+            staff_id=None,
+            subject_type="member",
+            subject_id=member.id,
+            details={"member": member.member_number, "via": "central", "cards": cards},
+            at=utcnow(),
+        )
     return bool(changed)
 
 

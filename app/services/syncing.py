@@ -298,14 +298,14 @@ def _start_epoch(session: Session, epoch: int, next_seq: int) -> None:
 
 
 # -- the store behind the engine's port ---------------------------------------------------------------------------
+# The entities sync.outbox.PUSHABLE carries (an erasure is sent as the member's erased profile).
+_SENT_ENTITIES = "('ledger_entry', 'member', 'member_erased')"
 _PENDING = text(
-    "SELECT id, entity FROM outbox WHERE acked_at IS NULL AND entity IN ('ledger_entry', 'member') "
+    f"SELECT id, entity FROM outbox WHERE acked_at IS NULL AND entity IN {_SENT_ENTITIES} "
     "ORDER BY id LIMIT :limit"
 )
-_WAITING = text("SELECT count(*) FROM outbox WHERE acked_at IS NULL AND entity IN ('ledger_entry', 'member')")
-_HELD = text(
-    "SELECT count(*) FROM outbox WHERE acked_at IS NULL AND entity NOT IN ('ledger_entry', 'member')"
-)
+_WAITING = text(f"SELECT count(*) FROM outbox WHERE acked_at IS NULL AND entity IN {_SENT_ENTITIES}")
+_HELD = text(f"SELECT count(*) FROM outbox WHERE acked_at IS NULL AND entity NOT IN {_SENT_ENTITIES}")
 _ENTRY_COLUMNS = ", ".join(f"l.{name}" if name == "expires_at" else f"e.{name}" for name in ENTRY_FIELDS)
 _ACK = text(
     "UPDATE outbox SET acked_at = :at, sent_at = :at, attempts = attempts + 1, last_error = :error "

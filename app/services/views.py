@@ -89,6 +89,19 @@ class CardView:
 
 
 @dataclass(frozen=True, slots=True)
+class CardEventView:
+    """One moment of a card's life, for its history: linked, blocked, replaced, issued as a replacement,
+    moved by a merge, or added without a record here (pulled from the central, or before the audit log)."""
+
+    at: datetime
+    event: str  # 'linked', 'blocked', 'replaced', 'issued', 'moved', 'added'
+    staff: str | None  # who did it (the staff member's name), None when nobody here did
+    reason: str | None = None
+    member_number: str | None = None  # linked to / moved to this member
+    other_card: str | None = None  # the label of the card it replaced, or that replaced it
+
+
+@dataclass(frozen=True, slots=True)
 class SearchHit:
     member_id: str
     member_number: str

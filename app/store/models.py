@@ -66,6 +66,18 @@ class Member(Base):
         Index("ix_members_referred_by_id", "referred_by_id"),
         # The daily maintenance finds the members whose tier review is due without reading every member.
         Index("ix_members_tier_review_at", "tier_review_at"),
+        # The manager's member list pages by keyset in each order it offers (migration 0005).
+        Index("ix_members_name_folded_id", "name_folded", "id"),
+        Index("ix_members_balance_id", "balance", "id"),
+        Index("ix_members_last_visit_at_id", "last_visit_at", "id"),
+        Index("ix_members_tier_code_name_folded_id", "tier_code", "name_folded", "id"),
+        Index(
+            "ix_members_status_name_folded_id",
+            "status",
+            "name_folded",
+            "id",
+            sqlite_where=text("status != 'active'"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(Text, primary_key=True, default=new_id)
@@ -84,6 +96,8 @@ class Member(Base):
     tier_review_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     balance: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     first_purchase_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The latest purchase (earn entry), kept by a trigger on ledger_entries (migration 0005).
+    last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     preferred_language: Mapped[str] = mapped_column(Text, default="vi", server_default="vi")
     home_store_id: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -328,7 +342,14 @@ class AuditRecord(Base):
     """One row of the hash-chained audit log. Write it only through ``app.store.audit.append_audit``."""
 
     __tablename__ = "audit_log"
-    __table_args__ = ({"sqlite_autoincrement": True},)
+    __table_args__ = (
+        # The audit log viewer's filters and a card's history (migration 0006); each ends with seq (rowid).
+        Index("ix_audit_log_staff_id", "staff_id"),
+        Index("ix_audit_log_action", "action"),
+        Index("ix_audit_log_subject_id", "subject_id"),
+        Index("ix_audit_log_at", "at"),
+        {"sqlite_autoincrement": True},
+    )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -97,6 +97,22 @@ DETAILS = (
     QT_TRANSLATE_NOOP("LoyaltyError", "{region} is not a country code such as VN"),
     QT_TRANSLATE_NOOP("LoyaltyError", "{kind} is not a kind of hint"),
     QT_TRANSLATE_NOOP("LoyaltyError", "say whether it was used (yes or no)"),
+    # The audit log's filters and its export (app.services.audit_log).
+    QT_TRANSLATE_NOOP("LoyaltyError", "Time range"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "the end must come after the start"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "File"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "choose a file name ending in .csv"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "it cannot be written there ({error})"),
+    # Why a lifetime-value model cannot be fitted (CannotFit: The {model} model cannot be fitted…: {why}).
+    QT_TRANSLATE_NOOP("LoyaltyError", "Gamma-Gamma spend"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "it has {customers:g} customers and needs at least {minimum}"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "every customer bought for the first time at the end of observation"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "nobody has made a repeat purchase yet"),
+    QT_TRANSLATE_NOOP(
+        "LoyaltyError", "{customers:g} customers came back with a purchase and it needs at least {minimum}"
+    ),
+    QT_TRANSLATE_NOOP("LoyaltyError", "the amounts vary so widely that the model has no mean spend (q ≤ 1)"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "the likelihood could not be evaluated at any sensible parameters"),
     # Why a loyalty program file is refused ({problems}).
     QT_TRANSLATE_NOOP("LoyaltyError", "no loyalty program is installed on this till"),
     QT_TRANSLATE_NOOP("LoyaltyError", "the file is larger than {size} KiB"),
@@ -104,6 +120,31 @@ DETAILS = (
     QT_TRANSLATE_NOOP("LoyaltyError", "the file is not valid {format} ({error})"),
     QT_TRANSLATE_NOOP("LoyaltyError", "the file must hold one object (a table of settings)"),
     QT_TRANSLATE_NOOP("LoyaltyError", "cannot read {file}: {error}"),
+    # The reconciliation inbox, privacy requests and program files (app.services.reconcile, .privacy,
+    # .program_history).
+    QT_TRANSLATE_NOOP("LoyaltyError", "Overdraft"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "overdraft"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "Member"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "consent"),
+    QT_TRANSLATE_NOOP(
+        "LoyaltyError",
+        "this till syncs with the central service: write it off from the central's item, so every till learns "
+        "it once",
+    ),
+    QT_TRANSLATE_NOOP(
+        "LoyaltyError", "the member owes an older overdraft (of {date}): write that one off first"
+    ),
+    QT_TRANSLATE_NOOP("LoyaltyError", "say why: a reason is required to write off points"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "nothing is left to write off: the member's earnings paid it back"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "a manager has decided on it already"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "its personal data is erased"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "say why: a reason is required to erase personal data"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "it is not the number of the member shown: type it again"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "it was merged into member {number}: erase that member"),
+    QT_TRANSLATE_NOOP(
+        "LoyaltyError",
+        "version {version} is installed already with other rules: give these rules a new version",
+    ),
     # Why the till's database cannot be used ({why}).
     QT_TRANSLATE_NOOP("LoyaltyError", "this user may not read it"),
     QT_TRANSLATE_NOOP("LoyaltyError", "the file is read-only for this user"),
@@ -116,6 +157,13 @@ DETAILS = (
     QT_TRANSLATE_NOOP("LoyaltyError", "SQLite could not write to it (it is read-only)"),
     QT_TRANSLATE_NOOP("LoyaltyError", "SQLite could not open it or its folder"),
     QT_TRANSLATE_NOOP("LoyaltyError", "this user may not change {where}"),
+    # Why a manager's reversal of one entry is refused (PointsService.reverse_entry).
+    QT_TRANSLATE_NOOP("LoyaltyError", "Reversal"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "ledger entry"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "an expiry is not reversed: give the points back with an adjustment"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "a reversal is not reversed again: adjust the points instead"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "points moved by a merge are not reversed one entry at a time"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "nothing is left to reverse: it was reversed already"),
     # Words filled in from the data: a member's status (models.MEMBER_STATUSES) and the period of an action's
     # cap (loyalty.program.Period). Names of tiers, rewards and actions are the store's own: they stay.
     QT_TRANSLATE_NOOP("LoyaltyError", "merged"),

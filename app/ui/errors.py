@@ -71,6 +71,8 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP(
         "LoyaltyError", "The disk holding {path} is full. Nothing was written: free some space and try again."
     ),
+    # The manager's insights: a lifetime-value model the store's history cannot fit (loyalty.analytics.clv).
+    QT_TRANSLATE_NOOP("LoyaltyError", "The {model} model cannot be fitted to this purchase history: {why}"),
 )
 
 # Words the templates are filled with that a cashier reads (a card's status).
@@ -104,6 +106,8 @@ WORDS = (
     QT_TRANSLATE_NOOP("LoyaltyError", "merge members"),
     QT_TRANSLATE_NOOP("LoyaltyError", "manage staff"),
     QT_TRANSLATE_NOOP("LoyaltyError", "change settings or the program"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "read the audit log"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "export or erase a member's personal data"),
 )
 
 

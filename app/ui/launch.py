@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -135,6 +136,12 @@ def run_window(
     try:
         window.show()
         place(display)
+        if not exit_when_ready:
+            # The day's insight models (seconds on a large store) are fitted while the first cashier signs in,
+            # on a thread of their own: the first hint then has its segment and prediction.
+            QTimer.singleShot(
+                2000, lambda: threading.Thread(target=_warm_up_insights, args=(svc,), daemon=True).start()
+            )
         problems = hub.start(list(reader_uris) if reader_uris else default_readers())
         attach_wedge(window)
         if svc.core.till.store_id == DEMO_STORE_ID or is_demo_store(store):
@@ -162,3 +169,10 @@ def _ready_and_exit(app: QApplication) -> None:
     # Painted and idle: the first queued call after show() runs once the window has been laid out and drawn.
     print("window ready", flush=True)
     app.exit(0)
+
+
+def _warm_up_insights(svc: TillServices) -> None:
+    try:
+        svc.insights.warm_up()  # loads NumPy here, not on the window's thread
+    except Exception:  # advice, never a reason to disturb the till
+        log.exception("the insight models could not be prepared")

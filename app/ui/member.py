@@ -9,7 +9,9 @@ from PySide6.QtCore import QDate, QEvent, QLocale
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from app.services.views import MemberView, TierView
+from app.ui.context import TillContext
 from app.ui.i18n import money, points
+from app.ui.member_hint import HintCard
 from loyalty.program import Program, Reward
 
 
@@ -34,10 +36,14 @@ def cheapest_reward(program: Program) -> Reward | None:
 
 
 class MemberPanel(QFrame):
-    def __init__(self, program: Program, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, program: Program, parent: QWidget | None = None, *, ctx: TillContext | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("panel")
         self.program = program
+        # The next best action for the member shown (with the op runner to ask for it and record the answer).
+        self.hint_card = HintCard(ctx) if ctx is not None else None
         self.member: MemberView | None = None
         self.secure = False
         self.name = QLabel()
@@ -77,6 +83,8 @@ class MemberPanel(QFrame):
         layout.addWidget(self.progress_text)
         layout.addWidget(self.expiring)
         layout.addWidget(self.reward)
+        if self.hint_card is not None:
+            layout.addWidget(self.hint_card)
         layout.addStretch(1)
         self.retranslate()
 
@@ -90,6 +98,9 @@ class MemberPanel(QFrame):
         if secure is not None:
             self.secure = secure
         self.retranslate()
+        if self.hint_card is not None:
+            # Shown with ``secure`` when the member is identified (a new visit); without it after a change.
+            self.hint_card.show_for(member.id, new_visit=secure is not None)
 
     def retranslate(self) -> None:
         self.setAccessibleName(self.tr("Member"))

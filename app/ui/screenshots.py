@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -20,7 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.demo import DEMO_STAFF, PROGRAM_FILE, SimClock
+from app.demo import DEMO_STAFF, PROGRAM_FILE, SimClock, seed_demo
 from app.services import SYSTEM, TillServices, bootstrap_till
 from app.store.db import open_store
 from app.ui.launch import build_window
@@ -35,6 +35,8 @@ from sync.state import Phase, SyncState
 # A Monday morning in Ho Chi Minh City (outside the happy hour), so the pictures do not change by the day.
 CLOCK = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 WINDOW_SIZE = (1280, 800)
+HISTORY_MEMBERS = 150
+HISTORY_SEED = 2026
 DISPLAY_SIZE = (1024, 600)
 
 
@@ -56,6 +58,9 @@ def demo_till(folder: Path) -> tuple[TillServices, str]:
     svc.programs.install_file(SYSTEM, PROGRAM_FILE)
     for code, name, role, pin in DEMO_STAFF:
         svc.staff.create(SYSTEM, code, name, role, pin)
+    # A year of members and sales before the morning of the pictures (a fixed seed), so that the manager's
+    # insights have real charts, cohorts and lifetime values to show.
+    seed_demo(store, members=HISTORY_MEMBERS, days=365, seed=HISTORY_SEED, now=CLOCK - timedelta(hours=2))
     cashier = svc.staff.sign_in("1001", "1111")
     lan = svc.members.enroll(cashier, "Nguyễn Thị Lan", phone="0901234567", email="lan@example.vn")
     for name, phone in (
@@ -106,7 +111,9 @@ def shoot(svc: TillServices, member_id: str, out: Path, language: str) -> list[P
         wait_for(lambda: window.search.table.rowCount() > 0 and not window.search.pending)
         saved.append(save(window, out, "search", language))
         window.open_member_id(member_id)
-        wait_for(lambda: window.member is not None)
+        hint = window.member_panel.hint_card
+        wait_for(lambda: window.member is not None and hint is not None and hint.answered)
+        settle()
         saved.append(save(window, out, "member", language))
         saved.append(save(display, out, "customer_greeting", language))
         sale = window.sale
@@ -131,6 +138,10 @@ def shoot(svc: TillServices, member_id: str, out: Path, language: str) -> list[P
         saved.append(save(display, out, "customer_thanks", language))
         saved += shoot_cards_and_enrol(svc, member_id, window, display, out, language)
         saved += shoot_returns_and_actions(window, member_id, out, language)
+        saved += shoot_desk_members(window, member_id, out, language)
+        saved += shoot_insights(svc, window, out, language)
+        saved += shoot_desk_program_inbox_privacy(svc, window, member_id, out, language)
+        saved += shoot_desk_cards_duplicates_audit(svc, window, member_id, out, language)
         window.lock()
         saved.append(save(window, out, "locked", language))
     finally:
@@ -243,6 +254,197 @@ def shoot_returns_and_actions(window: TillWindow, member_id: str, out: Path, lan
     saved.append(save(window, out, "actions", language))
     window.escape()
     window.clear_member()
+    return saved
+
+
+def sign_in_as(window: TillWindow, code: str, pin: str) -> None:
+    """Sign out whoever is signed in and sign in with ``code`` and ``pin``."""
+    window.sign_out()
+    window.signin.code.setText(code)
+    window.signin.pin.setText(pin)
+    window.signin.submit()
+    wait_for(lambda: window.serving)
+
+
+def shoot_desk_members(window: TillWindow, member_id: str, out: Path, language: str) -> list[Path]:
+    """The desk's member list, a member's 360, "Why this balance?" and an adjustment with its preview, signed
+    in as the manager (then the cashier again, as the counter was)."""
+    saved: list[Path] = []
+    sign_in_as(window, "9001", "9999")
+    window.open_desk()
+    listing = window.desk_members
+    window.desk.show_page(listing)
+    wait_for(lambda: listing.model.rowCount() > 0 and not listing.pending)
+    settle()
+    saved.append(save(window, out, "desk_members", language))
+    page = window.desk_member
+    window.desk.open_member(member_id)
+    wait_for(lambda: page.overview is not None and page.statement is not None)
+    settle()
+    saved.append(save(window, out, "desk_member360", language))
+    page.tabs.setCurrentIndex(2)
+    settle()
+    saved.append(save(window, out, "desk_statement", language))
+    page.tabs.setCurrentIndex(0)
+    page.open_adjust()
+    form = page.corrections
+    form.points.setText("-150")
+    form.points.textEdited.emit("-150")
+    form.reason.setText("điểm tặng nhầm" if language == "vi" else "points given twice by mistake")
+    wait_for(lambda: form.preview is not None)
+    settle()
+    saved.append(save(window, out, "desk_adjust", language))
+    form.close_form()
+    window.escape()
+    sign_in_as(window, "1001", "1111")
+    return saved
+
+
+def shoot_desk_program_inbox_privacy(
+    svc: TillServices, window: TillWindow, member_id: str, out: Path, language: str
+) -> list[Path]:
+    """The desk's Program, Inbox and Privacy pages, signed in as the manager: the program in words, a
+    program file with mistakes, an overdraft to resolve, a member's consents and data."""
+    from app.services.members import CONSENT_TEXTS
+    from app.services.program_diff import program_json
+
+    saved: list[Path] = []
+    window.sign_out()
+    window.signin.code.setText("9001")
+    window.signin.pin.setText("9999")
+    window.signin.submit()
+    wait_for(lambda: window.serving)
+    manager = window.ctx.actor
+    assert manager is not None
+    # A return after the points were spent: the member owes them (an overdraft for the inbox).
+    binh = svc.members.enroll(manager, "Phạm Minh Tuấn", phone="0938111222").member
+    svc.points.award(manager, binh.id, Basket.of_total(Money(1_500_000)), "HD3001")
+    svc.points.redeem(manager, binh.id, 200, bill=Money(500_000), receipt_ref="HD3002")
+    svc.points.process_return(manager, "HD3001", Money(1_500_000))
+    for wording in CONSENT_TEXTS:
+        svc.members.record_consent(manager, member_id, wording.answer(wording.purpose == "marketing"))
+
+    window.open_desk()
+    desk = window.desk
+    program = window.desk_program
+    desk.show_page(program)
+    wait_for(lambda: bool(program.versions) and program.selected in program.programs)
+    saved.append(save(window, out, "desk_program", language))
+    # A file with mistakes: each one on its line.
+    data = program_json(window.ctx.program)
+    lines = [f'version = "{data["version"]}.1"', f'name = "{data["name"]}"', "", "[earn]", "spend_step = 0"]
+    lines += ['rounding = "sideways"', "", "[redemption]", "point_value = 1000", "minimum_points = -5"]
+    broken = Path(tempfile.gettempdir()) / f"loyalty-till-screenshot-{language}.toml"
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        program.path.setText(str(broken))
+        program.check_file()
+        wait_for(lambda: program.check is not None)
+        saved.append(save(window, out, "desk_program_file", language))
+    finally:
+        broken.unlink(missing_ok=True)
+    program.show_rules()
+
+    inbox = window.desk_inbox
+    desk.show_page(inbox)
+    wait_for(lambda: bool(inbox.local) and inbox.central is not None and not inbox.central_loading)
+    inbox.choose("till", inbox.local[0].id)
+    saved.append(save(window, out, "desk_inbox", language))
+
+    privacy = window.desk_privacy
+    desk.show_page(privacy)
+    privacy.open_for(member_id)
+    wait_for(lambda: privacy.view is not None)
+    saved.append(save(window, out, "desk_privacy", language))
+    window.escape()
+    return saved
+
+
+def shoot_desk_cards_duplicates_audit(
+    svc: TillServices, window: TillWindow, member_id: str, out: Path, language: str
+) -> list[Path]:
+    """The desk's Cards, Duplicates and Audit pages, signed in as the manager: the member's lost card, replaced,
+    with its history; a customer enrolled twice, the merge previewed; the audit log with its chains checked."""
+    from app.services import ConsentInput
+
+    saved: list[Path] = []
+    sign_in_as(window, "9001", "9999")
+    manager = window.ctx.actor
+    assert manager is not None
+    vi = language == "vi"
+    lost = next(c for c in svc.cards.cards_of(member_id) if c.status == "blocked")
+    new_card = svc.cards.ref_for_uid("04B10C4ED00002")
+    svc.cards.replace(manager, lost.id, new_card, "khách làm thẻ mới" if vi else "the customer asked for a new card")
+    window.open_desk()
+    desk = window.desk
+    cards = window.desk_cards
+    desk.show_page(cards)
+    tap(window, "04B10C4ED00001")  # the lost card, tapped on the reader
+    wait_for(lambda: cards.selected is not None and cards.history_table.rowCount() >= 3)
+    settle()
+    saved.append(save(window, out, "desk_cards", language))
+
+    # Trần Thị Hoa (enrolled with a card this morning) enrolled again without accents, with another e-mail.
+    again = svc.members.enroll(
+        manager,
+        "Tran Thi Hoa",
+        email="hoa.tran@example.vn",
+        birthday=date(1990, 5, 17),
+        consents=(ConsentInput("marketing", False, "2026-01"),),
+    ).member
+    svc.points.award(manager, again.id, Basket.of_total(Money(850_000)), "HD4001")
+    duplicates = window.desk_duplicates
+    desk.show_page(duplicates)  # the search starts when the page is first shown
+    wait_for(lambda: duplicates.findings is not None and not duplicates.job.running, 60)
+    row = next(i for i, p in enumerate(duplicates.pairs) if again.id in (p.keep.id, p.merge.id))
+    duplicates.pairs_table.selectRow(row)
+    wait_for(lambda: duplicates.preview is not None)
+    duplicates.reason.setText("cùng một người, đăng ký hai lần" if vi else "same person, enrolled twice")
+    settle()
+    saved.append(save(window, out, "desk_duplicates", language))
+
+    audit = window.desk_audit
+    desk.show_page(audit)
+    wait_for(lambda: audit.page is not None and not audit.loading)
+    audit.check_chains()
+    wait_for(lambda: audit.verdict is not None and not audit.check_job.running, 60)
+    settle()
+    saved.append(save(window, out, "desk_audit", language))
+    window.escape()
+    return saved
+
+
+def settle(seconds: float = 0.3) -> None:
+    """Let Qt finish laying out and painting what just changed (wrapped text, charts resized)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+
+
+def shoot_insights(svc: TillServices, window: TillWindow, out: Path, language: str) -> list[Path]:
+    """The desk's Insight page for the member with the longest history, and the Dashboard (the part in view,
+    and the whole page with every chart and table)."""
+    saved: list[Path] = []
+    visits: dict[str, set[object]] = {}
+    for who, day, _amount in svc.insights.transactions():
+        visits.setdefault(who, set()).add(day)
+    regular = max(visits, key=lambda who: (len(visits[who]), who))
+    window.open_desk()
+    desk = window.desk
+    insight = window.desk_insight
+    desk.open_member(regular)
+    desk.show_page(insight)
+    wait_for(lambda: insight.member_id == regular and insight.insight is not None and not insight.loading, 60)
+    settle()
+    saved.append(save(window, out, "desk_insight", language))
+    dashboard = window.desk_dashboard
+    desk.show_page(dashboard)
+    wait_for(lambda: dashboard.metrics is not None and not dashboard.loading, 60)
+    settle()
+    saved.append(save(window, out, "desk_dashboard", language))
+    saved.append(save(dashboard.body, out, "desk_dashboard_full", language))
+    window.escape()
     return saved
 
 

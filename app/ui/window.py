@@ -27,6 +27,16 @@ from app.services.views import Change, MemberView
 from app.ui.actions import ActionsPanel
 from app.ui.context import TillContext
 from app.ui.customer import CustomerModel
+from app.ui.desk.audit import AuditLogPage
+from app.ui.desk.cards import CardsPage
+from app.ui.desk.dashboard import DashboardPage
+from app.ui.desk.duplicates import DuplicatesPage
+from app.ui.desk.inbox import InboxPage
+from app.ui.desk.member360 import Member360Page
+from app.ui.desk.member_insight import MemberInsightPage
+from app.ui.desk.members import MembersPage
+from app.ui.desk.privacy import PrivacyPage
+from app.ui.desk.program import ProgramPage
 from app.ui.desk.shell import DeskPanel
 from app.ui.dialogs import confirm
 from app.ui.enrol import Enrolled, EnrolPanel
@@ -96,7 +106,7 @@ class TillWindow(QMainWindow):
         self.signin = SignInScreen(ctx)
         self.lock_screen = LockScreen(ctx)
         self.search = SearchPanel(ctx)
-        self.member_panel = MemberPanel(ctx.program)
+        self.member_panel = MemberPanel(ctx.program, ctx=ctx)
         self.sale = SalePanel(ctx)
         member_page = QWidget()
         member_row = QHBoxLayout(member_page)
@@ -128,6 +138,27 @@ class TillWindow(QMainWindow):
         self.counter.addWidget(self.returns)
         self.counter.addWidget(self.actions_panel)
         self.desk = DeskPanel(ctx)
+        self.desk_members = MembersPage(ctx)
+        self.desk.add_page(self.desk_members, MembersPage.title)
+        self.desk_member = Member360Page(ctx)
+        self.desk.add_page(self.desk_member, Member360Page.title)
+        self.desk.set_member_view(self.desk_member)
+        self.desk_insight = MemberInsightPage(ctx)
+        self.desk.add_page(self.desk_insight, MemberInsightPage.title)
+        self.desk_dashboard = DashboardPage(ctx)
+        self.desk.add_page(self.desk_dashboard, DashboardPage.title)
+        self.desk_cards = CardsPage(ctx)
+        self.desk.add_page(self.desk_cards, CardsPage.title)
+        self.desk_duplicates = DuplicatesPage(ctx)
+        self.desk.add_page(self.desk_duplicates, DuplicatesPage.title)
+        self.desk_audit = AuditLogPage(ctx)
+        self.desk.add_page(self.desk_audit, AuditLogPage.title)
+        self.desk_program = ProgramPage(ctx)
+        self.desk.add_page(self.desk_program, ProgramPage.title)
+        self.desk_inbox = InboxPage(ctx)
+        self.desk.add_page(self.desk_inbox, InboxPage.title)
+        self.desk_privacy = PrivacyPage(ctx)
+        self.desk.add_page(self.desk_privacy, PrivacyPage.title)
         self.counter.addWidget(self.desk)
         # Touch ways in: returns from the waiting screen and the member, actions from the member (F6, F7).
         self.returns_button, self.member_returns_button = QPushButton(), QPushButton()
@@ -520,6 +551,9 @@ class TillWindow(QMainWindow):
             return
         if self.counter.currentWidget() is self.enrol:
             self.enrol.card_presented(event)  # a blank card to link to the member being enrolled
+            return
+        if self.counter.currentWidget() is self.desk and self.desk.tabs.currentWidget() is self.desk_cards:
+            self.desk_cards.card_presented(event)  # the card to look up, link or give as a replacement
             return
         problem = refusal(event)
         if problem is not None:

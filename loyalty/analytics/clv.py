@@ -37,7 +37,7 @@ from scipy.integrate import quad
 from scipy.optimize import minimize
 from scipy.special import betaincinv, betaln, digamma, exprel, gammaln, hyp2f1, roots_legendre
 
-from loyalty.errors import InvalidInput, LoyaltyError
+from loyalty.errors import Detail, InvalidInput, LoyaltyError
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -461,7 +461,12 @@ def fit_bgnbd(
     model = "BG/NBD"
     if data.customers < MIN_CUSTOMERS:
         raise CannotFit(
-            model=model, why=f"it has {data.customers:g} customers and needs at least {MIN_CUSTOMERS}"
+            model=model,
+            why=Detail(
+                "it has {customers:g} customers and needs at least {minimum}",
+                customers=data.customers,
+                minimum=MIN_CUSTOMERS,
+            ),
         )
     if not (data.times > 0).any():
         raise CannotFit(model=model, why="every customer bought for the first time at the end of observation")
@@ -610,7 +615,11 @@ def fit_gamma_gamma(
     if data.customers < MIN_REPEATERS:
         raise CannotFit(
             model=model,
-            why=f"{data.customers:g} customers came back with a purchase and it needs at least {MIN_REPEATERS}",
+            why=Detail(
+                "{customers:g} customers came back with a purchase and it needs at least {minimum}",
+                customers=data.customers,
+                minimum=MIN_REPEATERS,
+            ),
         )
     sub = None
     picked = _subsample(x.size)

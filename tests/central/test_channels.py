@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -227,6 +228,15 @@ def test_tills_see_orders_and_actions_at_the_next_pull(
     assert mine.status_code == 200 and mine.json()["id"] == order["entry_id"]
 
 
+def test_channel_names_are_codes(engine: Engine, new_code: Callable[[str], str]) -> None:
+    new_code("N1")
+    for name, problem in (("a b", "letters, digits"), ("x" * 65, "1 to 64"), ("till", "reserved")):
+        with Session(engine) as session, session.begin(), pytest.raises(service.ServiceError, match=problem):
+            channels.create_channel(session, "N1", name)
+    with Session(engine) as session, session.begin(), pytest.raises(service.NotFound, match="no store"):
+        channels.create_channel(session, "NOWHERE", "web")
+
+
 def test_tokens_open_only_their_own_doors(client: TestClient, engine: Engine, shop: Any) -> None:
     assert _order(client, shop.till.auth, _key()).status_code == 403
     assert client.get("/v1/pull", headers=shop.web).status_code == 403
@@ -281,6 +291,7 @@ def central(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_a_channel_created_by_command_records_an_order(db_url: str) -> None:
     code = central("enrollment-code", "--db", db_url, "--store", "HCM1", "--new-store", "Quận 1")
     assert code.returncode == 0, code.stderr
@@ -305,3 +316,58 @@ def test_a_channel_created_by_command_records_an_order(db_url: str) -> None:
         channel_id = http.get("/v1/orders/A-1", headers=web).json()["till_id"]
         assert central("channel", "revoke", channel_id, "--db", db_url).returncode == 0
         assert http.post("/v1/orders", json=body, headers=web).status_code == 403
+
+
+@pytest.mark.slow
+def test_concurrent_requests_keep_keys_orders_and_caps(db_url: str) -> None:
+    """Fourteen clients at once: the same key sent four times answers once, four orders each earn once, and of
+    six reviews under a cap of two, two pass. The channel's chain stays one line."""
+    code = central("enrollment-code", "--db", db_url, "--store", "HCM1", "--new-store", "Quận 1")
+    assert central("program", "install", str(PROGRAM), "--db", db_url).returncode == 0
+    token = central("channel", "create", "--db", db_url, "--store", "HCM1", "--name", "app").stdout.strip()
+    with central_process(db_url) as base, httpx.Client(base_url=base, timeout=60) as http:
+        till = enroll(http, code.stdout.strip())
+        till.new_member(number="M-1")
+        till.push(http, till.outbox)
+        requests: list[tuple[str, str, dict[str, Any]]] = [
+            (
+                "/v1/orders",
+                "same-key",
+                {"member_number": "M-1", "order_ref": "O-0", "currency": "VND", "total": 100_000},
+            )
+        ] * 4
+        requests += [
+            (
+                "/v1/orders",
+                f"k-{n}",
+                {"member_number": "M-1", "order_ref": f"O-{n}", "currency": "VND", "total": 200_000},
+            )
+            for n in range(1, 5)
+        ]
+        requests += [
+            ("/v1/actions", f"r-{n}", {"member_number": "M-1", "action": "review"}) for n in range(6)
+        ]
+        answers: list[httpx.Response] = []
+
+        def send(path: str, key: str, body: dict[str, Any]) -> None:
+            with httpx.Client(base_url=base, timeout=60) as client:
+                headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": key}
+                answers.append(client.post(path, json=body, headers=headers))
+
+        threads = [threading.Thread(target=send, args=request) for request in requests]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert sorted(a.status_code for a in answers) == [200] * 10 + [409] * 4
+        same = [a.json() for a in answers if a.status_code == 200 and a.json().get("order_ref") == "O-0"]
+        assert len(same) == 4 and all(s == same[0] for s in same)
+        assert sum("cap of 2" in a.json().get("detail", "") for a in answers) == 4
+        member = http.get("/v1/members/M-1", headers=till.auth).json()
+        assert (member["balance"], member["entry_count"]) == (10 + 4 * 20 + 2 * 10, 7)
+        entries = [c["body"] for c in till.pull_all(http) if c["kind"] == "entry"]
+        assert sorted(e["seq"] for e in entries) == list(range(1, 8))
+        by_seq = sorted(entries, key=lambda e: e["seq"])
+        for before, after in itertools.pairwise(by_seq):
+            entry = parse_payload(ItemKind.LEDGER_ENTRY, {k: v for k, v in before.items() if k != "epoch"})
+            assert after["prev_hash"] == item_hash(ItemKind.LEDGER_ENTRY, entry)

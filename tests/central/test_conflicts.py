@@ -85,8 +85,8 @@ def test_profile_edits_merge_field_by_field_in_any_delivery_order(client: TestCl
             assert {field: getattr(row, field) for field in wanted} == wanted
         # The pull log ends with the central's profile: a till that reads it shows what the central holds.
         with Session(engine) as session, session.begin():
-            store = session.get_one(m.Store, tills[0].store_id)
-            reader = enroll(client, service.new_enrollment_code(session, store), "R")
+            code = service.new_enrollment_code(session, session.get_one(m.Store, tills[0].store_id))
+        reader = enroll(client, code, "R")
         members = [c["body"] for c in reader.pull_all(client) if c["kind"] == "member"]
         assert {field: members[-1][field] for field in wanted} == wanted
         assert members[-1]["updated_at"] == row.updated_at
@@ -159,7 +159,9 @@ def test_a_block_beats_a_link_whichever_arrives_first(client: TestClient, engine
             assert link.status.value == "rejected" and link.reason is Reason.CARD_TAKEN
         with Session(engine) as session:
             held = session.execute(
-                select(m.Card.status, m.Card.member_id, m.Card.id).where(m.Card.token == card.token)
+                select(m.Card.status, m.Card.member_id, m.Card.id).where(
+                    m.Card.store_id == a.store_id, m.Card.token == card.token
+                )
             ).one()
         assert tuple(held) == ("blocked", lan.id, card.id)
         # Every till hears of the block, the one that linked included.
@@ -234,7 +236,7 @@ def test_entries_for_a_merged_member_follow_the_merge(client: TestClient, engine
                 (keep.id, 25, "transfer"),
             ]
         with Session(engine) as session:
-            assert session.scalar(select(m.Card.member_id).where(m.Card.token == card.token)) == keep.id
+            assert session.scalar(select(m.Card.member_id).where(m.Card.id == card.id)) == keep.id
             assert session.scalar(select(m.Member.status).where(m.Member.id == dup.id)) == "merged"
 
 

@@ -43,6 +43,10 @@ def test_committed_openapi_matches_the_code() -> None:
         "/v1/pull",
         "/v1/epoch",
         "/v1/inbox",
+        "/v1/inbox/{item_id}/resolve",
+        "/v1/orders",
+        "/v1/orders/{order_ref}",
+        "/v1/actions",
         "/v1/members/{number}",
         "/v1/health",
     } == set(paths)

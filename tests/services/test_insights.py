@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -21,7 +22,7 @@ from sqlalchemy import func, select
 from app.demo import seed_demo
 from app.paths import database_path
 from app.services import SYSTEM, ConsentInput, TillServices, bootstrap_till
-from app.services.insights import InsightsService, metrics_as_dict
+from app.services.insights import InsightsService, MemberInsight, metrics_as_dict
 from app.store import models as m
 from app.store.db import Store, open_store
 from loyalty.analytics import metrics
@@ -300,3 +301,42 @@ def test_sales_are_counted_on_the_stores_local_day(
         assert insights.member(member.id).history.first_visit == local_day
     finally:
         till.store.close()
+
+
+def test_the_cashiers_hint_never_waits_for_the_days_refit(
+    demo: tuple[Store, TillServices, InsightsService],
+) -> None:
+    """The refit reads every sale and fits both models (seconds on a large store): while it runs, a hint on
+    the till's one database worker must not queue behind it. It answers from the member's own facts, and the
+    refit it asked for fills the snapshot for the next hint."""
+    store, _, insights = demo
+    counts: dict[str, int] = defaultdict(int)
+    for who, _, _ in ledger_sales(store):
+        counts[who] += 1
+    member_id = max(counts, key=lambda k: (counts[k], k))
+    refit_running = threading.Event()
+    release = threading.Event()
+
+    def hold_the_refit() -> None:
+        with insights._refit:  # what a refit in progress holds
+            refit_running.set()
+            release.wait(60)
+
+    holder = threading.Thread(target=hold_the_refit)
+    holder.start()
+    refit_running.wait(60)
+    answered: list[object] = []
+    asker = threading.Thread(target=lambda: answered.append(insights.member(member_id, wait=False)))
+    asker.start()
+    asker.join(60)
+    blocked = asker.is_alive()
+    release.set()
+    holder.join(60)
+    asker.join(60)
+    assert not blocked, "the hint waited for the refit"
+    first = answered[0]
+    assert isinstance(first, MemberInsight) and first.prediction is None and first.segment is None
+    background = insights._background
+    if background is not None:
+        background.join(120)
+    assert insights.member(member_id, wait=False).segment is not None  # the snapshot is there now

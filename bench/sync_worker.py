@@ -1,0 +1,174 @@
+"""One till syncing, in a process of its own: ``python -m bench.sync_worker push|pull DATA_DIR``.
+
+The till's data folder is opened as the application opens it, and the till's own sync engine
+(``app.services.syncing.till_engine``, as ``python -m app sync --once`` builds it) does one exchange: ``push``
+sends everything waiting, ``pull`` takes in everything new. The engine talks to the central through the real
+HTTP client; the only addition is a stopwatch around each request (``TimedClient``), so each batch's round
+trip is known.
+
+With ``--wait`` the process prints ``ready`` once the store is open and the engine built, and starts when it
+reads a line on stdin: the 50-till row starts every till at the same moment, after the imports.
+
+Progress goes to stderr; the last line on stdout is ``result`` and a JSON object (``WorkerResult``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from app.paths import database_path
+from app.services.syncing import till_engine
+from app.store.db import open_store
+from sync.client import CentralClient
+from sync.engine import SyncReport
+from sync.port import Credentials
+from sync.protocol import PullResponse, PushRequest, PushResponse
+from sync.state import SyncState
+
+RESULT = "result "
+STARTED = "exchange started"
+EVERY_S = 5.0
+
+
+@dataclass
+class Timings:
+    origin: float = field(default_factory=time.perf_counter)
+    push: list[tuple[float, float, int]] = field(default_factory=list)
+    """Per batch: start (s after the origin), round trip (s), items."""
+    pull: list[tuple[float, float, int]] = field(default_factory=list)
+    """Per page: start, round trip, changes."""
+
+
+class TimedClient(CentralClient):
+    """The till's HTTP client with a stopwatch around push and pull (nothing else changes)."""
+
+    def __init__(self, http: httpx.Client, token: str | None, timings: Timings) -> None:
+        super().__init__(http, token)
+        self.timings = timings
+
+    def push(self, request: PushRequest) -> PushResponse:
+        start = time.perf_counter()
+        answer = super().push(request)
+        self.timings.push.append(
+            (start - self.timings.origin, time.perf_counter() - start, len(request.items))
+        )
+        return answer
+
+    def pull(self, cursor: str = "", limit: int = 200) -> PullResponse:
+        start = time.perf_counter()
+        answer = super().pull(cursor, limit)
+        self.timings.pull.append(
+            (start - self.timings.origin, time.perf_counter() - start, len(answer.changes))
+        )
+        return answer
+
+
+@dataclass
+class WorkerResult:
+    mode: str
+    seconds: float
+    report: dict[str, Any]
+    push: list[tuple[float, float, int]]
+    pull: list[tuple[float, float, int]]
+    error: str | None = None
+
+
+class Progress:
+    """Lines on stderr as the exchange goes: every tenth of a large pull, and every ``EVERY_S`` seconds."""
+
+    def __init__(self, label: str, started: float) -> None:
+        self.label, self.started = label, started
+        self.next_share = 0.1
+        self.last_line = started
+
+    def __call__(self, state: SyncState) -> None:
+        now = time.perf_counter()
+        progress = state.progress
+        if progress is not None and (progress >= self.next_share or now - self.last_line >= EVERY_S):
+            self.next_share = max(self.next_share, math.floor(progress * 10) / 10 + 0.1)
+            print(
+                f"  {self.label}: {state.pulled:,} of {state.pull_total:,} changes pulled "
+                f"({now - self.started:.1f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+        elif progress is None and now - self.last_line >= EVERY_S and state.waiting:
+            print(
+                f"  {self.label}: {state.waiting:,} waiting ({now - self.started:.1f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+        else:
+            return
+        self.last_line = now
+
+
+def run(mode: str, data_dir: Path, *, wait: bool, batch: int | None, page: int | None, label: str) -> int:
+    store = open_store(database_path(data_dir))
+    timings = Timings()
+
+    def connect(credentials: Credentials) -> CentralClient:
+        http = httpx.Client(
+            base_url=credentials.central_url,
+            verify=credentials.verify_tls,
+            timeout=httpx.Timeout(120.0, connect=5.0),
+        )
+        return TimedClient(http, credentials.token, timings)
+
+    engine = till_engine(store, connect=connect, batch_size=batch, page_size=page, timeout=120.0)
+    try:
+        if wait:
+            print("ready", flush=True)
+            sys.stdin.readline()
+        print(f"  {label}: {STARTED}", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        timings.origin = started
+        engine.status.subscribe(Progress(label, started))
+        report = SyncReport()
+        error = None
+        try:
+            report = engine.sync_once(push=mode == "push", pull=mode == "pull")
+        except Exception as err:  # reported to the parent, which says what failed
+            error = f"{type(err).__name__}: {err}"
+        seconds = time.perf_counter() - started
+    finally:
+        store.close()
+    summary = {
+        "applied": report.applied,
+        "duplicate": report.duplicate,
+        "refused": report.refused,
+        "batches": report.batches,
+        "pulled": report.pulled,
+        "written": report.written,
+        "skipped": len(report.skipped),
+        "waiting": report.waiting,
+    }
+    result = WorkerResult(mode, seconds, summary, timings.push, timings.pull, error)
+    print(RESULT + json.dumps(asdict(result)), flush=True)
+    return 0 if error is None else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.sync_worker", description=__doc__)
+    parser.add_argument("mode", choices=("push", "pull"))
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("--wait", action="store_true", help="print 'ready', start on a line from stdin")
+    parser.add_argument("--batch", type=int, help="items per push (default: the engine's)")
+    parser.add_argument("--page", type=int, help="changes per pull page (default: the engine's)")
+    parser.add_argument("--label", default="till", help="names the till in progress lines")
+    args = parser.parse_args(argv)
+    return run(args.mode, args.data_dir, wait=args.wait, batch=args.batch, page=args.page, label=args.label)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

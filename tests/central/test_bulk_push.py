@@ -1,0 +1,187 @@
+"""A run of new ledger entries is applied in bulk (``central.service._new_entries``): the same claims, rows and
+answers as item by item, and item by item whenever anything in the run is not the common case. On SQLite and
+on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from central import models as m
+from central.service import BULK_MIN
+from loyalty.ledger import EntryKind
+from sync.protocol import ItemStatus, Reason
+
+from .tillmodel import Till, enroll, statuses
+
+RUN = BULK_MIN * 3
+
+
+def _state(engine: Engine, till: Till) -> dict[str, Any]:
+    """What the central holds of a till's entries, without the ids that differ from till to till."""
+    with Session(engine) as session:
+        entries = session.execute(
+            select(m.Entry.seq, m.Entry.points, m.Entry.kind, m.Entry.epoch, m.Entry.hash == m.Item.hash)
+            .join(m.Item, m.Item.id == m.Entry.id)
+            .where(m.Entry.till_id == till.id)
+            .order_by(m.Entry.seq)
+        ).all()
+        members = session.execute(
+            select(m.Member.member_number, m.Member.balance, m.Member.entry_count)
+            .where(m.Member.store_id == till.store_id)
+            .order_by(m.Member.member_number)
+        ).all()
+        slots = session.execute(
+            select(m.PushSlot.seq, m.PushSlot.status)
+            .where(m.PushSlot.till_id == till.id)
+            .order_by(m.PushSlot.seq)
+        ).all()
+        positions = session.scalar(
+            select(func.count()).select_from(m.LedgerPosition).where(m.LedgerPosition.till_id == till.id)
+        )
+        # Balance changes come one per member and batch: how many depends on the batches, not the entries.
+        changes = session.execute(
+            select(m.Change.kind, func.count())
+            .where(m.Change.store_id == till.store_id, m.Change.kind != "balance")
+            .group_by(m.Change.kind)
+            .order_by(m.Change.kind)
+        ).all()
+    return {
+        "entries": [tuple(row) for row in entries],
+        "members": [(number[-1:], balance, count) for number, balance, count in members],
+        "slots": [tuple(row) for row in slots],
+        "positions": positions,
+        "changes": [tuple(row) for row in changes],
+    }
+
+
+def _sales(till: Till, numbers: tuple[str, str]) -> None:
+    """Two members and a run of their sales, with redemptions, as a till queues them offline."""
+    lan = till.new_member(number=numbers[0])
+    minh = till.new_member(number=numbers[1])
+    for n in range(RUN):
+        member = lan if n % 3 else minh
+        if n % 7 == 6:
+            till.redeem(member.id, 5)
+        else:
+            till.entry(member.id, 10 + n)
+
+
+def test_a_run_in_bulk_holds_what_item_by_item_holds(
+    client: TestClient, new_code: Callable[[str], str], engine: Engine
+) -> None:
+    bulk, one_by_one = enroll(client, new_code("B1")), enroll(client, new_code("B2"))
+    _sales(bulk, ("B1-1", "B1-2"))
+    _sales(one_by_one, ("B2-1", "B2-2"))
+
+    assert statuses(bulk.push(client, bulk.outbox)) == ["applied"] * (RUN + 2)
+    for item in one_by_one.outbox:  # batches of one: never a run
+        assert statuses(one_by_one.push(client, [item])) == ["applied"]
+
+    assert _state(engine, bulk) == _state(engine, one_by_one)
+    # A lost reply: the same batch again is answered from the claims, item by item, and changes nothing.
+    again = bulk.push(client, bulk.outbox)
+    assert statuses(again) == ["duplicate"] * (RUN + 2)
+    assert {r.original for r in again.results} == {ItemStatus.APPLIED}
+    assert _state(engine, bulk) == _state(engine, one_by_one)
+
+
+def test_a_run_with_a_refused_item_is_taken_item_by_item(
+    client: TestClient, new_code: Callable[[str], str], engine: Engine
+) -> None:
+    till = enroll(client, new_code("B3"))
+    lan = till.new_member()
+    till.push(client, till.outbox)
+    for n in range(RUN):
+        if n == 5:
+            till.entry("01890000-0000-7000-8000-000000000000", 40)  # a member the central never heard of
+        elif n == 9:
+            till.outbox[-1:] = [till.entry(lan.id, 9).model_copy(update={"hash": "0" * 64})]
+        else:
+            till.entry(lan.id, 1)
+
+    response = till.push(client, till.outbox[1:])
+
+    expected = ["applied"] * RUN
+    expected[5] = expected[9] = "rejected"
+    assert statuses(response) == expected
+    assert response.results[5].reason is Reason.UNKNOWN_MEMBER
+    assert response.results[9].reason is Reason.HASH_MISMATCH
+    assert response.next_seq == RUN + 2
+    with Session(engine) as session:
+        member = session.get_one(m.Member, lan.id)
+        assert (member.balance, member.entry_count) == (RUN - 2, RUN - 2)
+
+
+def test_an_id_claimed_before_sends_the_run_item_by_item(
+    client: TestClient, new_code: Callable[[str], str], engine: Engine
+) -> None:
+    first, second = enroll(client, new_code("B4")), enroll(client, new_code("B5"))
+    lan = first.new_member()
+    first.entry(lan.id, 3)
+    first.push(client, first.outbox)
+    minh = second.new_member()
+    for _ in range(RUN):
+        second.entry(minh.id, 2)
+    # The last entry reuses an id the first till's entry holds: a conflict, however it arrives.
+    reused = second.outbox[-1].model_copy(update={"id": first.outbox[-1].id})
+    second.outbox[-1] = reused
+
+    response = second.push(client, second.outbox)
+
+    assert statuses(response) == ["applied"] * RUN + ["conflict"]
+    assert response.results[-1].reason is Reason.SAME_ID_OTHER_CONTENT
+    with Session(engine) as session:
+        member = session.get_one(m.Member, minh.id)
+        assert (member.balance, member.entry_count) == (2 * (RUN - 1), RUN - 1)
+
+
+def test_a_run_for_a_merged_member_counts_on_the_survivor(
+    client: TestClient, new_code: Callable[[str], str], engine: Engine
+) -> None:
+    till = enroll(client, new_code("B6"))
+    dup, keep = till.new_member(name="Lan (trùng)"), till.new_member()
+    till.merge(dup.id, keep.id)
+    till.push(client, till.outbox)
+    for _ in range(RUN):
+        till.entry(dup.id, 5, EntryKind.EARN)
+
+    assert statuses(till.push(client, till.outbox[3:])) == ["applied"] * RUN
+
+    with Session(engine) as session:
+        counted = dict(
+            session.execute(
+                select(m.Entry.member_id, func.count())
+                .where(m.Entry.till_id == till.id)
+                .group_by(m.Entry.member_id)
+            ).all()
+        )
+        assert counted == {keep.id: RUN}
+        assert session.get_one(m.Member, keep.id).balance == 5 * RUN
+
+
+def test_entries_sent_again_under_a_new_epoch_are_duplicates(
+    client: TestClient, new_code: Callable[[str], str], engine: Engine
+) -> None:
+    till = enroll(client, new_code("B7"))
+    lan = till.new_member()
+    for _ in range(RUN):
+        till.entry(lan.id, 2)
+    assert statuses(till.push(client, till.outbox)) == ["applied"] * (RUN + 1)
+    assert client.post("/v1/epoch", headers=till.auth).status_code == 200
+    till.epoch = 2
+    # Restored from a backup: what the outbox held goes again, numbered from 1 in the new epoch. Every id is
+    # claimed already, so the run's claim comes back short and the items are answered one by one.
+    again = [item.model_copy(update={"seq": n}) for n, item in enumerate(till.outbox, start=1)]
+
+    response = till.push(client, again)
+
+    assert statuses(response) == ["duplicate"] * (RUN + 1)
+    assert response.next_seq == RUN + 2
+    with Session(engine) as session:
+        member = session.get_one(m.Member, lan.id)
+        assert (member.balance, member.entry_count) == (2 * RUN, RUN)
