@@ -280,10 +280,19 @@ def _conditions(where: AuditFilter) -> list[Any]:
         conditions.append(a.staff_id == where.staff_id)
     if where.action is not None:
         conditions.append(a.action == where.action)
+    # A time range also bounds seq, read from the index on ``at`` (the first and the last seq in the range),
+    # so a page walks only the rows of the range, not the whole log from its newest end.
+    inner = aliased(m.AuditRecord)
     if where.since is not None:
         conditions.append(a.at >= where.since)
+        conditions.append(
+            a.seq >= select(func.min(inner.seq)).where(inner.at >= where.since).scalar_subquery()
+        )
     if where.until is not None:
         conditions.append(a.at < where.until)
+        conditions.append(
+            a.seq <= select(func.max(inner.seq)).where(inner.at < where.until).scalar_subquery()
+        )
     if where.member_id is not None:
         # What is about the member: the member itself, its cards, its ledger entries, its overdrafts (each
         # found by the index on subject_id).

@@ -91,7 +91,7 @@ class ProgramDesk:
             )
             for version, name, staff_id in audited:
                 if version is not None and version not in installers and (name or staff_id):
-                    installers[version] = name or staff_id  # "system" for the till's own set-up
+                    installers[version] = str(name or staff_id)  # "system" for the till's own set-up
             rows = session.execute(
                 select(m.ProgramVersion.version, m.ProgramVersion.loaded_at, m.ProgramVersion.sha256)
             ).all()

@@ -353,9 +353,13 @@ def _line(section: Section, key: str, example: bool = False, **values: Value) ->
     return Line(section, TEXT[key], values, example)
 
 
+def _line_of(section: Section, key: str, values: dict[str, Value]) -> Line:
+    return Line(section, TEXT[key], values)
+
+
 def _round_amount(program: Program, amount: int) -> int:
     """A round example amount: ``amount`` in whole currency units (250.000 ₫, 250.00 $)."""
-    return amount * 10 ** exponent(program.currency)
+    return int(amount * 10 ** exponent(program.currency))
 
 
 def _no_promotions(program: Program) -> Program:
@@ -558,20 +562,16 @@ def reward_line(program: Program, reward: Reward) -> Line:
     common: dict[str, Value] = {"name": reward.name, "code": reward.code, "points": Points(reward.points)}
     currency = program.currency
     if reward.kind == "fixed_discount":
-        return _line(s, "reward.fixed", amount=Money(reward.amount or 0, currency), **common)
+        return _line_of(s, "reward.fixed", {**common, "amount": Money(reward.amount or 0, currency)})
     if reward.kind == "percent_discount":
         if reward.max_discount is not None:
-            return _line(
-                s,
-                "reward.percent.max",
-                percent=reward.percent,
-                amount=Money(reward.max_discount, currency),
-                **common,
-            )
-        return _line(s, "reward.percent", percent=reward.percent, **common)
+            values = {**common, "percent": reward.percent, "amount": Money(reward.max_discount, currency)}
+            return _line_of(s, "reward.percent.max", values)
+        return _line_of(s, "reward.percent", {**common, "percent": reward.percent})
     if reward.value:
-        return _line(s, "reward.item.value", sku=reward.sku, amount=Money(reward.value, currency), **common)
-    return _line(s, "reward.item", sku=reward.sku, **common)
+        values = {**common, "sku": reward.sku, "amount": Money(reward.value, currency)}
+        return _line_of(s, "reward.item.value", values)
+    return _line_of(s, "reward.item", {**common, "sku": reward.sku})
 
 
 def reward_lines(program: Program) -> list[Line]:

@@ -446,10 +446,10 @@ def _central_items(session: Session, entries: list[InboxEntry]) -> list[CentralI
     member_ids = {e.member_id for e in entries if e.member_id is not None}
     members: dict[str, tuple[str, str]] = {}
     if member_ids:
-        for mid, number, name in session.execute(
+        for mid, member_number, full_name in session.execute(
             select(m.Member.id, m.Member.member_number, m.Member.full_name).where(m.Member.id.in_(member_ids))
         ):
-            members[mid] = (number, name)
+            members[mid] = (member_number, full_name)
     staff_ids = {e.resolved_by for e in entries if e.resolved_by is not None}
     staff: dict[str, str] = {}
     if staff_ids:
@@ -457,7 +457,9 @@ def _central_items(session: Session, entries: list[InboxEntry]) -> list[CentralI
     own_till = get_setting(session, TILL_ID)
     items = []
     for e in entries:
-        number, name = members.get(e.member_id or "", (None, None))
+        known = members.get(e.member_id or "")
+        number: str | None = known[0] if known is not None else None
+        name: str | None = known[1] if known is not None else None
         items.append(
             CentralItem(
                 entry=e,

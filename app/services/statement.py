@@ -98,24 +98,32 @@ def statement_lines(session: Session, member_id: str, at: datetime) -> list[Stat
     entries = session.scalars(
         select(_E).where(_E.member_id == member_id).order_by(_E.created_at, _E.till_id, _E.seq, _E.id)
     ).all()
-    lots = {lot.id: lot for lot in session.scalars(select(m.Lot).where(m.Lot.member_id == member_id)).all()}
+    # A lot's id is the id of the credit that opened it: read by key (the lots index covers open lots only).
+    credits = [e.id for e in entries if e.points > 0]
+    lots: dict[str, m.Lot] = {}
+    for start in range(0, len(credits), 500):
+        chunk = credits[start : start + 500]
+        lots.update((lot.id, lot) for lot in session.scalars(select(m.Lot).where(m.Lot.id.in_(chunk))))
     expired: dict[str, list[ExpiredPart]] = defaultdict(list)
-    for entry_id, lot_id, points, lot_kind, earned_at, expires_at in session.execute(
-        select(
-            m.LotConsumption.entry_id,
-            m.LotConsumption.lot_id,
-            m.LotConsumption.points,
-            _LOT_ENTRY.kind,
-            m.Lot.created_at,
-            m.Lot.expires_at,
-        )
-        .join(_E, _E.id == m.LotConsumption.entry_id)
-        .join(m.Lot, m.Lot.id == m.LotConsumption.lot_id)
-        .join(_LOT_ENTRY, _LOT_ENTRY.id == m.Lot.id)
-        .where(_E.member_id == member_id, _E.kind == "expire")
-        .order_by(m.LotConsumption.id)
-    ):
-        expired[entry_id].append(ExpiredPart(lot_id, lot_kind, earned_at, expires_at, points))
+    expiries = [e.id for e in entries if e.kind == "expire"]
+    for start in range(0, len(expiries), 500):
+        # By the expiry entries' ids: the consumption index answers, without reading other members' rows.
+        chunk = expiries[start : start + 500]
+        for entry_id, lot_id, points, lot_kind, earned_at, expires_at in session.execute(
+            select(
+                m.LotConsumption.entry_id,
+                m.LotConsumption.lot_id,
+                m.LotConsumption.points,
+                _LOT_ENTRY.kind,
+                m.Lot.created_at,
+                m.Lot.expires_at,
+            )
+            .join(m.Lot, m.Lot.id == m.LotConsumption.lot_id)
+            .join(_LOT_ENTRY, _LOT_ENTRY.id == m.Lot.id)
+            .where(m.LotConsumption.entry_id.in_(chunk))
+            .order_by(m.LotConsumption.id)
+        ):
+            expired[entry_id].append(ExpiredPart(lot_id, lot_kind, earned_at, expires_at, points))
     owed: dict[str, int] = {
         row.entry_id: row.points
         for row in session.execute(

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.receipts.model import Receipt
-from app.services import Actor, TillServices
+from app.services import Actor, Role, TillServices
 from app.services.views import Change, MemberView
 from app.ui.actions import ActionsPanel
 from app.ui.context import TillContext
@@ -254,7 +254,12 @@ class TillWindow(QMainWindow):
         self.setWindowTitle(self.tr("Loyalty Till — {store}").format(store=self.ctx.store_name))
         self.title.setText(self.ctx.store_name)
         actor = self.ctx.actor
-        self.staff.setText(self.tr("Cashier: {name}").format(name=actor.name) if actor else "")
+        if actor is None:
+            self.staff.setText("")
+        elif actor.role == Role.MANAGER:
+            self.staff.setText(self.tr("Manager: {name}").format(name=actor.name))
+        else:
+            self.staff.setText(self.tr("Cashier: {name}").format(name=actor.name))
         # The button names the language it switches to, in that language.
         self.language_button.setText("English (F12)" if self.language.code != ENGLISH else "Tiếng Việt (F12)")
         self.language_button.setAccessibleName(self.tr("Switch language"))

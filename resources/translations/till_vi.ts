@@ -1596,6 +1596,10 @@
             <translation>Thu ngân: {name}</translation>
         </message>
         <message>
+            <source>Manager: {name}</source>
+            <translation>Quản lý: {name}</translation>
+        </message>
+        <message>
             <source>Switch language</source>
             <translation>Đổi ngôn ngữ</translation>
         </message>
@@ -5845,8 +5849,8 @@ hóa đơn {receipt}</translation>
             <translation>không (văn bản {version})</translation>
         </message>
         <message>
-            <source>Keep, and merge into it</source>
-            <translation>Giữ, và gộp vào</translation>
+            <source>Pair</source>
+            <translation>Cặp</translation>
         </message>
         <message>
             <source>not a valid number</source>

@@ -134,7 +134,7 @@ BAD_ENTRY_VALUES: list[tuple[str, Any]] = [
     ("created_at", "2026-02-30T03:00:00.000000Z"),
     ("prev_hash", "XYZ"),
     ("receipt_ref", "r" * 201),
-    ("channel", "web"),
+    ("channel", "web shop!"),  # a channel is a code: letters, digits, - and _
     ("member_id", None),
 ]
 

@@ -119,9 +119,9 @@ class CardsPage(QWidget):
         right = QVBoxLayout()
         right.addLayout(member_row)
         right.addWidget(self.tapped_line)
-        right.addWidget(self.cards_table, 2)
+        right.addWidget(self.cards_table, 1)
         right.addWidget(self.history_title)
-        right.addWidget(self.history_table, 3)
+        right.addWidget(self.history_table, 1)
         right.addLayout(reason_row)
         right.addLayout(buttons)
         right.addWidget(self.waiting_line)
@@ -199,6 +199,8 @@ class CardsPage(QWidget):
         self.replace_button.setAccessibleName(self.tr("Replace the chosen card with a new one"))
         self.cancel_button.setText(self.tr("Cancel (Esc)"))
         self.cancel_button.setAccessibleName(self.tr("Stop waiting for a card"))
+        self._write_cards()
+        self._fill_history()
         self._draw()
 
     # -- coming into view --------------------------------------------------------------------------
@@ -301,6 +303,17 @@ class CardsPage(QWidget):
 
     # -- the cards and their history ----------------------------------------------------------------
     def _fill_cards(self, chosen: CardView | None) -> None:
+        self._write_cards()
+        self.selected = None
+        if chosen is not None:
+            self.cards_table.selectRow(self.cards.index(chosen))
+        else:
+            self.events = []
+            self._fill_history()
+        self._card_chosen()
+
+    def _write_cards(self) -> None:
+        """The cards' rows in the current language (the selection stays)."""
         table = self.cards_table
         table.blockSignals(True)
         table.setRowCount(len(self.cards))
@@ -317,13 +330,6 @@ class CardsPage(QWidget):
                 item.setToolTip(text)
                 table.setItem(row, col, item)
         table.blockSignals(False)
-        self.selected = None
-        if chosen is not None:
-            table.selectRow(self.cards.index(chosen))
-        else:
-            self.events = []
-            self._fill_history()
-        self._card_chosen()
 
     def _card_chosen(self) -> None:
         rows = self.cards_table.selectionModel().selectedRows()

@@ -169,7 +169,7 @@ class DuplicatesPage(QWidget):
         self.progress.setAccessibleName(self.tr("Progress of the search"))
         self.pairs_title.setText(self.tr("Likely duplicates"))
         self.pairs_table.setAccessibleName(self.tr("Likely duplicates"))
-        self.pairs_table.setHorizontalHeaderLabels([self.tr("Keep, and merge into it"), self.tr("Why")])
+        self.pairs_table.setHorizontalHeaderLabels([self.tr("Pair"), self.tr("Why")])
         self.cleanup_title.setText(self.tr("Found when phone numbers were cleaned up"))
         self.cleanup_table.setAccessibleName(self.tr("Members found when phone numbers were cleaned up"))
         self.cleanup_table.setHorizontalHeaderLabels([self.tr("Member"), self.tr("Number they had")])
@@ -188,6 +188,7 @@ class DuplicatesPage(QWidget):
         self.merge_button.setAccessibleName(self.tr("Merge the two members"))
         self._fill_pairs()
         self._fill_cleanup()
+        self._fill_preview()
         self._draw()
 
     # -- coming into view --------------------------------------------------------------------------
@@ -507,13 +508,16 @@ class DuplicatesPage(QWidget):
         who += [line for line in (phone(m.phone, region), m.email or "") if line]
         if m.birthday is not None:
             who.append(self.tr("born {day}").format(day=self._birthday(m.birthday)))
+        # Lots that expire the same day read as one line: the manager compares days, not lots.
+        by_day: dict[str | None, int] = {}
+        for lot in side.lots:
+            day = None if lot.expires_at is None else self._day(lot.expires_at)
+            by_day[day] = by_day.get(day, 0) + lot.points
         lots = [
-            self.tr("{points} points, expire {day}").format(
-                points=points(lot.points), day=self._day(lot.expires_at)
-            )
-            if lot.expires_at is not None
-            else self.tr("{points} points, no expiry").format(points=points(lot.points))
-            for lot in side.lots
+            self.tr("{points} points, expire {day}").format(points=points(total), day=day)
+            if day is not None
+            else self.tr("{points} points, no expiry").format(points=points(total))
+            for day, total in by_day.items()
         ]
         cards = [
             self.tr("{digits} ({status})").format(

@@ -353,8 +353,8 @@ class Member360Page(QWidget):
         self.history.setWordWrap(True)
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.history.horizontalHeader().setSectionResizeMode(HistoryModel.WHY, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 135), (1, 200), (2, 95), (3, 145), (5, 230), (6, 130)):
-            self.history.setColumnWidth(column, width)
+        for section, width in ((0, 135), (1, 200), (2, 95), (3, 145), (5, 230), (6, 130)):
+            self.history.setColumnWidth(section, width)
         self.history_hint = QLabel()
         self.history_hint.setObjectName("hint")
         self.history_hint.setWordWrap(True)
@@ -837,6 +837,9 @@ class Member360Page(QWidget):
         for row in range(self.statement_table.rowCount()):
             for column in (2, 3):
                 _right(self.statement_table.item(row, column))
+            details = self.statement_table.item(row, 4)
+            if details is not None:
+                details.setToolTip(details.text())  # a long line is cut on screen: whole on hover
         self.statement_table.horizontalHeader().setStretchLastSection(True)
         self.statement_table.scrollToBottom()  # where the total is the balance
         text = self.tr("Total: {total} points = the balance.").format(total=points(s.total))

@@ -175,10 +175,10 @@ class PrivacyPage(QWidget):
         held.addWidget(self.consent_history, 1)
         self.member_box = QWidget()
         self.member_box.setLayout(held)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(self.member_box)
+        self.held_scroll = QScrollArea()
+        self.held_scroll.setWidgetResizable(True)
+        self.held_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.held_scroll.setWidget(self.member_box)
         # ... and what the manager can do with it, always in view.
         acts = QVBoxLayout()
         acts.addWidget(self.export_button)
@@ -190,7 +190,7 @@ class PrivacyPage(QWidget):
         self.actions_box.setLayout(acts)
         body = QHBoxLayout()
         body.addLayout(left, 5)
-        body.addWidget(self.scroll, 7)
+        body.addWidget(self.held_scroll, 7)
         body.addWidget(self.actions_box, 5)
         column = QVBoxLayout(self)
         column.addWidget(self.heading)
@@ -381,7 +381,7 @@ class PrivacyPage(QWidget):
         view = self.view
         actor = self.ctx.actor
         manager = actor is not None and actor.can(Permission.PRIVACY)
-        self.scroll.setVisible(self.member_id is not None)
+        self.held_scroll.setVisible(self.member_id is not None)
         self.actions_box.setVisible(self.member_id is not None)
         if view is None:
             self.name.setText(self.tr("Reading the member…") if self.member_id else "")

@@ -142,7 +142,7 @@ def export_html(export: MemberExport, zone: ZoneInfo) -> str:
                 (QCoreApplication.translate("PrivacyExport", "Birthday"), _day(member["birthday"])),
                 (
                     QCoreApplication.translate("PrivacyExport", "Status"),
-                    _tr(STATUSES.get(member["status"], member["status"])),
+                    _tr(str(STATUSES.get(member["status"], member["status"]))),
                 ),
                 (
                     QCoreApplication.translate("PrivacyExport", "Language"),
@@ -304,7 +304,7 @@ def export_html(export: MemberExport, zone: ZoneInfo) -> str:
             [
                 [
                     _when(e["at"], zone),
-                    _tr(KINDS.get(e["kind"], e["kind"])),
+                    _tr(str(KINDS.get(e["kind"], e["kind"]))),
                     points(e["points"]),
                     money(e["amount"], e["currency"]) if e["amount"] is not None and e["currency"] else None,
                     e["receipt"],

@@ -10,7 +10,7 @@ what installing it would change. Installing is for managers (the service refuses
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QEvent, QLocale, Qt, QTime, Signal
@@ -321,9 +321,9 @@ class ProgramPage(QWidget):
         self.stack.setCurrentWidget(self.reading)
         self._show_reading()
 
-    def _today(self) -> QDate:
-        local = self.ctx.svc.core.now().astimezone(self.ctx.program.zone)
-        return QDate(local.year, local.month, local.day)
+    def _today(self) -> date:
+        """Today in the store's calendar (the expiry example is dated from it)."""
+        return self.ctx.svc.core.now().astimezone(self.ctx.program.zone).date()
 
     def _show_reading(self) -> None:
         program = self.programs.get(self.selected or "")
@@ -336,7 +336,7 @@ class ProgramPage(QWidget):
             self.tr("{name}, version {version} (active)") if active else self.tr("{name}, version {version}")
         )
         self.heading.setText(title.format(name=program.name, version=program.version))
-        today = self._today().toPython()
+        today = self._today()
         older = self.programs.get(self.compare_to or "")
         if self.compare_to is not None and older is None:
             self.reading.setHtml(_paragraph(self.tr("Reading the program…")))
@@ -514,7 +514,7 @@ class ProgramPage(QWidget):
                 ).format(name=program.name, version=program.version)
             )
         _tone(self.verdict, "earns")
-        today = self._today().toPython()
+        today = self._today()
         if active is not None and not is_active:
             lines = [line for c in check.changes for line in change_lines(c, active, program, today)]
             heading = self.tr("What changes from the active version {old}").format(old=active.version)

@@ -223,3 +223,16 @@ def test_the_page_speaks_vietnamese(qtbot: QtBot, till: Till, make_window: MakeW
     assert _history(page)[0][0] == "Gắn cho hội viên này"
     page.block_button.click()
     assert window.message.text() == "Hãy nhập lý do khóa thẻ (mất, bị lấy cắp, hỏng), rồi bấm Khóa."
+
+
+def test_a_language_switch_rewrites_what_is_shown(qtbot: QtBot, till: Till, make_window: MakeWindow) -> None:
+    member = enrol(till, "Đỗ Văn Nam", "0945678901")
+    till.svc.cards.link(till.cashier, member.id, till.svc.cards.ref_for_uid(OLD_UID))
+    window, page, reader = _cards_page(qtbot, make_window)
+    _tap(qtbot, page, reader, OLD_UID, "AA01")
+    qtbot.waitUntil(lambda: page.history_table.rowCount() == 1)
+    assert page.cards_table.item(0, 2).text() == "Works"
+    window.language.toggle()
+    qtbot.waitUntil(lambda: page.cards_table.item(0, 2).text() == "Đang dùng")
+    assert _history(page)[0][0] == "Gắn cho hội viên này"
+    assert page.selected is not None and page.selected.label.endswith("AA01")  # the choice stays
