@@ -37,7 +37,7 @@ from sync.state import SyncState
 
 RESULT = "result "
 STARTED = "exchange started"
-EVERY_S = 5.0
+EVERY_S = 10.0
 
 
 @dataclass

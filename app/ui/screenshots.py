@@ -23,8 +23,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.demo import DEMO_STAFF, PROGRAM_FILE, SimClock, seed_demo
 from app.services import SYSTEM, TillServices, bootstrap_till
 from app.store.db import open_store
+from app.ui.i18n import amount_text
 from app.ui.launch import build_window
-from app.ui.returns import amount_text
 from app.ui.window import TillWindow
 from devices.events import CardTech, ReaderAdded
 from devices.identity import card_presented
@@ -374,7 +374,9 @@ def shoot_desk_cards_duplicates_audit(
     vi = language == "vi"
     lost = next(c for c in svc.cards.cards_of(member_id) if c.status == "blocked")
     new_card = svc.cards.ref_for_uid("04B10C4ED00002")
-    svc.cards.replace(manager, lost.id, new_card, "khách làm thẻ mới" if vi else "the customer asked for a new card")
+    svc.cards.replace(
+        manager, lost.id, new_card, "khách làm thẻ mới" if vi else "the customer asked for a new card"
+    )
     window.open_desk()
     desk = window.desk
     cards = window.desk_cards

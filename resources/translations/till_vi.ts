@@ -4454,864 +4454,6 @@
         </message>
     </context>
     <context>
-        <name>MembersPage</name>
-        <message>
-            <source>Members</source>
-            <translation>Hội viên</translation>
-        </message>
-        <message>
-            <source>&amp;Search</source>
-            <translation>&amp;Tìm</translation>
-        </message>
-        <message>
-            <source>Name, phone, e-mail, member number or card</source>
-            <translation>Tên, điện thoại, e-mail, số hội viên hoặc thẻ</translation>
-        </message>
-        <message>
-            <source>Search members</source>
-            <translation>Tìm hội viên</translation>
-        </message>
-        <message>
-            <source>&amp;Tier</source>
-            <translation>&amp;Hạng</translation>
-        </message>
-        <message>
-            <source>St&amp;atus</source>
-            <translation>T&amp;rạng thái</translation>
-        </message>
-        <message>
-            <source>Sort &amp;by</source>
-            <translation>&amp;Sắp xếp</translation>
-        </message>
-        <message>
-            <source>All tiers</source>
-            <translation>Mọi hạng</translation>
-        </message>
-        <message>
-            <source>All statuses</source>
-            <translation>Mọi trạng thái</translation>
-        </message>
-        <message>
-            <source>Filter by tier</source>
-            <translation>Lọc theo hạng</translation>
-        </message>
-        <message>
-            <source>Filter by status</source>
-            <translation>Lọc theo trạng thái</translation>
-        </message>
-        <message>
-            <source>Sort by</source>
-            <translation>Sắp xếp theo</translation>
-        </message>
-        <message>
-            <source>Members found</source>
-            <translation>Hội viên tìm thấy</translation>
-        </message>
-        <message>
-            <source>Name, A to Z</source>
-            <translation>Tên, A đến Z</translation>
-        </message>
-        <message>
-            <source>Name, Z to A</source>
-            <translation>Tên, Z đến A</translation>
-        </message>
-        <message>
-            <source>Member number, lowest first</source>
-            <translation>Số hội viên, nhỏ trước</translation>
-        </message>
-        <message>
-            <source>Member number, highest first</source>
-            <translation>Số hội viên, lớn trước</translation>
-        </message>
-        <message>
-            <source>Points, most first</source>
-            <translation>Điểm, nhiều trước</translation>
-        </message>
-        <message>
-            <source>Points, fewest first</source>
-            <translation>Điểm, ít trước</translation>
-        </message>
-        <message>
-            <source>Last visit, most recent first</source>
-            <translation>Lần ghé, gần đây nhất trước</translation>
-        </message>
-        <message>
-            <source>Last visit, longest ago first</source>
-            <translation>Lần ghé, lâu nhất trước</translation>
-        </message>
-        <message>
-            <source>Tier, highest first</source>
-            <translation>Hạng, cao trước</translation>
-        </message>
-        <message>
-            <source>Tier, lowest first</source>
-            <translation>Hạng, thấp trước</translation>
-        </message>
-        <message>
-            <source>Looking…</source>
-            <translation>Đang tìm…</translation>
-        </message>
-        <message>
-            <source>No member matches. Accents are optional; a phone number may be typed any way.</source>
-            <translation>Không có hội viên nào khớp. Có thể gõ không dấu; số điện thoại gõ kiểu nào cũng được.</translation>
-        </message>
-        <message>
-            <source>{count} members</source>
-            <translation>{count} hội viên</translation>
-        </message>
-        <message>
-            <source>More than {count} members: type more, or choose a tier or a status.</source>
-            <translation>Hơn {count} hội viên: hãy gõ thêm, hoặc chọn hạng hay trạng thái.</translation>
-        </message>
-    </context>
-    <context>
-        <name>MemberListModel</name>
-        <message>
-            <source>Name</source>
-            <translation>Họ tên</translation>
-        </message>
-        <message>
-            <source>Member no.</source>
-            <translation>Số hội viên</translation>
-        </message>
-        <message>
-            <source>Phone</source>
-            <translation>Điện thoại</translation>
-        </message>
-        <message>
-            <source>Tier</source>
-            <translation>Hạng</translation>
-        </message>
-        <message>
-            <source>Points</source>
-            <translation>Điểm</translation>
-        </message>
-        <message>
-            <source>Last visit</source>
-            <translation>Lần ghé cuối</translation>
-        </message>
-        <message>
-            <source>Status</source>
-            <translation>Trạng thái</translation>
-        </message>
-        <message>
-            <source>Active</source>
-            <translation>Hoạt động</translation>
-        </message>
-        <message>
-            <source>Merged</source>
-            <translation>Đã gộp</translation>
-        </message>
-        <message>
-            <source>Erased</source>
-            <translation>Đã xóa</translation>
-        </message>
-        <message>
-            <source>never</source>
-            <translation>chưa ghé</translation>
-        </message>
-    </context>
-    <context>
-        <name>Member360Page</name>
-        <message>
-            <source>Member</source>
-            <translation>Hồ sơ hội viên</translation>
-        </message>
-        <message>
-            <source>Choose the entry to reverse in the history (arrow keys), then press Enter.</source>
-            <translation>Hãy chọn bút toán cần đảo trong lịch sử (phím mũi tên), rồi nhấn Enter.</translation>
-        </message>
-        <message>
-            <source>Only a manager can adjust or reverse points. Ask a manager to sign in.</source>
-            <translation>Chỉ quản lý mới được điều chỉnh hoặc đảo điểm. Hãy nhờ quản lý đăng nhập.</translation>
-        </message>
-        <message>
-            <source>Open a member from the Members page: search, then Enter.</source>
-            <translation>Hãy mở một hội viên từ trang Hội viên: tìm kiếm, rồi nhấn Enter.</translation>
-        </message>
-        <message>
-            <source>&amp;Adjust points…</source>
-            <translation>Điều &amp;chỉnh điểm…</translation>
-        </message>
-        <message>
-            <source>Adjust points</source>
-            <translation>Điều chỉnh điểm</translation>
-        </message>
-        <message>
-            <source>&amp;Reverse an entry…</source>
-            <translation>Đảo &amp;bút toán…</translation>
-        </message>
-        <message>
-            <source>Reverse the entry chosen in the history</source>
-            <translation>Đảo bút toán đã chọn trong lịch sử</translation>
-        </message>
-        <message>
-            <source>&amp;Overview</source>
-            <translation>&amp;Tổng quan</translation>
-        </message>
-        <message>
-            <source>&amp;History</source>
-            <translation>&amp;Lịch sử</translation>
-        </message>
-        <message>
-            <source>&amp;Why this balance?</source>
-            <translation>&amp;Vì sao có số điểm này?</translation>
-        </message>
-        <message>
-            <source>Member pages</source>
-            <translation>Các trang của hội viên</translation>
-        </message>
-        <message>
-            <source>Profile</source>
-            <translation>Thông tin cá nhân</translation>
-        </message>
-        <message>
-            <source>Consents</source>
-            <translation>Đồng ý</translation>
-        </message>
-        <message>
-            <source>Cards</source>
-            <translation>Thẻ</translation>
-        </message>
-        <message>
-            <source>No consent recorded: no offers, nothing personalised.</source>
-            <translation>Chưa ghi nhận đồng ý nào: không gửi khuyến mãi, không cá nhân hóa.</translation>
-        </message>
-        <message>
-            <source>No card: the member is found by phone, name or number.</source>
-            <translation>Chưa có thẻ: tìm hội viên theo số điện thoại, tên hoặc số hội viên.</translation>
-        </message>
-        <message>
-            <source>Tier</source>
-            <translation>Hạng</translation>
-        </message>
-        <message>
-            <source>Points</source>
-            <translation>Điểm</translation>
-        </message>
-        <message>
-            <source>Purchases and visits</source>
-            <translation>Mua hàng và lượt ghé</translation>
-        </message>
-        <message>
-            <source>Phone</source>
-            <translation>Điện thoại</translation>
-        </message>
-        <message>
-            <source>E-mail</source>
-            <translation>E-mail</translation>
-        </message>
-        <message>
-            <source>Birthday</source>
-            <translation>Ngày sinh</translation>
-        </message>
-        <message>
-            <source>Enrolled</source>
-            <translation>Ngày tham gia</translation>
-        </message>
-        <message>
-            <source>Language</source>
-            <translation>Ngôn ngữ</translation>
-        </message>
-        <message>
-            <source>Home store</source>
-            <translation>Cửa hàng đăng ký</translation>
-        </message>
-        <message>
-            <source>Referral code</source>
-            <translation>Mã giới thiệu</translation>
-        </message>
-        <message>
-            <source>Referred by</source>
-            <translation>Người giới thiệu</translation>
-        </message>
-        <message>
-            <source>Merged into</source>
-            <translation>Đã gộp vào</translation>
-        </message>
-        <message>
-            <source>Purpose</source>
-            <translation>Mục đích</translation>
-        </message>
-        <message>
-            <source>Answer</source>
-            <translation>Trả lời</translation>
-        </message>
-        <message>
-            <source>Words</source>
-            <translation>Phiên bản lời văn</translation>
-        </message>
-        <message>
-            <source>When</source>
-            <translation>Thời gian</translation>
-        </message>
-        <message>
-            <source>Staff</source>
-            <translation>Nhân viên</translation>
-        </message>
-        <message>
-            <source>Card</source>
-            <translation>Thẻ</translation>
-        </message>
-        <message>
-            <source>Kind</source>
-            <translation>Loại</translation>
-        </message>
-        <message>
-            <source>Status</source>
-            <translation>Trạng thái</translation>
-        </message>
-        <message>
-            <source>Since</source>
-            <translation>Từ ngày</translation>
-        </message>
-        <message>
-            <source>Reason</source>
-            <translation>Lý do</translation>
-        </message>
-        <message>
-            <source>Earned</source>
-            <translation>Ngày tích</translation>
-        </message>
-        <message>
-            <source>Left</source>
-            <translation>Còn lại</translation>
-        </message>
-        <message>
-            <source>Expires</source>
-            <translation>Hết hạn</translation>
-        </message>
-        <message>
-            <source>Points and when they expire</source>
-            <translation>Điểm và ngày hết hạn</translation>
-        </message>
-        <message>
-            <source>Progress to the next tier</source>
-            <translation>Tiến độ lên hạng tiếp theo</translation>
-        </message>
-        <message>
-            <source>History</source>
-            <translation>Lịch sử</translation>
-        </message>
-        <message>
-            <source>Newest first; more entries load as you scroll. Choose an entry and press Enter to reverse it.</source>
-            <translation>Mới nhất ở trên; cuộn xuống để tải thêm. Chọn một bút toán và nhấn Enter để đảo.</translation>
-        </message>
-        <message>
-            <source>What</source>
-            <translation>Nội dung</translation>
-        </message>
-        <message>
-            <source>Total</source>
-            <translation>Lũy kế</translation>
-        </message>
-        <message>
-            <source>Details</source>
-            <translation>Chi tiết</translation>
-        </message>
-        <message>
-            <source>Why this balance</source>
-            <translation>Vì sao có số điểm này</translation>
-        </message>
-        <message>
-            <source>Every entry since the member joined, oldest first, with the running total. The last total is the balance.</source>
-            <translation>Mọi bút toán từ khi hội viên tham gia, cũ nhất ở trên, kèm số điểm lũy kế. Số lũy kế cuối cùng là số dư.</translation>
-        </message>
-        <message>
-            <source>Loading…</source>
-            <translation>Đang tải…</translation>
-        </message>
-        <message>
-            <source> — merged</source>
-            <translation> — đã gộp</translation>
-        </message>
-        <message>
-            <source> — erased</source>
-            <translation> — đã xóa dữ liệu</translation>
-        </message>
-        <message>
-            <source>Member no. {number}</source>
-            <translation>Số hội viên {number}</translation>
-        </message>
-        <message>
-            <source>{points} points</source>
-            <translation>{points} điểm</translation>
-        </message>
-        <message>
-            <source>worth {money}</source>
-            <translation>trị giá {money}</translation>
-        </message>
-        <message>
-            <source>{name} (no. {number})</source>
-            <translation>{name} (số {number})</translation>
-        </message>
-        <message>
-            <source>Open {name}</source>
-            <translation>Mở {name}</translation>
-        </message>
-        <message>
-            <source>Agreed</source>
-            <translation>Đồng ý</translation>
-        </message>
-        <message>
-            <source>Declined</source>
-            <translation>Không đồng ý</translation>
-        </message>
-        <message>
-            <source> (in force)</source>
-            <translation> (đang áp dụng)</translation>
-        </message>
-        <message>
-            <source>{purchases} purchases, {spend} in all (less refunds). {visits} visits (days with a purchase). First purchase: {first}. Last visit: {last}.</source>
-            <translation>{purchases} lần mua, tổng {spend} (đã trừ hoàn tiền). {visits} lượt ghé (số ngày có mua hàng). Lần mua đầu: {first}. Lần ghé gần nhất: {last}.</translation>
-        </message>
-        <message>
-            <source>never</source>
-            <translation>chưa có</translation>
-        </message>
-        <message>
-            <source>This program has no tiers.</source>
-            <translation>Chương trình này không có hạng.</translation>
-        </message>
-        <message>
-            <source>{tier} since {since}; next review on {review}.</source>
-            <translation>Hạng {tier} từ {since}; xét hạng lại vào {review}.</translation>
-        </message>
-        <message>
-            <source>Qualifying spend {spent}; {more} more to {tier}.</source>
-            <translation>Chi tiêu xét hạng {spent}; cần thêm {more} để lên {tier}.</translation>
-        </message>
-        <message>
-            <source>Qualifying spend {spent}; top tier.</source>
-            <translation>Chi tiêu xét hạng {spent}; hạng cao nhất.</translation>
-        </message>
-        <message>
-            <source>{points} points expire within 30 days (the first on {date}).</source>
-            <translation>{points} điểm hết hạn trong 30 ngày tới (sớm nhất vào {date}).</translation>
-        </message>
-        <message>
-            <source>No points expire within 30 days.</source>
-            <translation>Không có điểm nào hết hạn trong 30 ngày tới.</translation>
-        </message>
-        <message>
-            <source>Overdraft: the member owes {points} points (since {since}: {reason}). Their next purchases pay it off.</source>
-            <translation>Nợ điểm: hội viên đang nợ {points} điểm (từ {since}: {reason}). Các lần mua sau sẽ trả dần.</translation>
-        </message>
-        <message>
-            <source> (passed, written off at the next expiry run)</source>
-            <translation> (đã qua, sẽ ghi hết hạn ở lần chạy tiếp theo)</translation>
-        </message>
-        <message>
-            <source>Total: {total} points = the balance.</source>
-            <translation>Lũy kế: {total} điểm = số dư.</translation>
-        </message>
-        <message>
-            <source>{points} points expired in all.</source>
-            <translation>Tổng cộng {points} điểm đã hết hạn.</translation>
-        </message>
-        <message>
-            <source>receipt {receipt}</source>
-            <translation>hóa đơn {receipt}</translation>
-        </message>
-        <message>
-            <source>expires {date}</source>
-            <translation>hết hạn {date}</translation>
-        </message>
-        <message>
-            <source>expired: {lots}</source>
-            <translation>hết hạn: {lots}</translation>
-        </message>
-        <message>
-            <source>{points} of the {kind} of {date}</source>
-            <translation>{points} điểm của lần {kind} ngày {date}</translation>
-        </message>
-        <message>
-            <source>{points} points owed (overdraft)</source>
-            <translation>nợ {points} điểm</translation>
-        </message>
-        <message>
-            <source>by {name}</source>
-            <translation>do {name} thực hiện</translation>
-        </message>
-        <message>
-            <source>Offers and news</source>
-            <translation>Khuyến mãi và tin tức</translation>
-        </message>
-        <message>
-            <source>Personal offers</source>
-            <translation>Ưu đãi cá nhân hóa</translation>
-        </message>
-        <message>
-            <source>active</source>
-            <translation>đang dùng</translation>
-        </message>
-        <message>
-            <source>blocked</source>
-            <translation>đã khóa</translation>
-        </message>
-        <message>
-            <source>replaced</source>
-            <translation>đã thay thế</translation>
-        </message>
-        <message>
-            <source>NFC card</source>
-            <translation>Thẻ NFC</translation>
-        </message>
-        <message>
-            <source>NFC card (NDEF)</source>
-            <translation>Thẻ NFC (NDEF)</translation>
-        </message>
-        <message>
-            <source>Secure NFC card</source>
-            <translation>Thẻ NFC bảo mật</translation>
-        </message>
-        <message>
-            <source>Barcode</source>
-            <translation>Mã vạch</translation>
-        </message>
-        <message>
-            <source>QR code</source>
-            <translation>Mã QR</translation>
-        </message>
-        <message>
-            <source>Phone wallet</source>
-            <translation>Ví điện thoại</translation>
-        </message>
-        <message>
-            <source>a return after the points were spent</source>
-            <translation>trả hàng sau khi điểm đã được dùng</translation>
-        </message>
-        <message>
-            <source>a reversal after the points were spent</source>
-            <translation>đảo bút toán sau khi điểm đã được dùng</translation>
-        </message>
-        <message>
-            <source>a referral bonus taken back after the points were spent</source>
-            <translation>thu hồi thưởng giới thiệu sau khi điểm đã được dùng</translation>
-        </message>
-        <message>
-            <source>moved here by a merge</source>
-            <translation>chuyển sang khi gộp hội viên</translation>
-        </message>
-    </context>
-    <context>
-        <name>HistoryModel</name>
-        <message>
-            <source>When</source>
-            <translation>Thời gian</translation>
-        </message>
-        <message>
-            <source>What</source>
-            <translation>Nội dung</translation>
-        </message>
-        <message>
-            <source>Points</source>
-            <translation>Điểm</translation>
-        </message>
-        <message>
-            <source>Amount</source>
-            <translation>Số tiền</translation>
-        </message>
-        <message>
-            <source>Why</source>
-            <translation>Lý do</translation>
-        </message>
-        <message>
-            <source>Who, where</source>
-            <translation>Ai, ở đâu</translation>
-        </message>
-        <message>
-            <source>Program</source>
-            <translation>Chương trình</translation>
-        </message>
-        <message>
-            <source>{kind}
-receipt {receipt}</source>
-            <translation>{kind}
-hóa đơn {receipt}</translation>
-        </message>
-        <message>
-            <source>{staff}
-{where}</source>
-            <translation>{staff}
-{where}</translation>
-        </message>
-        <message>
-            <source>reward: {name}</source>
-            <translation>quà: {name}</translation>
-        </message>
-        <message>
-            <source>the till</source>
-            <translation>máy tính tiền</translation>
-        </message>
-        <message>
-            <source>set-up</source>
-            <translation>cài đặt ban đầu</translation>
-        </message>
-        <message>
-            <source>store {store}, till {till}, {channel}</source>
-            <translation>cửa hàng {store}, máy {till}, {channel}</translation>
-        </message>
-        <message>
-            <source>till {till}, {channel}</source>
-            <translation>máy {till}, {channel}</translation>
-        </message>
-        <message>
-            <source>reverses the {kind} of {when}</source>
-            <translation>đảo lần {kind} lúc {when}</translation>
-        </message>
-        <message>
-            <source>reverses entry {entry}</source>
-            <translation>đảo bút toán {entry}</translation>
-        </message>
-        <message>
-            <source>reversed later</source>
-            <translation>đã bị đảo sau đó</translation>
-        </message>
-    </context>
-    <context>
-        <name>CorrectionPanel</name>
-        <message>
-            <source>Correction</source>
-            <translation>Điều chỉnh</translation>
-        </message>
-        <message>
-            <source>&amp;Points to add or take</source>
-            <translation>&amp;Số điểm cộng hoặc trừ</translation>
-        </message>
-        <message>
-            <source>e.g. +500 or -200</source>
-            <translation>ví dụ +500 hoặc -200</translation>
-        </message>
-        <message>
-            <source>Points to add or take</source>
-            <translation>Số điểm cộng hoặc trừ</translation>
-        </message>
-        <message>
-            <source>A plus sign (or none) adds points; a minus sign takes them.</source>
-            <translation>Dấu cộng (hoặc không dấu) là cộng điểm; dấu trừ là trừ điểm.</translation>
-        </message>
-        <message>
-            <source>R&amp;eason (required)</source>
-            <translation>&amp;Lý do (bắt buộc)</translation>
-        </message>
-        <message>
-            <source>e.g. points of a sale rung up on the wrong member</source>
-            <translation>ví dụ điểm của hóa đơn tính nhầm cho hội viên khác</translation>
-        </message>
-        <message>
-            <source>Reason for the correction</source>
-            <translation>Lý do điều chỉnh</translation>
-        </message>
-        <message>
-            <source>Confirm (Enter)</source>
-            <translation>Xác nhận (Enter)</translation>
-        </message>
-        <message>
-            <source>Confirm the correction</source>
-            <translation>Xác nhận điều chỉnh</translation>
-        </message>
-        <message>
-            <source>Close</source>
-            <translation>Đóng</translation>
-        </message>
-        <message>
-            <source>Close the correction</source>
-            <translation>Đóng phần điều chỉnh</translation>
-        </message>
-        <message>
-            <source>Type the points to add (e.g. +500) or to take (e.g. -200).</source>
-            <translation>Hãy gõ số điểm cần cộng (ví dụ +500) hoặc cần trừ (ví dụ -200).</translation>
-        </message>
-        <message>
-            <source>Type a whole number of points other than zero, e.g. +500 or -200.</source>
-            <translation>Hãy gõ số điểm nguyên khác 0, ví dụ +500 hoặc -200.</translation>
-        </message>
-        <message>
-            <source>This correction is recorded. Close it, or open another.</source>
-            <translation>Điều chỉnh này đã được ghi nhận. Hãy đóng lại hoặc mở điều chỉnh khác.</translation>
-        </message>
-        <message>
-            <source>Only a manager can correct points. Ask a manager to sign in.</source>
-            <translation>Chỉ quản lý mới được điều chỉnh điểm. Hãy nhờ quản lý đăng nhập.</translation>
-        </message>
-        <message>
-            <source>Type the reason: it is kept with the correction and in the audit log.</source>
-            <translation>Hãy gõ lý do: lý do được lưu cùng điều chỉnh và trong nhật ký kiểm tra.</translation>
-        </message>
-        <message>
-            <source>Check what the correction does, then press Enter again to confirm.</source>
-            <translation>Hãy xem điều chỉnh sẽ làm gì, rồi nhấn Enter lần nữa để xác nhận.</translation>
-        </message>
-        <message>
-            <source>Saving…</source>
-            <translation>Đang lưu…</translation>
-        </message>
-        <message>
-            <source>Adjustment recorded: {points} points. {name} now has {balance} points.</source>
-            <translation>Đã ghi nhận điều chỉnh: {points} điểm. {name} hiện có {balance} điểm.</translation>
-        </message>
-        <message>
-            <source>Reversal recorded: {points} points. {name} now has {balance} points.</source>
-            <translation>Đã ghi nhận bút toán đảo: {points} điểm. {name} hiện có {balance} điểm.</translation>
-        </message>
-        <message>
-            <source>Already recorded, nothing new was written.</source>
-            <translation>Đã ghi nhận trước đó, không ghi thêm.</translation>
-        </message>
-        <message>
-            <source>Adjust the points of {name}</source>
-            <translation>Điều chỉnh điểm của {name}</translation>
-        </message>
-        <message>
-            <source>Now: {balance} points. Adjustments are for mistakes and goodwill; they are audited.</source>
-            <translation>Hiện có: {balance} điểm. Điều chỉnh dùng để sửa sai sót hoặc tặng điểm thiện chí; mọi điều chỉnh đều được ghi nhật ký.</translation>
-        </message>
-        <message>
-            <source>Reverse an entry of {name}</source>
-            <translation>Đảo một bút toán của {name}</translation>
-        </message>
-        <message>
-            <source>{kind} of {when}: {points} points{receipt}. A new entry will undo it and name it.</source>
-            <translation>{kind} lúc {when}: {points} điểm{receipt}. Một bút toán mới sẽ hủy tác dụng của nó và ghi rõ bút toán bị đảo.</translation>
-        </message>
-        <message>
-            <source>, receipt {receipt}</source>
-            <translation>, hóa đơn {receipt}</translation>
-        </message>
-        <message>
-            <source>What the correction did</source>
-            <translation>Điều chỉnh đã làm gì</translation>
-        </message>
-        <message>
-            <source>What the correction does</source>
-            <translation>Điều chỉnh sẽ làm gì</translation>
-        </message>
-        <message>
-            <source>Working out the effect…</source>
-            <translation>Đang tính kết quả…</translation>
-        </message>
-        <message>
-            <source>Balance: {before} → {after} points ({change})</source>
-            <translation>Số dư: {before} → {after} điểm ({change})</translation>
-        </message>
-        <message>
-            <source>… and {count} more lots.</source>
-            <translation>… và {count} lô điểm khác.</translation>
-        </message>
-        <message>
-            <source>No lot changes.</source>
-            <translation>Không lô điểm nào thay đổi.</translation>
-        </message>
-        <message>
-            <source>Overdraft: {points} of these points were already spent. The member owes them; their next purchases pay them off.</source>
-            <translation>Nợ điểm: {points} điểm trong số này đã được dùng. Hội viên nợ số điểm đó; các lần mua sau sẽ trả dần.</translation>
-        </message>
-        <message>
-            <source>{points} of these points pay off what the member owed (an overdraft).</source>
-            <translation>{points} điểm trong số này trả khoản nợ điểm của hội viên.</translation>
-        </message>
-        <message>
-            <source>No overdraft.</source>
-            <translation>Không phát sinh nợ điểm.</translation>
-        </message>
-        <message>
-            <source>never</source>
-            <translation>không hết hạn</translation>
-        </message>
-        <message>
-            <source>New lot of {points} points, expires {expiry}</source>
-            <translation>Lô điểm mới {points} điểm, hết hạn {expiry}</translation>
-        </message>
-        <message>
-            <source>{points} points taken from the {kind} of {earned} (expires {expiry})</source>
-            <translation>Trừ {points} điểm từ lần {kind} ngày {earned} (hết hạn {expiry})</translation>
-        </message>
-    </context>
-    <context>
-        <name>EntryKind</name>
-        <message>
-            <source>Purchase</source>
-            <translation>Mua hàng</translation>
-        </message>
-        <message>
-            <source>Redemption</source>
-            <translation>Đổi điểm</translation>
-        </message>
-        <message>
-            <source>Bonus</source>
-            <translation>Thưởng</translation>
-        </message>
-        <message>
-            <source>Action</source>
-            <translation>Hoạt động</translation>
-        </message>
-        <message>
-            <source>Adjustment</source>
-            <translation>Điều chỉnh</translation>
-        </message>
-        <message>
-            <source>Expiry</source>
-            <translation>Hết hạn</translation>
-        </message>
-        <message>
-            <source>Reversal</source>
-            <translation>Bút toán đảo</translation>
-        </message>
-        <message>
-            <source>Transfer</source>
-            <translation>Chuyển điểm</translation>
-        </message>
-        <message>
-            <source>Expiry due, not written yet</source>
-            <translation>Đến hạn, chưa ghi hết hạn</translation>
-        </message>
-        <message>
-            <source>counter</source>
-            <translation>quầy</translation>
-        </message>
-        <message>
-            <source>web shop</source>
-            <translation>cửa hàng trực tuyến</translation>
-        </message>
-        <message>
-            <source>app</source>
-            <translation>ứng dụng</translation>
-        </message>
-        <message>
-            <source>call centre</source>
-            <translation>tổng đài</translation>
-        </message>
-        <message>
-            <source>welcome bonus</source>
-            <translation>thưởng chào mừng</translation>
-        </message>
-        <message>
-            <source>points expired</source>
-            <translation>điểm hết hạn</translation>
-        </message>
-        <message>
-            <source>return</source>
-            <translation>trả hàng</translation>
-        </message>
-        <message>
-            <source>return: redeemed points restored</source>
-            <translation>trả hàng: hoàn lại điểm đã đổi</translation>
-        </message>
-        <message>
-            <source>return: referral bonus reversed (qualifying purchase refunded)</source>
-            <translation>trả hàng: thu hồi thưởng giới thiệu (hóa đơn đủ điều kiện đã hoàn tiền)</translation>
-        </message>
-        <message>
-            <source>referral: welcome</source>
-            <translation>giới thiệu: thưởng chào mừng</translation>
-        </message>
-        <message>
-            <source>referral: friend's first purchase</source>
-            <translation>giới thiệu: lần mua đầu của bạn được giới thiệu</translation>
-        </message>
-    </context>
-    <context>
         <name>CardsPage</name>
         <message>
             <source>Cards</source>
@@ -6306,6 +5448,868 @@ hóa đơn {receipt}</translation>
         <message>
             <source>Records {newest} to {oldest}, newest first ({size} a page).</source>
             <translation>Bản ghi {newest} đến {oldest}, mới nhất trước ({size} bản ghi mỗi trang).</translation>
+        </message>
+    </context>
+    <context>
+        <name>MembersPage</name>
+        <message>
+            <source>Members</source>
+            <translation>Hội viên</translation>
+        </message>
+        <message>
+            <source>&amp;Search</source>
+            <translation>&amp;Tìm</translation>
+        </message>
+        <message>
+            <source>Name, phone, e-mail, member number or card</source>
+            <translation>Tên, điện thoại, e-mail, số hội viên hoặc thẻ</translation>
+        </message>
+        <message>
+            <source>Search members</source>
+            <translation>Tìm hội viên</translation>
+        </message>
+        <message>
+            <source>&amp;Tier</source>
+            <translation>&amp;Hạng</translation>
+        </message>
+        <message>
+            <source>St&amp;atus</source>
+            <translation>T&amp;rạng thái</translation>
+        </message>
+        <message>
+            <source>Sort &amp;by</source>
+            <translation>&amp;Sắp xếp</translation>
+        </message>
+        <message>
+            <source>All tiers</source>
+            <translation>Mọi hạng</translation>
+        </message>
+        <message>
+            <source>All statuses</source>
+            <translation>Mọi trạng thái</translation>
+        </message>
+        <message>
+            <source>Filter by tier</source>
+            <translation>Lọc theo hạng</translation>
+        </message>
+        <message>
+            <source>Filter by status</source>
+            <translation>Lọc theo trạng thái</translation>
+        </message>
+        <message>
+            <source>Sort by</source>
+            <translation>Sắp xếp theo</translation>
+        </message>
+        <message>
+            <source>Members found</source>
+            <translation>Hội viên tìm thấy</translation>
+        </message>
+        <message>
+            <source>Name, A to Z</source>
+            <translation>Tên, A đến Z</translation>
+        </message>
+        <message>
+            <source>Name, Z to A</source>
+            <translation>Tên, Z đến A</translation>
+        </message>
+        <message>
+            <source>Member number, lowest first</source>
+            <translation>Số hội viên, nhỏ trước</translation>
+        </message>
+        <message>
+            <source>Member number, highest first</source>
+            <translation>Số hội viên, lớn trước</translation>
+        </message>
+        <message>
+            <source>Points, most first</source>
+            <translation>Điểm, nhiều trước</translation>
+        </message>
+        <message>
+            <source>Points, fewest first</source>
+            <translation>Điểm, ít trước</translation>
+        </message>
+        <message>
+            <source>Last visit, most recent first</source>
+            <translation>Lần ghé, gần đây nhất trước</translation>
+        </message>
+        <message>
+            <source>Last visit, longest ago first</source>
+            <translation>Lần ghé, lâu nhất trước</translation>
+        </message>
+        <message>
+            <source>Tier, highest first</source>
+            <translation>Hạng, cao trước</translation>
+        </message>
+        <message>
+            <source>Tier, lowest first</source>
+            <translation>Hạng, thấp trước</translation>
+        </message>
+        <message>
+            <source>Looking…</source>
+            <translation>Đang tìm…</translation>
+        </message>
+        <message>
+            <source>No member matches. Accents are optional; a phone number may be typed any way.</source>
+            <translation>Không có hội viên nào khớp. Có thể gõ không dấu; số điện thoại gõ kiểu nào cũng được.</translation>
+        </message>
+        <message>
+            <source>{count} members</source>
+            <translation>{count} hội viên</translation>
+        </message>
+        <message>
+            <source>More than {count} members: type more, or choose a tier or a status.</source>
+            <translation>Hơn {count} hội viên: hãy gõ thêm, hoặc chọn hạng hay trạng thái.</translation>
+        </message>
+    </context>
+    <context>
+        <name>MemberListModel</name>
+        <message>
+            <source>Name</source>
+            <translation>Họ tên</translation>
+        </message>
+        <message>
+            <source>Member no.</source>
+            <translation>Số hội viên</translation>
+        </message>
+        <message>
+            <source>Phone</source>
+            <translation>Điện thoại</translation>
+        </message>
+        <message>
+            <source>Tier</source>
+            <translation>Hạng</translation>
+        </message>
+        <message>
+            <source>Points</source>
+            <translation>Điểm</translation>
+        </message>
+        <message>
+            <source>Last visit</source>
+            <translation>Lần ghé cuối</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>Trạng thái</translation>
+        </message>
+        <message>
+            <source>Active</source>
+            <translation>Hoạt động</translation>
+        </message>
+        <message>
+            <source>Merged</source>
+            <translation>Đã gộp</translation>
+        </message>
+        <message>
+            <source>Erased</source>
+            <translation>Đã xóa</translation>
+        </message>
+        <message>
+            <source>never</source>
+            <translation>chưa ghé</translation>
+        </message>
+    </context>
+    <context>
+        <name>Member360Page</name>
+        <message>
+            <source>Member</source>
+            <translation>Hồ sơ hội viên</translation>
+        </message>
+        <message>
+            <source>Choose the entry to reverse in the history (arrow keys), then press Enter.</source>
+            <translation>Hãy chọn bút toán cần đảo trong lịch sử (phím mũi tên), rồi nhấn Enter.</translation>
+        </message>
+        <message>
+            <source>Only a manager can adjust or reverse points. Ask a manager to sign in.</source>
+            <translation>Chỉ quản lý mới được điều chỉnh hoặc đảo điểm. Hãy nhờ quản lý đăng nhập.</translation>
+        </message>
+        <message>
+            <source>Open a member from the Members page: search, then Enter.</source>
+            <translation>Hãy mở một hội viên từ trang Hội viên: tìm kiếm, rồi nhấn Enter.</translation>
+        </message>
+        <message>
+            <source>&amp;Adjust points…</source>
+            <translation>Điều &amp;chỉnh điểm…</translation>
+        </message>
+        <message>
+            <source>Adjust points</source>
+            <translation>Điều chỉnh điểm</translation>
+        </message>
+        <message>
+            <source>&amp;Reverse an entry…</source>
+            <translation>Đảo &amp;bút toán…</translation>
+        </message>
+        <message>
+            <source>Reverse the entry chosen in the history</source>
+            <translation>Đảo bút toán đã chọn trong lịch sử</translation>
+        </message>
+        <message>
+            <source>&amp;Overview</source>
+            <translation>&amp;Tổng quan</translation>
+        </message>
+        <message>
+            <source>&amp;History</source>
+            <translation>&amp;Lịch sử</translation>
+        </message>
+        <message>
+            <source>&amp;Why this balance?</source>
+            <translation>&amp;Vì sao có số điểm này?</translation>
+        </message>
+        <message>
+            <source>Member pages</source>
+            <translation>Các trang của hội viên</translation>
+        </message>
+        <message>
+            <source>Open the member this one was merged into</source>
+            <translation>Mở hội viên đã được gộp vào</translation>
+        </message>
+        <message>
+            <source>Profile</source>
+            <translation>Thông tin cá nhân</translation>
+        </message>
+        <message>
+            <source>Consents</source>
+            <translation>Đồng ý</translation>
+        </message>
+        <message>
+            <source>Cards</source>
+            <translation>Thẻ</translation>
+        </message>
+        <message>
+            <source>No consent recorded: no offers, nothing personalised.</source>
+            <translation>Chưa ghi nhận đồng ý nào: không gửi khuyến mãi, không cá nhân hóa.</translation>
+        </message>
+        <message>
+            <source>No card: the member is found by phone, name or number.</source>
+            <translation>Chưa có thẻ: tìm hội viên theo số điện thoại, tên hoặc số hội viên.</translation>
+        </message>
+        <message>
+            <source>Tier</source>
+            <translation>Hạng</translation>
+        </message>
+        <message>
+            <source>Points</source>
+            <translation>Điểm</translation>
+        </message>
+        <message>
+            <source>Purchases and visits</source>
+            <translation>Mua hàng và lượt ghé</translation>
+        </message>
+        <message>
+            <source>Phone</source>
+            <translation>Điện thoại</translation>
+        </message>
+        <message>
+            <source>E-mail</source>
+            <translation>E-mail</translation>
+        </message>
+        <message>
+            <source>Birthday</source>
+            <translation>Ngày sinh</translation>
+        </message>
+        <message>
+            <source>Enrolled</source>
+            <translation>Ngày tham gia</translation>
+        </message>
+        <message>
+            <source>Language</source>
+            <translation>Ngôn ngữ</translation>
+        </message>
+        <message>
+            <source>Home store</source>
+            <translation>Cửa hàng đăng ký</translation>
+        </message>
+        <message>
+            <source>Referral code</source>
+            <translation>Mã giới thiệu</translation>
+        </message>
+        <message>
+            <source>Referred by</source>
+            <translation>Người giới thiệu</translation>
+        </message>
+        <message>
+            <source>Merged into</source>
+            <translation>Đã gộp vào</translation>
+        </message>
+        <message>
+            <source>Purpose</source>
+            <translation>Mục đích</translation>
+        </message>
+        <message>
+            <source>Answer</source>
+            <translation>Trả lời</translation>
+        </message>
+        <message>
+            <source>Words</source>
+            <translation>Phiên bản lời văn</translation>
+        </message>
+        <message>
+            <source>When</source>
+            <translation>Thời gian</translation>
+        </message>
+        <message>
+            <source>Staff</source>
+            <translation>Nhân viên</translation>
+        </message>
+        <message>
+            <source>Card</source>
+            <translation>Thẻ</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>Loại</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>Trạng thái</translation>
+        </message>
+        <message>
+            <source>Since</source>
+            <translation>Từ ngày</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>Lý do</translation>
+        </message>
+        <message>
+            <source>Earned</source>
+            <translation>Ngày tích</translation>
+        </message>
+        <message>
+            <source>Left</source>
+            <translation>Còn lại</translation>
+        </message>
+        <message>
+            <source>Expires</source>
+            <translation>Hết hạn</translation>
+        </message>
+        <message>
+            <source>Points and when they expire</source>
+            <translation>Điểm và ngày hết hạn</translation>
+        </message>
+        <message>
+            <source>Progress to the next tier</source>
+            <translation>Tiến độ lên hạng tiếp theo</translation>
+        </message>
+        <message>
+            <source>History</source>
+            <translation>Lịch sử</translation>
+        </message>
+        <message>
+            <source>Newest first; more entries load as you scroll. Choose an entry and press Enter to reverse it.</source>
+            <translation>Mới nhất ở trên; cuộn xuống để tải thêm. Chọn một bút toán và nhấn Enter để đảo.</translation>
+        </message>
+        <message>
+            <source>What</source>
+            <translation>Nội dung</translation>
+        </message>
+        <message>
+            <source>Total</source>
+            <translation>Lũy kế</translation>
+        </message>
+        <message>
+            <source>Details</source>
+            <translation>Chi tiết</translation>
+        </message>
+        <message>
+            <source>Why this balance</source>
+            <translation>Vì sao có số điểm này</translation>
+        </message>
+        <message>
+            <source>Every entry since the member joined, oldest first, with the running total. The last total is the balance.</source>
+            <translation>Mọi bút toán từ khi hội viên tham gia, cũ nhất ở trên, kèm số điểm lũy kế. Số lũy kế cuối cùng là số dư.</translation>
+        </message>
+        <message>
+            <source>Loading…</source>
+            <translation>Đang tải…</translation>
+        </message>
+        <message>
+            <source> — merged</source>
+            <translation> — đã gộp</translation>
+        </message>
+        <message>
+            <source> — erased</source>
+            <translation> — đã xóa dữ liệu</translation>
+        </message>
+        <message>
+            <source>Member no. {number}</source>
+            <translation>Số hội viên {number}</translation>
+        </message>
+        <message>
+            <source>{points} points</source>
+            <translation>{points} điểm</translation>
+        </message>
+        <message>
+            <source>worth {money}</source>
+            <translation>trị giá {money}</translation>
+        </message>
+        <message>
+            <source>{name} (no. {number})</source>
+            <translation>{name} (số {number})</translation>
+        </message>
+        <message>
+            <source>Open {name}</source>
+            <translation>Mở {name}</translation>
+        </message>
+        <message>
+            <source>Agreed</source>
+            <translation>Đồng ý</translation>
+        </message>
+        <message>
+            <source>Declined</source>
+            <translation>Không đồng ý</translation>
+        </message>
+        <message>
+            <source> (in force)</source>
+            <translation> (đang áp dụng)</translation>
+        </message>
+        <message>
+            <source>{purchases} purchases, {spend} in all (less refunds). {visits} visits (days with a purchase). First purchase: {first}. Last visit: {last}.</source>
+            <translation>{purchases} lần mua, tổng {spend} (đã trừ hoàn tiền). {visits} lượt ghé (số ngày có mua hàng). Lần mua đầu: {first}. Lần ghé gần nhất: {last}.</translation>
+        </message>
+        <message>
+            <source>never</source>
+            <translation>chưa có</translation>
+        </message>
+        <message>
+            <source>This program has no tiers.</source>
+            <translation>Chương trình này không có hạng.</translation>
+        </message>
+        <message>
+            <source>{tier} since {since}; next review on {review}.</source>
+            <translation>Hạng {tier} từ {since}; xét hạng lại vào {review}.</translation>
+        </message>
+        <message>
+            <source>Qualifying spend {spent}; {more} more to {tier}.</source>
+            <translation>Chi tiêu xét hạng {spent}; cần thêm {more} để lên {tier}.</translation>
+        </message>
+        <message>
+            <source>Qualifying spend {spent}; top tier.</source>
+            <translation>Chi tiêu xét hạng {spent}; hạng cao nhất.</translation>
+        </message>
+        <message>
+            <source>{points} points expire within 30 days (the first on {date}).</source>
+            <translation>{points} điểm hết hạn trong 30 ngày tới (sớm nhất vào {date}).</translation>
+        </message>
+        <message>
+            <source>No points expire within 30 days.</source>
+            <translation>Không có điểm nào hết hạn trong 30 ngày tới.</translation>
+        </message>
+        <message>
+            <source>Overdraft: the member owes {points} points (since {since}: {reason}). Their next purchases pay it off.</source>
+            <translation>Nợ điểm: hội viên đang nợ {points} điểm (từ {since}: {reason}). Các lần mua sau sẽ trả dần.</translation>
+        </message>
+        <message>
+            <source> (passed, written off at the next expiry run)</source>
+            <translation> (đã qua, sẽ ghi hết hạn ở lần chạy tiếp theo)</translation>
+        </message>
+        <message>
+            <source>Total: {total} points = the balance.</source>
+            <translation>Lũy kế: {total} điểm = số dư.</translation>
+        </message>
+        <message>
+            <source>{points} points expired in all.</source>
+            <translation>Tổng cộng {points} điểm đã hết hạn.</translation>
+        </message>
+        <message>
+            <source>receipt {receipt}</source>
+            <translation>hóa đơn {receipt}</translation>
+        </message>
+        <message>
+            <source>expires {date}</source>
+            <translation>hết hạn {date}</translation>
+        </message>
+        <message>
+            <source>expired: {lots}</source>
+            <translation>hết hạn: {lots}</translation>
+        </message>
+        <message>
+            <source>{points} of the {kind} of {date}</source>
+            <translation>{points} điểm của lần {kind} ngày {date}</translation>
+        </message>
+        <message>
+            <source>{points} points owed (overdraft)</source>
+            <translation>nợ {points} điểm</translation>
+        </message>
+        <message>
+            <source>by {name}</source>
+            <translation>do {name} thực hiện</translation>
+        </message>
+        <message>
+            <source>Offers and news</source>
+            <translation>Khuyến mãi và tin tức</translation>
+        </message>
+        <message>
+            <source>Personal offers</source>
+            <translation>Ưu đãi cá nhân hóa</translation>
+        </message>
+        <message>
+            <source>active</source>
+            <translation>đang dùng</translation>
+        </message>
+        <message>
+            <source>blocked</source>
+            <translation>đã khóa</translation>
+        </message>
+        <message>
+            <source>replaced</source>
+            <translation>đã thay thế</translation>
+        </message>
+        <message>
+            <source>NFC card</source>
+            <translation>Thẻ NFC</translation>
+        </message>
+        <message>
+            <source>NFC card (NDEF)</source>
+            <translation>Thẻ NFC (NDEF)</translation>
+        </message>
+        <message>
+            <source>Secure NFC card</source>
+            <translation>Thẻ NFC bảo mật</translation>
+        </message>
+        <message>
+            <source>Barcode</source>
+            <translation>Mã vạch</translation>
+        </message>
+        <message>
+            <source>QR code</source>
+            <translation>Mã QR</translation>
+        </message>
+        <message>
+            <source>Phone wallet</source>
+            <translation>Ví điện thoại</translation>
+        </message>
+        <message>
+            <source>a return after the points were spent</source>
+            <translation>trả hàng sau khi điểm đã được dùng</translation>
+        </message>
+        <message>
+            <source>a reversal after the points were spent</source>
+            <translation>đảo bút toán sau khi điểm đã được dùng</translation>
+        </message>
+        <message>
+            <source>a referral bonus taken back after the points were spent</source>
+            <translation>thu hồi thưởng giới thiệu sau khi điểm đã được dùng</translation>
+        </message>
+        <message>
+            <source>moved here by a merge</source>
+            <translation>chuyển sang khi gộp hội viên</translation>
+        </message>
+    </context>
+    <context>
+        <name>HistoryModel</name>
+        <message>
+            <source>When</source>
+            <translation>Thời gian</translation>
+        </message>
+        <message>
+            <source>What</source>
+            <translation>Nội dung</translation>
+        </message>
+        <message>
+            <source>Points</source>
+            <translation>Điểm</translation>
+        </message>
+        <message>
+            <source>Amount</source>
+            <translation>Số tiền</translation>
+        </message>
+        <message>
+            <source>Why</source>
+            <translation>Lý do</translation>
+        </message>
+        <message>
+            <source>Who, where</source>
+            <translation>Ai, ở đâu</translation>
+        </message>
+        <message>
+            <source>Program</source>
+            <translation>Chương trình</translation>
+        </message>
+        <message>
+            <source>{kind}
+receipt {receipt}</source>
+            <translation>{kind}
+hóa đơn {receipt}</translation>
+        </message>
+        <message>
+            <source>{staff}
+{where}</source>
+            <translation>{staff}
+{where}</translation>
+        </message>
+        <message>
+            <source>reward: {name}</source>
+            <translation>quà: {name}</translation>
+        </message>
+        <message>
+            <source>the till</source>
+            <translation>máy tính tiền</translation>
+        </message>
+        <message>
+            <source>set-up</source>
+            <translation>cài đặt ban đầu</translation>
+        </message>
+        <message>
+            <source>store {store}, till {till}, {channel}</source>
+            <translation>cửa hàng {store}, máy {till}, {channel}</translation>
+        </message>
+        <message>
+            <source>till {till}, {channel}</source>
+            <translation>máy {till}, {channel}</translation>
+        </message>
+        <message>
+            <source>reverses the {kind} of {when}</source>
+            <translation>đảo lần {kind} lúc {when}</translation>
+        </message>
+        <message>
+            <source>reverses entry {entry}</source>
+            <translation>đảo bút toán {entry}</translation>
+        </message>
+        <message>
+            <source>reversed later</source>
+            <translation>đã bị đảo sau đó</translation>
+        </message>
+    </context>
+    <context>
+        <name>CorrectionPanel</name>
+        <message>
+            <source>Correction</source>
+            <translation>Điều chỉnh</translation>
+        </message>
+        <message>
+            <source>&amp;Points to add or take</source>
+            <translation>&amp;Số điểm cộng hoặc trừ</translation>
+        </message>
+        <message>
+            <source>e.g. +500 or -200</source>
+            <translation>ví dụ +500 hoặc -200</translation>
+        </message>
+        <message>
+            <source>Points to add or take</source>
+            <translation>Số điểm cộng hoặc trừ</translation>
+        </message>
+        <message>
+            <source>A plus sign (or none) adds points; a minus sign takes them.</source>
+            <translation>Dấu cộng (hoặc không dấu) là cộng điểm; dấu trừ là trừ điểm.</translation>
+        </message>
+        <message>
+            <source>R&amp;eason (required)</source>
+            <translation>&amp;Lý do (bắt buộc)</translation>
+        </message>
+        <message>
+            <source>e.g. points of a sale rung up on the wrong member</source>
+            <translation>ví dụ điểm của hóa đơn tính nhầm cho hội viên khác</translation>
+        </message>
+        <message>
+            <source>Reason for the correction</source>
+            <translation>Lý do điều chỉnh</translation>
+        </message>
+        <message>
+            <source>Confirm (Enter)</source>
+            <translation>Xác nhận (Enter)</translation>
+        </message>
+        <message>
+            <source>Confirm the correction</source>
+            <translation>Xác nhận điều chỉnh</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>Đóng</translation>
+        </message>
+        <message>
+            <source>Close the correction</source>
+            <translation>Đóng phần điều chỉnh</translation>
+        </message>
+        <message>
+            <source>Type the points to add (e.g. +500) or to take (e.g. -200).</source>
+            <translation>Hãy gõ số điểm cần cộng (ví dụ +500) hoặc cần trừ (ví dụ -200).</translation>
+        </message>
+        <message>
+            <source>Type a whole number of points other than zero, e.g. +500 or -200.</source>
+            <translation>Hãy gõ số điểm nguyên khác 0, ví dụ +500 hoặc -200.</translation>
+        </message>
+        <message>
+            <source>This correction is recorded. Close it, or open another.</source>
+            <translation>Điều chỉnh này đã được ghi nhận. Hãy đóng lại hoặc mở điều chỉnh khác.</translation>
+        </message>
+        <message>
+            <source>Only a manager can correct points. Ask a manager to sign in.</source>
+            <translation>Chỉ quản lý mới được điều chỉnh điểm. Hãy nhờ quản lý đăng nhập.</translation>
+        </message>
+        <message>
+            <source>Type the reason: it is kept with the correction and in the audit log.</source>
+            <translation>Hãy gõ lý do: lý do được lưu cùng điều chỉnh và trong nhật ký kiểm tra.</translation>
+        </message>
+        <message>
+            <source>Check what the correction does, then press Enter again to confirm.</source>
+            <translation>Hãy xem điều chỉnh sẽ làm gì, rồi nhấn Enter lần nữa để xác nhận.</translation>
+        </message>
+        <message>
+            <source>Saving…</source>
+            <translation>Đang lưu…</translation>
+        </message>
+        <message>
+            <source>Adjustment recorded: {points} points. {name} now has {balance} points.</source>
+            <translation>Đã ghi nhận điều chỉnh: {points} điểm. {name} hiện có {balance} điểm.</translation>
+        </message>
+        <message>
+            <source>Reversal recorded: {points} points. {name} now has {balance} points.</source>
+            <translation>Đã ghi nhận bút toán đảo: {points} điểm. {name} hiện có {balance} điểm.</translation>
+        </message>
+        <message>
+            <source>Already recorded, nothing new was written.</source>
+            <translation>Đã ghi nhận trước đó, không ghi thêm.</translation>
+        </message>
+        <message>
+            <source>Adjust the points of {name}</source>
+            <translation>Điều chỉnh điểm của {name}</translation>
+        </message>
+        <message>
+            <source>Now: {balance} points. Adjustments are for mistakes and goodwill; they are audited.</source>
+            <translation>Hiện có: {balance} điểm. Điều chỉnh dùng để sửa sai sót hoặc tặng điểm thiện chí; mọi điều chỉnh đều được ghi nhật ký.</translation>
+        </message>
+        <message>
+            <source>Reverse an entry of {name}</source>
+            <translation>Đảo một bút toán của {name}</translation>
+        </message>
+        <message>
+            <source>{kind} of {when}: {points} points{receipt}. A new entry will undo it and name it.</source>
+            <translation>{kind} lúc {when}: {points} điểm{receipt}. Một bút toán mới sẽ hủy tác dụng của nó và ghi rõ bút toán bị đảo.</translation>
+        </message>
+        <message>
+            <source>, receipt {receipt}</source>
+            <translation>, hóa đơn {receipt}</translation>
+        </message>
+        <message>
+            <source>What the correction did</source>
+            <translation>Điều chỉnh đã làm gì</translation>
+        </message>
+        <message>
+            <source>What the correction does</source>
+            <translation>Điều chỉnh sẽ làm gì</translation>
+        </message>
+        <message>
+            <source>Working out the effect…</source>
+            <translation>Đang tính kết quả…</translation>
+        </message>
+        <message>
+            <source>Balance: {before} → {after} points ({change})</source>
+            <translation>Số dư: {before} → {after} điểm ({change})</translation>
+        </message>
+        <message>
+            <source>… and {count} more lots.</source>
+            <translation>… và {count} lô điểm khác.</translation>
+        </message>
+        <message>
+            <source>No lot changes.</source>
+            <translation>Không lô điểm nào thay đổi.</translation>
+        </message>
+        <message>
+            <source>Overdraft: {points} of these points were already spent. The member owes them; their next purchases pay them off.</source>
+            <translation>Nợ điểm: {points} điểm trong số này đã được dùng. Hội viên nợ số điểm đó; các lần mua sau sẽ trả dần.</translation>
+        </message>
+        <message>
+            <source>{points} of these points pay off what the member owed (an overdraft).</source>
+            <translation>{points} điểm trong số này trả khoản nợ điểm của hội viên.</translation>
+        </message>
+        <message>
+            <source>No overdraft.</source>
+            <translation>Không phát sinh nợ điểm.</translation>
+        </message>
+        <message>
+            <source>never</source>
+            <translation>không hết hạn</translation>
+        </message>
+        <message>
+            <source>New lot of {points} points, expires {expiry}</source>
+            <translation>Lô điểm mới {points} điểm, hết hạn {expiry}</translation>
+        </message>
+        <message>
+            <source>{points} points taken from the {kind} of {earned} (expires {expiry})</source>
+            <translation>Trừ {points} điểm từ lần {kind} ngày {earned} (hết hạn {expiry})</translation>
+        </message>
+    </context>
+    <context>
+        <name>EntryKind</name>
+        <message>
+            <source>Purchase</source>
+            <translation>Mua hàng</translation>
+        </message>
+        <message>
+            <source>Redemption</source>
+            <translation>Đổi điểm</translation>
+        </message>
+        <message>
+            <source>Bonus</source>
+            <translation>Thưởng</translation>
+        </message>
+        <message>
+            <source>Action</source>
+            <translation>Hoạt động</translation>
+        </message>
+        <message>
+            <source>Adjustment</source>
+            <translation>Điều chỉnh</translation>
+        </message>
+        <message>
+            <source>Expiry</source>
+            <translation>Hết hạn</translation>
+        </message>
+        <message>
+            <source>Reversal</source>
+            <translation>Bút toán đảo</translation>
+        </message>
+        <message>
+            <source>Transfer</source>
+            <translation>Chuyển điểm</translation>
+        </message>
+        <message>
+            <source>Expiry due, not written yet</source>
+            <translation>Đến hạn, chưa ghi hết hạn</translation>
+        </message>
+        <message>
+            <source>counter</source>
+            <translation>quầy</translation>
+        </message>
+        <message>
+            <source>web shop</source>
+            <translation>cửa hàng trực tuyến</translation>
+        </message>
+        <message>
+            <source>app</source>
+            <translation>ứng dụng</translation>
+        </message>
+        <message>
+            <source>call centre</source>
+            <translation>tổng đài</translation>
+        </message>
+        <message>
+            <source>welcome bonus</source>
+            <translation>thưởng chào mừng</translation>
+        </message>
+        <message>
+            <source>points expired</source>
+            <translation>điểm hết hạn</translation>
+        </message>
+        <message>
+            <source>return</source>
+            <translation>trả hàng</translation>
+        </message>
+        <message>
+            <source>return: redeemed points restored</source>
+            <translation>trả hàng: hoàn lại điểm đã đổi</translation>
+        </message>
+        <message>
+            <source>return: referral bonus reversed (qualifying purchase refunded)</source>
+            <translation>trả hàng: thu hồi thưởng giới thiệu (hóa đơn đủ điều kiện đã hoàn tiền)</translation>
+        </message>
+        <message>
+            <source>referral: welcome</source>
+            <translation>giới thiệu: thưởng chào mừng</translation>
+        </message>
+        <message>
+            <source>referral: friend's first purchase</source>
+            <translation>giới thiệu: lần mua đầu của bạn được giới thiệu</translation>
         </message>
     </context>
 </TS>

@@ -155,8 +155,8 @@ OPERATIONS = st.lists(
         st.tuples(st.just("recover"), WHO, st.just(0)),
         st.tuples(st.just("advance"), st.integers(1, 40), st.just(0)),
     ),
-    min_size=1,
-    max_size=25,
+    min_size=10,  # long enough for a sale, its redemption, its return and a decision to meet
+    max_size=30,
 )
 
 

@@ -560,6 +560,7 @@ class Member360Page(QWidget):
         self.tabs.setTabText(1, self.tr("&History"))
         self.tabs.setTabText(2, self.tr("&Why this balance?"))
         self.tabs.setAccessibleName(self.tr("Member pages"))
+        self.open_merged.setAccessibleName(self.tr("Open the member this one was merged into"))
         self.profile_title.setText(self.tr("Profile"))
         self.consents_title.setText(self.tr("Consents"))
         self.cards_title.setText(self.tr("Cards"))
