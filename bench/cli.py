@@ -200,6 +200,17 @@ def _sync_main(argv: Sequence[str]) -> int:
         help="seconds after which a first pull still going is stopped and its total projected",
     )
     parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument(
+        "--central-workers",
+        type=int,
+        default=defaults.central_workers,
+        help=f"processes of the central (default {defaults.central_workers})",
+    )
+    parser.add_argument(
+        "--rows",
+        default=",".join(defaults.rows),
+        help=f"which rows, comma-separated (default {','.join(defaults.rows)}; push brings the ingest row)",
+    )
     parser.add_argument("--json", type=Path, default=DEFAULT_RESULTS, help="where to write the JSON results")
     args = parser.parse_args(argv)
     config = SyncConfig(
@@ -211,6 +222,8 @@ def _sync_main(argv: Sequence[str]) -> int:
         members=args.members,
         pull_budget=args.pull_budget,
         seed=args.seed,
+        rows=tuple(row.strip() for row in args.rows.split(",") if row.strip()),
+        central_workers=args.central_workers,
     )
     try:
         config.check()

@@ -58,6 +58,7 @@ RSS_EVERY_S = 0.2
 SETUP_PROCESSES = 2
 
 DEFAULT_RESULTS = Path("bench/results/sync.json")
+ROWS = ("push", "tills", "pull")
 
 
 @dataclass(frozen=True)
@@ -68,19 +69,30 @@ class SyncConfig:
     """Members of the push row's store (its till pulls them first)."""
     tills: int = 50
     till_entries: int = 2_000
-    fleet_members: int = 500
+    fleet_members: int = 200
     members: int = 1_000_000
     """Members the first pull takes in."""
     pull_budget: float = 600.0
     seed: int = 11
+    rows: tuple[str, ...] = ROWS
+    """Which rows to run (``push`` brings the central ingest row with it)."""
+    central_workers: int = 1
+    """Processes of the central (``python -m central serve --workers``)."""
 
     def check(self) -> None:
         if min(self.entries, self.push_members, self.tills, self.till_entries, self.fleet_members) < 1:
             raise ValueError("every size must be at least 1")
         if self.members < 100:
             raise ValueError("--members must be at least 100")
+        if not 1 <= self.central_workers <= 16:
+            raise ValueError("--central-workers must be 1 to 16")
         if self.pull_budget <= 0:
             raise ValueError("--pull-budget must be positive")
+        unknown = set(self.rows) - set(ROWS)
+        if unknown or not self.rows:
+            raise ValueError(
+                f"--rows takes some of {', '.join(ROWS)}, not {', '.join(sorted(unknown)) or 'none'}"
+            )
 
 
 # -- workers ----------------------------------------------------------------------------------------------------
@@ -285,7 +297,7 @@ def ingest_row(push: dict[str, Any], copy: dict[str, Any]) -> dict[str, Any]:
 
 # -- 3: many tills at once --------------------------------------------------------------------------------------
 def bench_fleet(
-    rig: CentralRig, folder: Path, cfg: SyncConfig, single: dict[str, Any], log: Log
+    rig: CentralRig, folder: Path, cfg: SyncConfig, single: dict[str, Any] | None, log: Log
 ) -> dict[str, Any]:
     log(
         f"{cfg.tills} tills: a store of {cfg.fleet_members:,} members, {cfg.till_entries:,} offline entries "
@@ -327,7 +339,13 @@ def bench_fleet(
         for worker in workers:
             worker.kill()
     failed = [f"till {i + 1}: {r['error']}" for i, r in enumerate(results) if r["error"]]
-    batches = [b for r in results for b in r["push"]]
+    # A request that timed out or failed is a batch the till waited for too: its latency counts.
+    batches = [b for r in results for b in r["push"]] + [f for r in results for f in r["failed"]]
+    attempts_failed: dict[str, int] = {}
+    for r in results:
+        for _, _, why in r["failed"]:
+            key = "timeout" if "timed out" in why else why.removeprefix("the central failed ").strip("()")
+            attempts_failed[key] = attempts_failed.get(key, 0) + 1
     applied = sum(r["report"]["applied"] for r in results)
     mismatched = [
         f"till {i + 1}: central {central_holds(rig, t.till_id)}, till {t.committed}"
@@ -352,7 +370,11 @@ def bench_fleet(
         "totals_agree": not mismatched,
         "mismatches": mismatched[:10],
         "deadlocks_detected": locked,
-        "baseline": {
+        "failed_requests": attempts_failed,
+        "duplicates": sum(r["report"]["duplicate"] for r in results),
+        "baseline": None
+        if single is None
+        else {
             "what": "the push row's single till, same run",
             "items_per_s": single["items_per_s"],
             "batches": single["batches"],
@@ -477,23 +499,29 @@ def _stream_baseline(rig: CentralRig, store_code: str, log: Log) -> dict[str, An
 
 
 # -- the whole run ----------------------------------------------------------------------------------------------
-def run_sync_benchmarks(cfg: SyncConfig, log: Log) -> dict[str, Any]:
+def run_sync_benchmarks(cfg: SyncConfig, log: Log, *, keep_logs: Path | None = None) -> dict[str, Any]:
     cfg.check()
     results: dict[str, Any] = {"config": asdict(cfg)}
-    with central_rig(log) as rig, tempfile.TemporaryDirectory(prefix="bench-tills-") as tmp:
+    with (
+        central_rig(log, keep_logs=keep_logs, workers=cfg.central_workers) as rig,
+        tempfile.TemporaryDirectory(prefix="bench-tills-") as tmp,
+    ):
         folder = Path(tmp)
-        push, till = bench_push(rig, folder, cfg, log)
-        copy = bench_copy(rig, till, log)
-        push["baseline"] = {
-            "what": "COPY of the same rows into the same (emptied) entries table, committed",
-            "seconds": copy["seconds"],
-        }
-        push["ratio"] = round(push["seconds"] / copy["seconds"], 1) if copy["seconds"] else None
-        push["ok"] = push["agrees"] and push["seconds"] <= PUSH_TARGET_S
-        results["push"] = push
-        results["central_ingest"] = ingest_row(push, copy)
-        results["tills"] = bench_fleet(rig, folder, cfg, push, log)
-        results["first_pull"] = bench_first_pull(rig, folder, cfg, log)
+        if "push" in cfg.rows:
+            push, till = bench_push(rig, folder, cfg, log)
+            copy = bench_copy(rig, till, log)
+            push["baseline"] = {
+                "what": "COPY of the same rows into the same (emptied) entries table, committed",
+                "seconds": copy["seconds"],
+            }
+            push["ratio"] = round(push["seconds"] / copy["seconds"], 1) if copy["seconds"] else None
+            push["ok"] = push["agrees"] and push["seconds"] <= PUSH_TARGET_S
+            results["push"] = push
+            results["central_ingest"] = ingest_row(push, copy)
+        if "tills" in cfg.rows:
+            results["tills"] = bench_fleet(rig, folder, cfg, results.get("push"), log)
+        if "pull" in cfg.rows:
+            results["first_pull"] = bench_first_pull(rig, folder, cfg, log)
     return results
 
 
@@ -529,17 +557,25 @@ def format_sync_table(results: dict[str, Any]) -> str:
     if fleet:
         b = fleet["batches"]
         base = fleet["baseline"]
+        single = (
+            "—"
+            if base is None
+            else f"1 till: {base['items_per_s']:,.0f}/s, p99 {base['batches']['p99_ms']:,.0f} ms"
+        )
         add(
             "tills",
             f"{fleet['tills']} tills: {fleet['items_per_s']:,.0f}/s, p99 batch {b['p99_ms']:,.0f} ms",
-            f"1 till: {base['items_per_s']:,.0f}/s, p99 {base['batches']['p99_ms']:,.0f} ms",
+            single,
             fleet,
         )
+        failed = ", ".join(f"{n} {why}" for why, n in fleet["failed_requests"].items()) or "none"
         lines.append(
-            f"{'':<16} {fleet['entries']:,} entries in {fleet['wall_seconds']:.1f} s; batches {b['n']}, "
-            f"p50 {b['p50_ms']:,.0f} ms, max {b['max_ms']:,.0f} ms; every till done: {fleet['finished']}; "
-            f"totals agree: {fleet['totals_agree']}; deadlocks detected (and retried): "
-            f"{fleet['deadlocks_detected']}"
+            f"{'':<16} {fleet['entries']:,} entries in {fleet['wall_seconds']:.1f} s; requests {b['n']}, "
+            f"p50 {b['p50_ms']:,.0f} ms, max {b['max_ms']:,.0f} ms; failed requests (tried again): {failed}"
+        )
+        lines.append(
+            f"{'':<16} every till done: {fleet['finished']}; totals agree: {fleet['totals_agree']}; "
+            f"deadlocks detected (and retried): {fleet['deadlocks_detected']}"
         )
     pull = results.get("first_pull")
     if pull:
@@ -568,7 +604,8 @@ def format_sync_table(results: dict[str, Any]) -> str:
 
 def sync_main(cfg: SyncConfig, json_path: Path, log: Log) -> int:
     try:
-        results = run_sync_benchmarks(cfg, log)
+        # The central's and PostgreSQL's logs next to the results: what to read when a row failed.
+        results = run_sync_benchmarks(cfg, log, keep_logs=json_path.parent)
     except NoPostgres as err:
         log(f"the sync benchmarks cannot run: {err}")
         return 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -102,8 +103,11 @@ def _wait_until_serving(process: subprocess.Popen[bytes], base: str, log_file: P
 
 
 @contextmanager
-def central_rig(log: Log, *, durable: bool = True) -> Iterator[CentralRig]:
-    """Start the cluster and the central; stop both at the end, whatever happened."""
+def central_rig(
+    log: Log, *, durable: bool = True, keep_logs: Path | None = None, workers: int = 1
+) -> Iterator[CentralRig]:
+    """Start the cluster and the central; stop both at the end, whatever happened. ``keep_logs``: a folder
+    to copy the central's and PostgreSQL's logs to (``sync-central.log``, ``sync-postgres.log``)."""
     bindir = find_pg_bin()
     if bindir is None:
         raise NoPostgres(
@@ -125,6 +129,7 @@ def central_rig(log: Log, *, durable: bool = True) -> Iterator[CentralRig]:
         port = free_port()
         log_file = folder / "central.log"
         argv = [sys.executable, "-m", "central", "serve", "--db", db_url, "--host", "127.0.0.1"]
+        argv += ["--workers", str(workers)]
         with log_file.open("wb") as out:
             process = subprocess.Popen(
                 [*argv, "--port", str(port)],
@@ -133,7 +138,7 @@ def central_rig(log: Log, *, durable: bool = True) -> Iterator[CentralRig]:
             )
         base = f"http://127.0.0.1:{port}"
         _wait_until_serving(process, base, log_file)
-        log(f"central: serving at {base} (process {process.pid})")
+        log(f"central: serving at {base} (process {process.pid}, {workers} worker(s))")
         yield CentralRig(cluster, db_url, engine, base, process, folder)
     finally:
         if process is not None:
@@ -146,9 +151,12 @@ def central_rig(log: Log, *, durable: bool = True) -> Iterator[CentralRig]:
         if engine is not None:
             engine.dispose()
         cluster.stop()
-        for leftover in folder.iterdir():
-            leftover.unlink()
-        folder.rmdir()
+        if keep_logs is not None:
+            keep_logs.mkdir(parents=True, exist_ok=True)
+            for name, kept in (("central.log", "sync-central.log"), ("server.log", "sync-postgres.log")):
+                if (folder / name).exists():
+                    shutil.copyfile(folder / name, keep_logs / kept)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # -- members, loaded in bulk -----------------------------------------------------------------------------------

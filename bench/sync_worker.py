@@ -2,9 +2,10 @@
 
 The till's data folder is opened as the application opens it, and the till's own sync engine
 (``app.services.syncing.till_engine``, as ``python -m app sync --once`` builds it) does one exchange: ``push``
-sends everything waiting, ``pull`` takes in everything new. The engine talks to the central through the real
-HTTP client; the only addition is a stopwatch around each request (``TimedClient``), so each batch's round
-trip is known.
+sends everything waiting, ``pull`` takes in everything new, tried again with the engine's backoff while the
+central does not answer in time (``sync_with_retry``). The engine talks to the central through the real HTTP
+client with the till's own timeout; the only addition is a stopwatch around each request (``TimedClient``),
+so each batch's round trip is known, and each request that failed.
 
 With ``--wait`` the process prints ``ready`` once the store is open and the engine built, and starts when it
 reads a line on stdin: the 50-till row starts every till at the same moment, after the imports.
@@ -29,7 +30,7 @@ import httpx
 from app.paths import database_path
 from app.services.syncing import till_engine
 from app.store.db import open_store
-from sync.client import CentralClient
+from sync.client import CentralClient, Unavailable
 from sync.engine import SyncReport
 from sync.port import Credentials
 from sync.protocol import PullResponse, PushRequest, PushResponse
@@ -38,15 +39,25 @@ from sync.state import SyncState
 RESULT = "result "
 STARTED = "exchange started"
 EVERY_S = 10.0
+TIMEOUT_S = 30.0
+"""The request timeout a till syncs with (``app.services.syncing.till_engine``'s default)."""
+ATTEMPTS = 12
+"""Exchanges tried while the central does not answer (with the engine's backoff: 0.5 s doubling up to a
+minute, jittered), before the till gives up and the row says so."""
 
 
 @dataclass
 class Timings:
     origin: float = field(default_factory=time.perf_counter)
     push: list[tuple[float, float, int]] = field(default_factory=list)
-    """Per batch: start (s after the origin), round trip (s), items."""
+    """Per batch answered: start (s after the origin), round trip (s), items."""
     pull: list[tuple[float, float, int]] = field(default_factory=list)
     """Per page: start, round trip, changes."""
+    failed: list[tuple[float, float, str]] = field(default_factory=list)
+    """Per request that got no usable answer (a timeout, a 5xx): start, time until it failed, why."""
+
+    def since(self, start: float) -> tuple[float, float]:
+        return start - self.origin, time.perf_counter() - start
 
 
 class TimedClient(CentralClient):
@@ -58,18 +69,22 @@ class TimedClient(CentralClient):
 
     def push(self, request: PushRequest) -> PushResponse:
         start = time.perf_counter()
-        answer = super().push(request)
-        self.timings.push.append(
-            (start - self.timings.origin, time.perf_counter() - start, len(request.items))
-        )
+        try:
+            answer = super().push(request)
+        except Unavailable as err:
+            self.timings.failed.append((*self.timings.since(start), str(err)))
+            raise
+        self.timings.push.append((*self.timings.since(start), len(request.items)))
         return answer
 
     def pull(self, cursor: str = "", limit: int = 200) -> PullResponse:
         start = time.perf_counter()
-        answer = super().pull(cursor, limit)
-        self.timings.pull.append(
-            (start - self.timings.origin, time.perf_counter() - start, len(answer.changes))
-        )
+        try:
+            answer = super().pull(cursor, limit)
+        except Unavailable as err:
+            self.timings.failed.append((*self.timings.since(start), str(err)))
+            raise
+        self.timings.pull.append((*self.timings.since(start), len(answer.changes)))
         return answer
 
 
@@ -80,6 +95,7 @@ class WorkerResult:
     report: dict[str, Any]
     push: list[tuple[float, float, int]]
     pull: list[tuple[float, float, int]]
+    failed: list[tuple[float, float, str]]
     error: str | None = None
 
 
@@ -118,14 +134,16 @@ def run(mode: str, data_dir: Path, *, wait: bool, batch: int | None, page: int |
     timings = Timings()
 
     def connect(credentials: Credentials) -> CentralClient:
+        # The till's own request timeout (``sync.engine.default_connect``): a central too busy to answer
+        # within it is "unavailable", and the till tries again with backoff, as it does at a shop.
         http = httpx.Client(
             base_url=credentials.central_url,
             verify=credentials.verify_tls,
-            timeout=httpx.Timeout(120.0, connect=5.0),
+            timeout=httpx.Timeout(TIMEOUT_S, connect=min(TIMEOUT_S, 5.0)),
         )
         return TimedClient(http, credentials.token, timings)
 
-    engine = till_engine(store, connect=connect, batch_size=batch, page_size=page, timeout=120.0)
+    engine = till_engine(store, connect=connect, batch_size=batch, page_size=page, timeout=TIMEOUT_S)
     try:
         if wait:
             print("ready", flush=True)
@@ -137,7 +155,7 @@ def run(mode: str, data_dir: Path, *, wait: bool, batch: int | None, page: int |
         report = SyncReport()
         error = None
         try:
-            report = engine.sync_once(push=mode == "push", pull=mode == "pull")
+            report = engine.sync_with_retry(ATTEMPTS, push=mode == "push", pull=mode == "pull")
         except Exception as err:  # reported to the parent, which says what failed
             error = f"{type(err).__name__}: {err}"
         seconds = time.perf_counter() - started
@@ -153,7 +171,7 @@ def run(mode: str, data_dir: Path, *, wait: bool, batch: int | None, page: int |
         "skipped": len(report.skipped),
         "waiting": report.waiting,
     }
-    result = WorkerResult(mode, seconds, summary, timings.push, timings.pull, error)
+    result = WorkerResult(mode, seconds, summary, timings.push, timings.pull, timings.failed, error)
     print(RESULT + json.dumps(asdict(result)), flush=True)
     return 0 if error is None else 1
 

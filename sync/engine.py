@@ -188,10 +188,10 @@ class SyncEngine:
         except Exception as err:
             log.warning("could not record the sync failure in the till's store: %s", err)
 
-    def sync_with_retry(self, attempts: int) -> SyncReport:
+    def sync_with_retry(self, attempts: int, *, push: bool = True, pull: bool = True) -> SyncReport:
         """``sync_once``, tried up to ``attempts`` times with backoff while the central does not answer."""
         retrying = self._retrying(stop_after_attempt(attempts))
-        report: SyncReport = retrying(self.sync_once)
+        report: SyncReport = retrying(lambda: self.sync_once(push=push, pull=pull))
         return report
 
     def _client_for(self, credentials: Credentials) -> CentralClient:

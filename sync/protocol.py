@@ -521,7 +521,14 @@ class MemberPayload(Strict):
 
 
 ProfileField = Literal["member_number", "full_name", "phone", "email", "status", "tier_code"]
-PROFILE_FIELDS: tuple[ProfileField, ...] = ("member_number", "full_name", "phone", "email", "status", "tier_code")
+PROFILE_FIELDS: tuple[ProfileField, ...] = (
+    "member_number",
+    "full_name",
+    "phone",
+    "email",
+    "status",
+    "tier_code",
+)
 
 
 class _ProfileValues(Strict):
@@ -600,7 +607,11 @@ ItemPayload = EntryPayload | MemberPayload | MemberEditPayload | MergePayload | 
 
 _PAYLOAD_MODELS: dict[
     ItemKind,
-    type[EntryPayload] | type[MemberPayload] | type[MemberEditPayload] | type[MergePayload] | type[CardPayload],
+    type[EntryPayload]
+    | type[MemberPayload]
+    | type[MemberEditPayload]
+    | type[MergePayload]
+    | type[CardPayload],
 ] = {
     ItemKind.LEDGER_ENTRY: EntryPayload,
     ItemKind.MEMBER: MemberPayload,

@@ -119,7 +119,9 @@ class CardService:
                 events.insert(0, CardEventView(card.created_at, "added", None))
             if card.status == "blocked" and "blocked" not in kinds:
                 events.append(
-                    CardEventView(card.status_changed_at or card.created_at, "blocked", None, card.status_reason)
+                    CardEventView(
+                        card.status_changed_at or card.created_at, "blocked", None, card.status_reason
+                    )
                 )
             events.sort(key=lambda e: e.at)
             return events
@@ -226,7 +228,9 @@ def _card_event(
         # The card this one replaced: its replacement is the moment this card was issued.
         if record.action != "card.replace" or details.get("new_card") != card_id:
             return None
-        return CardEventView(record.at, "issued", staff, reason, other_card=labels.get(record.subject_id or ""))
+        return CardEventView(
+            record.at, "issued", staff, reason, other_card=labels.get(record.subject_id or "")
+        )
     if record.action == "card.link":
         return CardEventView(record.at, "linked", staff, member_number=_text(details.get("member")))
     if record.action == "card.block":
@@ -234,7 +238,9 @@ def _card_event(
     if record.action == "card.replace":
         new_id = _text(details.get("new_card"))
         new = session.get(m.Card, new_id) if new_id else None
-        return CardEventView(record.at, "replaced", staff, reason, other_card=None if new is None else new.label)
+        return CardEventView(
+            record.at, "replaced", staff, reason, other_card=None if new is None else new.label
+        )
     return None
 
 

@@ -371,11 +371,15 @@ def _smallest(
     """The restriction that lets fewest members through, with their rowids, if they are at most
     ``SMALL_SET``. Each restriction is counted up to ``SMALL_SET + 1`` members only: beyond that, how many
     does not matter. The rowids found are the page's source and its count."""
+    candidates = [r for r in restrictions if r.found is not None]
+    if len(candidates) == 1 and len(candidates[0].parts) == 1:
+        # One restriction to weigh (the usual search): read its members once, up to one more than few.
+        only = candidates[0]
+        bounded = text(f"{only.found} LIMIT :cap")
+        ids = list(session.execute(bounded, {**only.params, "cap": small_set + 1}).scalars())
+        return (only, ids) if len(ids) <= small_set else None
     best: tuple[int, _Restriction] | None = None
-    for r in restrictions:
-        found = r.found
-        if found is None:
-            continue
+    for r in candidates:
         # Part by part (a UNION would be read whole before its LIMIT): the sum is at least the union's count.
         count = 0
         for part in r.parts:

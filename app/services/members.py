@@ -517,7 +517,9 @@ def _enrolled(session: Session, core: Core, member_id: str | None) -> Change | N
 def latest_consents(session: Session, member_id: str) -> dict[str, m.Consent]:
     """Each purpose's newest answer of a member (consents are history: the last row is what holds)."""
     rows = session.scalars(
-        select(m.Consent).where(m.Consent.member_id == member_id).order_by(m.Consent.recorded_at, m.Consent.id)
+        select(m.Consent)
+        .where(m.Consent.member_id == member_id)
+        .order_by(m.Consent.recorded_at, m.Consent.id)
     )
     return {row.purpose: row for row in rows}
 
@@ -556,7 +558,9 @@ def _resolve_duplicates(session: Session, source_id: str, target_id: str, at: da
         update(dup)
         .where(
             dup.resolved_at.is_(None),
-            or_(dup.member_id == source_id, and_(dup.member_id == target_id, dup.duplicate_of_id == source_id)),
+            or_(
+                dup.member_id == source_id, and_(dup.member_id == target_id, dup.duplicate_of_id == source_id)
+            ),
         )
         .values(resolved_at=at)
     )

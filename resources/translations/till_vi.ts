@@ -5731,46 +5731,6 @@
             <translation>Đã gộp vào</translation>
         </message>
         <message>
-            <source>Purpose</source>
-            <translation>Mục đích</translation>
-        </message>
-        <message>
-            <source>Answer</source>
-            <translation>Trả lời</translation>
-        </message>
-        <message>
-            <source>Words</source>
-            <translation>Phiên bản lời văn</translation>
-        </message>
-        <message>
-            <source>When</source>
-            <translation>Thời gian</translation>
-        </message>
-        <message>
-            <source>Staff</source>
-            <translation>Nhân viên</translation>
-        </message>
-        <message>
-            <source>Card</source>
-            <translation>Thẻ</translation>
-        </message>
-        <message>
-            <source>Kind</source>
-            <translation>Loại</translation>
-        </message>
-        <message>
-            <source>Status</source>
-            <translation>Trạng thái</translation>
-        </message>
-        <message>
-            <source>Since</source>
-            <translation>Từ ngày</translation>
-        </message>
-        <message>
-            <source>Reason</source>
-            <translation>Lý do</translation>
-        </message>
-        <message>
             <source>Earned</source>
             <translation>Ngày tích</translation>
         </message>
@@ -5797,6 +5757,10 @@
         <message>
             <source>Newest first; more entries load as you scroll. Choose an entry and press Enter to reverse it.</source>
             <translation>Mới nhất ở trên; cuộn xuống để tải thêm. Chọn một bút toán và nhấn Enter để đảo.</translation>
+        </message>
+        <message>
+            <source>When</source>
+            <translation>Thời gian</translation>
         </message>
         <message>
             <source>What</source>
@@ -5851,16 +5815,28 @@
             <translation>Mở {name}</translation>
         </message>
         <message>
-            <source>Agreed</source>
-            <translation>Đồng ý</translation>
+            <source>{purpose}: {answer}{in_force}. Words {version}, {when}, by {staff}.</source>
+            <translation>{purpose}: {answer}{in_force}. Phiên bản lời văn {version}, {when}, do {staff} ghi nhận.</translation>
         </message>
         <message>
-            <source>Declined</source>
-            <translation>Không đồng ý</translation>
+            <source>agreed</source>
+            <translation>đồng ý</translation>
+        </message>
+        <message>
+            <source>declined</source>
+            <translation>không đồng ý</translation>
         </message>
         <message>
             <source> (in force)</source>
             <translation> (đang áp dụng)</translation>
+        </message>
+        <message>
+            <source>{card}, {kind}, issued {issued}: {status}{reason}</source>
+            <translation>{card}, {kind}, cấp ngày {issued}: {status}{reason}</translation>
+        </message>
+        <message>
+            <source> ({reason})</source>
+            <translation> ({reason})</translation>
         </message>
         <message>
             <source>{purchases} purchases, {spend} in all (less refunds). {visits} visits (days with a purchase). First purchase: {first}. Last visit: {last}.</source>

@@ -299,8 +299,12 @@ class Member360Page(QWidget):
         profile_column.setContentsMargins(0, 0, 0, 0)
         profile_column.addLayout(self.profile)
         profile_column.addWidget(self.open_merged)
-        self.consents = _table(5)
-        self.cards = _table(5)
+        # Consents and cards are a few lines each: sentences that wrap fit a narrow column better than tables.
+        self.consents = QLabel()
+        self.cards = QLabel()
+        for label in (self.consents, self.cards):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tier_text = QLabel()
         self.tier_text.setWordWrap(True)
         self.tier_bar = QProgressBar()
@@ -583,13 +587,7 @@ class Member360Page(QWidget):
         for key, (label, value) in self.facts.items():
             label.setText(names[key])
             value.setAccessibleName(names[key])
-        self.consents.setHorizontalHeaderLabels(
-            [self.tr("Purpose"), self.tr("Answer"), self.tr("Words"), self.tr("When"), self.tr("Staff")]
-        )
         self.consents.setAccessibleName(self.tr("Consents"))
-        self.cards.setHorizontalHeaderLabels(
-            [self.tr("Card"), self.tr("Kind"), self.tr("Status"), self.tr("Since"), self.tr("Reason")]
-        )
         self.cards.setAccessibleName(self.tr("Cards"))
         self.lots.setHorizontalHeaderLabels(
             [self.tr("Earned"), self.tr("Points"), self.tr("Left"), self.tr("Expires")]
@@ -681,36 +679,32 @@ class Member360Page(QWidget):
             if consent.purpose not in seen:
                 seen.add(consent.purpose)
                 in_force.add(number)
-        _fill(
-            self.consents,
-            [
-                [
-                    self.purpose_text(c.purpose),
-                    (self.tr("Agreed") if c.granted else self.tr("Declined"))
-                    + (self.tr(" (in force)") if n in in_force else ""),
-                    c.text_version,
-                    when(c.recorded_at, program),
-                    c.staff_name or dash,
-                ]
+        self.consents.setText(
+            "\n".join(
+                self.tr("{purpose}: {answer}{in_force}. Words {version}, {when}, by {staff}.").format(
+                    purpose=self.purpose_text(c.purpose),
+                    answer=self.tr("agreed") if c.granted else self.tr("declined"),
+                    in_force=self.tr(" (in force)") if n in in_force else "",
+                    version=c.text_version,
+                    when=when(c.recorded_at, program),
+                    staff=c.staff_name or dash,
+                )
                 for n, c in enumerate(o.consents)
-            ],
-            fit=6,
+            )
         )
         self.consents.setVisible(bool(o.consents))
         self.no_consents.setVisible(not o.consents)
-        _fill(
-            self.cards,
-            [
-                [
-                    c.label,
-                    self.card_kind_text(c.kind),
-                    self.card_status_text(c.status),
-                    when(c.created_at, program, with_time=False),
-                    c.status_reason or "",
-                ]
+        self.cards.setText(
+            "\n".join(
+                self.tr("{card}, {kind}, issued {issued}: {status}{reason}").format(
+                    card=c.label,
+                    kind=self.card_kind_text(c.kind),
+                    issued=when(c.created_at, program, with_time=False),
+                    status=self.card_status_text(c.status),
+                    reason=self.tr(" ({reason})").format(reason=c.status_reason) if c.status_reason else "",
+                )
                 for c in o.cards
-            ],
-            fit=6,
+            )
         )
         self.cards.setVisible(bool(o.cards))
         self.no_cards.setVisible(not o.cards)

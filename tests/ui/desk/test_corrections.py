@@ -69,6 +69,8 @@ def test_a_cashier_cannot_adjust_and_is_told_why(qtbot: QtBot, make_window: Make
 def test_a_manager_adjusts_after_seeing_the_effect(qtbot: QtBot, make_window: MakeWindow, till: Till) -> None:
     member = enrol(till, "Trần Thị Lan", "0901234567")  # 50 welcome points
     page = _open(qtbot, make_window, member.id, "9001", "9999")
+    window = page.window()
+    assert isinstance(window, TillWindow) and window.staff.text() == "Manager: Lan"  # not "Cashier"
     qtbot.keyClick(page.tabs, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # "&Adjust points…"
     form = page.corrections
     qtbot.waitUntil(form.isVisible)  # a button's mnemonic clicks it as if pressed: a moment later

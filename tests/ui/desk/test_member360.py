@@ -72,11 +72,12 @@ def test_the_member_page_shows_every_part(qtbot: QtBot, make_window: MakeWindow,
     assert _text(page.worth) == f"worth {balance * 1000:,} ₫"
     assert page.facts["phone"][1].text() == "0901 234 567"
     assert page.facts["email"][1].text() == "lan@example.vn"
-    consents = _cells(page.consents)
-    assert consents[0][:3] == ["Offers and news", "Declined (in force)", CONSENT_TEXTS[0].version]
-    assert ["Offers and news", "Agreed", CONSENT_TEXTS[0].version] in [row[:3] for row in consents]
-    assert consents[0][4] == "Lan"  # who recorded the withdrawal
-    assert _cells(page.cards)[0][:3] == ["…E5F6", "NFC card", "active"]
+    consents = page.consents.text().splitlines()
+    version = CONSENT_TEXTS[0].version
+    # Newest first: the withdrawal is in force, recorded by Lan; the first answer is kept below it.
+    assert consents[0] == f"Offers and news: declined (in force). Words {version}, 02/03/2026 11:00, by Lan."
+    assert f"Offers and news: agreed. Words {version}, 02/03/2026 10:00, by Mai." in consents
+    assert page.cards.text() == "…E5F6, NFC card, issued 02/03/2026: active"
     assert "Bạc since 02/03/2026; next review on" in page.tier_text.text()
     assert "more to Vàng" in _text(page.tier_next)
     lots = _cells(page.lots)
