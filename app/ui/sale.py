@@ -179,9 +179,7 @@ class SalePanel(QFrame):
         self.redeem.setPlaceholderText(self.tr("0"))
         self.confirm.setText(self.tr("Award points (Enter)"))
         self.lines_button.setText(
-            self.tr("Hide lines (F5)")
-            if self.lines.isVisibleTo(self)
-            else self.tr("Lines by category or product (F5)")
+            self.tr("Hide lines (F5)") if self.lines.isVisibleTo(self) else self.tr("Lines (F5)")
         )
         self.lines_button.setAccessibleName(self.tr("Lines by category or product"))
         self.total.setAccessibleName(self.tr("Bill total"))

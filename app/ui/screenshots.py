@@ -88,7 +88,7 @@ def shoot(svc: TillServices, member_id: str, out: Path, language: str) -> list[P
     window.resize(*WINDOW_SIZE)
     display.resize(*DISPLAY_SIZE)
     # The status bar as at a counter on a normal day: the simulated reader up, the last sync a minute ago.
-    window.status_bar.on_reader_event(ReaderAdded(reader="sim", name="Simulated reader"))
+    window.status_bar.on_reader_event(ReaderAdded(reader="sim", name="Demo"))
     window.status_bar.show_sync(SyncState(phase=Phase.ONLINE, last_success=CLOCK - timedelta(minutes=1)))
     window.show()
     display.show()

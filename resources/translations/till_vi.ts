@@ -1228,6 +1228,10 @@
     <context>
         <name>SalePanel</name>
         <message>
+            <source>Lines (F5)</source>
+            <translation>Dòng hàng (F5)</translation>
+        </message>
+        <message>
             <source>Hide lines (F5)</source>
             <translation>Ẩn các dòng (F5)</translation>
         </message>
