@@ -8,11 +8,12 @@ central on a throwaway PostgreSQL cluster, each figure beside a same-run baselin
 - **central ingest**: the entries applied per second of the central's time (the sum of the batches' round
   trips, as the till sees them), beside the rate of that ``COPY`` — the same rows, the same table, the same
   cluster, once the table is emptied. Targets: at least 30 % of COPY's rate; ≥ 10,000 entries/s.
-- **50 tills at once**: 50 tills of one store (2,000 offline entries each, sold to the same members, so their
-  batches lock the same member rows) start pushing at the same instant. Aggregate rate, every batch's round
-  trip, and checks: every till finished, nothing is left waiting, the central holds for each till exactly the
-  entries and points it committed, PostgreSQL's deadlock counter. Baseline: the single till of the push row.
-  Target: p99 batch ≤ 2 s, no deadlock.
+- **50 tills at once**: 50 tills of one store (2,000 offline entries each, sold to the same 200 members, so
+  their batches lock the same member rows) start pushing at the same instant, each with its own request
+  timeout and backoff, as at a shop. Aggregate rate, every request's round trip (one that timed out counts
+  with the time the till waited for it), and checks: every till finished, nothing is left waiting, the
+  central holds for each till exactly the entries and points it committed, PostgreSQL's deadlock counter.
+  Baseline: the single till of the push row. Target: p99 batch ≤ 2 s, no deadlock.
 - **first pull**: 1,000,000 members loaded into the central with ``COPY`` (``bench.sync_central``), then an
   empty enrolled till pulls everything. Seconds, rows per second, the resident set size of the pulling
   process sampled every 0.2 s. Baseline: a server-side cursor streaming the same rows from PostgreSQL.
@@ -220,15 +221,17 @@ def bench_push(rig: CentralRig, folder: Path, cfg: SyncConfig, log: Log) -> tupl
         "what": f"one till pushes {till.committed[0]:,} offline entries (its sync engine, batches of 500)",
         "entries": till.committed[0],
         "seconds": round(seconds, 2),
-        "items_per_s": round(report["applied"] / seconds, 1) if seconds else None,
+        "items_per_s": round(till.committed[0] / seconds, 1) if seconds else None,
         "batches": _batch_stats(result["push"]),
         "applied": report["applied"],
         "refused": report["refused"],
+        "failed_requests": len(result["failed"]),
         "left_waiting": report["waiting"],
         "central_holds": list(holds),
         "till_committed": list(till.committed),
         "agrees": holds == till.committed and report["waiting"] == 0,
-        "push_round_trips_s": round(sum(b[1] for b in result["push"]), 2),
+        # Every request the central spent time on, answered or not (the ingest row's denominator).
+        "push_round_trips_s": round(sum(b[1] for b in result["push"] + result["failed"]), 2),
         "target": f"≤ {PUSH_TARGET_S:.0f} s",
     }
     return row, till
@@ -278,7 +281,7 @@ def bench_copy(rig: CentralRig, till: TillMade, log: Log) -> dict[str, Any]:
 
 def ingest_row(push: dict[str, Any], copy: dict[str, Any]) -> dict[str, Any]:
     serving = push["push_round_trips_s"]
-    rate = push["applied"] / serving if serving else 0.0
+    rate = push["entries"] / serving if serving and push["agrees"] else 0.0
     copy_rate = copy["rows"] / copy["seconds"] if copy["seconds"] else math.inf
     share = rate / copy_rate if copy_rate else 0.0
     return {
@@ -346,7 +349,9 @@ def bench_fleet(
         for _, _, why in r["failed"]:
             key = "timeout" if "timed out" in why else why.removeprefix("the central failed ").strip("()")
             attempts_failed[key] = attempts_failed.get(key, 0) + 1
-    applied = sum(r["report"]["applied"] for r in results)
+    # What landed, from the tills' side (the checks below hold the central to it). The engines' reports
+    # cannot say: a till that tried again reports only its last exchange.
+    applied = sum(t.committed[0] for t in tills)
     mismatched = [
         f"till {i + 1}: central {central_holds(rig, t.till_id)}, till {t.committed}"
         for i, t in enumerate(tills)
@@ -371,7 +376,6 @@ def bench_fleet(
         "mismatches": mismatched[:10],
         "deadlocks_detected": locked,
         "failed_requests": attempts_failed,
-        "duplicates": sum(r["report"]["duplicate"] for r in results),
         "baseline": None
         if single is None
         else {

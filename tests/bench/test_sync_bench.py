@@ -53,7 +53,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         argv += [f"--{name.replace('_', '-')}", str(getattr(TINY, name))]
     assert main(argv) == 0
     found: dict[str, Any] = json.loads(out.read_text())
-    assert found["config"] == asdict(TINY)
+    assert found["config"] == json.loads(json.dumps(asdict(TINY)))
     return found
 
 
