@@ -61,7 +61,7 @@ translations: $(QM)
 
 # After changing texts in app/ui: refresh the .ts sources (then translate the new entries).
 translations-update: $(STAMP)
-	$(VENV)/bin/pyside6-lupdate app/ui/*.py -ts $(TS) -no-obsolete -locations none
+	$(VENV)/bin/pyside6-lupdate app/ui/*.py app/ui/desk/*.py -ts $(TS) -no-obsolete -locations none
 
 system-deps:
 	@$(call install-missing,$(SYSDEPS))

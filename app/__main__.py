@@ -18,7 +18,8 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
-from app import sync_cli
+import app.startup  # first of the till's modules: the collector stays off while the rest load (see there)
+from app import desk_cli, staff_cli, sync_cli
 from app.cliargs import (
     CliParser,
     UsageError,
@@ -97,6 +98,8 @@ def _print_member(view: MemberView) -> None:
     print(f"  points: {view.balance:,}".replace(",", "."))
     if view.expiring_points:
         print(f"  expiring within 30 days: {view.expiring_points} (first on {view.next_expiry:%Y-%m-%d})")
+    if view.lapsed_points:
+        print(f"  expired, awaiting the central: {view.lapsed_points} (not spendable)")
     if tier is not None:
         line = f"  tier: {tier.name}, qualifying spend {_vnd(tier.qualifying_spend)}"
         if tier.next_name:
@@ -178,9 +181,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     try:  # a mistyped printer is said before anything is opened
-        receipts = receipt_setup(args.printer, args.printer_profile)
+        receipts = receipt_setup(args.printer, args.printer_profile, mode=args.printer_mode)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    if receipts.printer is not None:
+        from app.receipts.escpos import describe
+
+        print(f"Receipt printer: {describe(receipts.printer)}")
     store = _open(args)
     check = None
     problems: list[str] = []
@@ -196,6 +203,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     svc = TillServices.open(store)
     first = not svc.staff.list()
     if first and not args.no_demo:
+        app.startup.collector_back()  # a year of history makes garbage to collect
         print("First start: seeding the demo store (about 200 members, a year of history)…", flush=True)
 
         def show(done: int, total: int) -> None:
@@ -303,8 +311,12 @@ def cmd_members(args: argparse.Namespace) -> int:
     store = _open(args)
     svc = TillServices.open(store)
     if args.action == "search":
-        for hit in svc.members.search(query):
+        hits = svc.members.search(query)
+        for hit in hits:
             print(f"{hit.member_number}  {hit.full_name:<28} {hit.phone or '':<14} (by {hit.matched_on})")
+        if not hits:
+            # Found nothing is an answer, not a failure (status 0), but silence would look like one.
+            print(f"No member matches {query!r}.", file=sys.stderr)
     elif args.action == "show":
         _print_member(_member_ref(svc, args.query))
     elif args.action == "history":
@@ -372,8 +384,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
     with store.read() as session:
         problems = verify_audit_chain(session)
     if problems:
-        for p in problems:
-            print(f"audit row {p.seq}: {p.kind}: {p.message}")
+        lines = [f"audit row {p.seq}: {p.kind}: {p.message}" for p in problems]
+        for line in lines:
+            print(line)
+        _log_problems("audit", lines)
         return 1
     print("Audit log intact.")
     return 0
@@ -391,9 +405,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     for line in problems:
         print(line)
     if problems:
+        _log_problems("check", problems)
         return 1
     print("Database, audit log, ledger chains, points, staff and programs are consistent.")
     return 0
+
+
+LOGGED_PROBLEMS = 100
+
+
+def _log_problems(command: str, lines: Sequence[str]) -> None:
+    """What a check found goes to the log too: the evidence of tampering outlives the terminal it was printed
+    on. Bounded, since a rewritten file can give a line per entry."""
+    for line in lines[:LOGGED_PROBLEMS]:
+        log.warning("%s: %s", command, line)
+    if len(lines) > LOGGED_PROBLEMS:
+        log.warning("%s: and %d more problems (printed, not logged)", command, len(lines) - LOGGED_PROBLEMS)
 
 
 def cmd_card_key(args: argparse.Namespace) -> int:
@@ -571,6 +598,14 @@ def build_parser() -> argparse.ArgumentParser:
         "'default')",
     )
     parser.add_argument(
+        "--printer-mode",
+        choices=("auto", "codepage", "raster", "folded"),
+        default=None,
+        help="how Vietnamese reaches the paper: codepage (Windows-1258), raster (the slip as an image), "
+        "folded (without diacritics); auto takes the first the profile can do "
+        "(default: $LOYALTY_PRINTER_MODE, else auto)",
+    )
+    parser.add_argument(
         "--keep-backups",
         type=count_arg(1, MAX_KEEP),
         default=None,
@@ -618,11 +653,12 @@ def build_parser() -> argparse.ArgumentParser:
     prog.add_argument("file", type=Path, nargs="?")
     prog.set_defaults(func=cmd_program)
 
-    mem = sub.add_parser("members", help="find members")
-    mem.add_argument("action", choices=["search", "show", "history", "duplicates"])
+    mem = sub.add_parser("members", help="find members; export or erase a member's personal data")
+    mem.add_argument("action", choices=["search", "show", "history", "duplicates", *desk_cli.MEMBER_ACTIONS])
     mem.add_argument("query", nargs="?", default="")
     mem.add_argument("--limit", type=count_arg(1, 1000), default=30)
     mem.set_defaults(func=cmd_members)
+    desk_cli.add_commands(sub, mem, _open, _actor, _member_ref)  # cards; members export, erase
 
     award = sub.add_parser("award", help="award the points of a sale")
     award.add_argument("member")
@@ -652,7 +688,9 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path, help="the backup file (see the backups folder)")
     restore.set_defaults(func=cmd_restore)
     maintenance = sub.add_parser(
-        "maintenance", help="the daily jobs: expire points, back up if the newest backup is older than a day"
+        "maintenance",
+        help="the daily jobs: expire points, write the tier reviews that are due, back up if the newest backup "
+        "is older than a day",
     )
     maintenance.add_argument(
         "--backup-every",
@@ -668,6 +706,7 @@ def build_parser() -> argparse.ArgumentParser:
     insights.add_argument("--json", action="store_true", help="every figure as JSON")
     insights.set_defaults(func=cmd_insights)
     sync_cli.add_commands(sub, _open)
+    staff_cli.add_commands(sub, _open, _actor)
     return parser
 
 
@@ -693,6 +732,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, LoyaltyError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_ERROR
+    if args.func is not cmd_run:
+        app.startup.collector_back()  # only the window's start waits for it (app.ui.launch)
     explicit_dir = args.data_dir is not None
     if not explicit_dir:
         args.data_dir = default_data_dir()

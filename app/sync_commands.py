@@ -98,6 +98,8 @@ def summary(report: SyncReport, engine: SyncEngine) -> str:
     line = f"Synced with {where}: {sent}; received {report.pulled} change(s); {report.waiting} waiting."
     if report.skipped:
         line += f" {len(report.skipped)} change(s) could not be taken in (see the log)."
+    if report.stopped:
+        line += f" The pull stopped: {report.stopped}."
     return line
 
 
@@ -107,7 +109,7 @@ def _loop(engine: SyncEngine) -> int:
     shown: list[tuple[Phase, int, str | None]] = []
 
     def show(state: SyncState) -> None:
-        key = (state.phase, state.waiting, state.reason)
+        key = (state.phase, state.waiting, state.reason or state.pull_stopped)
         if shown and shown[-1] == key:
             return
         shown.append(key)
@@ -132,6 +134,8 @@ def _loop(engine: SyncEngine) -> int:
 def describe(state: SyncState) -> str:
     """The state as one line for the terminal (the window has its own, translated)."""
     last = "never" if state.last_success is None else format_utc(state.last_success)
+    if state.phase is Phase.ONLINE and state.pull_stopped:
+        return f"online: {state.waiting} waiting, last synced {last}; the pull stopped: {state.pull_stopped}"
     if state.phase is Phase.ONLINE:
         return f"online: {state.waiting} waiting, last synced {last}"
     if state.phase is Phase.SYNCING:
@@ -161,6 +165,8 @@ def cmd_status(store: Store, args: argparse.Namespace) -> int:
     print(f"  last synced: {report['last_success'] or 'never'}")
     failure = report["state"].get("reason")
     print(f"  state: {report['state']['phase']}" + (f" ({failure})" if failure else ""))
+    if report["pull_stopped"]:
+        print(f"  pull stopped: {report['pull_stopped']}")
     return 0
 
 
@@ -182,6 +188,7 @@ def status_report(store: Store) -> dict[str, Any]:
         "cursor": None,
         "waiting": port.waiting(),
         "held": port.held(),
+        "pull_stopped": port.pull_stopped(),
         "last_success": None,
         "state": {"phase": Phase.NOT_ENROLLED.value},
     }

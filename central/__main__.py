@@ -10,6 +10,7 @@
     python -m central migrate --db URL [--partitions N]      (N: hash partitions by member id, PostgreSQL)
     python -m central serve --db URL --workers N             (N processes sharing only the database)
     python -m central after-restore --db URL     (the database went back in time: tills pull from the start)
+    python -m central expire --db URL [--now TIME]    (expire what is left of every due lot; serve does it too)
     python -m central openapi            (the OpenAPI document, as committed in docs/openapi.json)
 
 ``--db`` takes ``postgresql://user@host/db`` or ``sqlite:///path``; without it the embedded default is a
@@ -24,6 +25,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
@@ -65,6 +67,12 @@ def _serve(args: argparse.Namespace) -> int:
     from central.api import create_app
 
     engine = _engine(args)
+    if args.expire_every > 0:
+        # The central owns expiry for its tills: one sweeper thread in this (parent) process, whatever the
+        # number of workers. Several centrals sweeping at once is safe too (central/expiry.py).
+        from central.expiry import Sweeper
+
+        Sweeper(make_engine(engine.url.render_as_string(hide_password=False)), args.expire_every).start()
     if args.workers > 1:
         # Worker processes build the app from the environment (central/asgi.py): the schema is migrated once
         # here, before they start.
@@ -190,6 +198,28 @@ def _after_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _expire(args: argparse.Namespace) -> int:
+    from central.expiry import sweep
+
+    engine = _engine(args)
+    try:
+        lots, points = sweep(engine, args.now or datetime.now(UTC))
+    finally:
+        engine.dispose()
+    print(f"{lots} lot(s) expired, {points} point(s)")
+    return 0
+
+
+def _utc_time(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("a time such as 2027-03-01T00:00:00Z") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give the time zone: 2027-03-01T00:00:00Z or +07:00")
+    return moment.astimezone(UTC)
+
+
 def _openapi(_args: argparse.Namespace) -> int:
     sys.stdout.write(openapi_document())
     return 0
@@ -217,6 +247,13 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
     serve.add_argument(
         "--workers", type=int, default=1, help="worker processes (they share nothing but the database)"
+    )
+    serve.add_argument(
+        "--expire-every",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="run the expiry sweep this often (0: never; then run `expire` from a scheduler)",
     )
     serve.set_defaults(run=_serve)
 
@@ -272,6 +309,12 @@ def parser() -> argparse.ArgumentParser:
         )
     )
     restored.set_defaults(run=_after_restore)
+
+    expire = with_db(
+        commands.add_parser("expire", help="expire what is left of every lot that is due (once per lot)")
+    )
+    expire.add_argument("--now", type=_utc_time, help="the sweep's time (default: now), ISO 8601 with zone")
+    expire.set_defaults(run=_expire)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI document")
     openapi.set_defaults(run=_openapi)

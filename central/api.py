@@ -10,6 +10,7 @@ scoped to its own store.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Path, Query, Request, Response
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from central import channels, inbox, service
+from central.base import now
 from central.db import reading
 from central.service import ServiceError, TillIdentity
 from sync.protocol import (
@@ -172,7 +174,9 @@ Tx = Annotated[Session, Depends(_read_transaction)]
 Db = Annotated[Engine, Depends(_engine)]
 
 
-def create_app(engine: Engine) -> FastAPI:
+def create_app(engine: Engine, clock: Callable[[], datetime] = now) -> FastAPI:
+    """The API over ``engine``. ``clock`` is the central's notion of now for enrollments and pushes (a test
+    drives a simulated till fleet by a clock of its own)."""
     app = FastAPI(
         title="Loyalty Till central service",
         version=API_VERSION,
@@ -192,7 +196,7 @@ def create_app(engine: Engine) -> FastAPI:
     )
     def enroll(request: EnrollRequest, engine: Db) -> EnrollResponse:
         """Spend a one-time enrollment code: a till id, its token, the store's card key and an epoch."""
-        result: EnrollResponse = _write(engine, lambda session: service.enroll(session, request))
+        result: EnrollResponse = _write(engine, lambda session: service.enroll(session, request, clock()))
         return result
 
     @app.post("/v1/epoch", responses=_ERRORS)
@@ -207,7 +211,9 @@ def create_app(engine: Engine) -> FastAPI:
     )
     def push(request: PushRequest, identity: Till, engine: Db) -> PushResponse:
         """Apply a batch of the till's outbox; one result per item."""
-        result: PushResponse = _write(engine, lambda session: service.push(session, identity, request))
+        result: PushResponse = _write(
+            engine, lambda session: service.push(session, identity, request, clock())
+        )
         return result
 
     @app.get("/v1/pull", responses=_ERRORS)

@@ -115,15 +115,19 @@ class Work:
     """(source, survivor) of merges taken in: whatever the source still holds moves to the survivor."""
     balances: dict[str, int] = field(default_factory=dict)
     """Balances after settlement, per member."""
+    audits: list[dict[str, Any]] = field(default_factory=list)
+    """Audit records (``central.ledger.audit`` keywords) the request writes after its changes: the audit chain
+    is on the store row, which is locked last."""
 
     def post(self, member_id: str, posted: Posted) -> None:
         self.postings.append((member_id, posted))
 
-    def mark(self) -> tuple[int, int, int]:
+    def mark(self) -> tuple[int, int, int, int]:
         """Where the work stands, to ``rewind`` to when an item is refused after adding to it."""
-        return len(self.postings), len(self.changes), len(self.merged)
+        return len(self.postings), len(self.changes), len(self.merged), len(self.audits)
 
-    def rewind(self, mark: tuple[int, int, int]) -> None:
+    def rewind(self, mark: tuple[int, int, int, int]) -> None:
         del self.postings[mark[0] :]
         del self.changes[mark[1] :]
         del self.merged[mark[2] :]
+        del self.audits[mark[3] :]

@@ -58,11 +58,14 @@ from central.base import (
     insert_on_conflict,
     sha256_hex,
 )
+from central.lots import Facts as LotFacts
+from central.lots import correction_entry_id
+from central.lots import track as track_lots
 from loyalty.audit import audit_hash, canonical_json
 from loyalty.ids import new_id
-from loyalty.ledger import EntryKind
+from loyalty.ledger import EntryKind, Restore
 from loyalty.program import Program, parse_program
-from sync.protocol import ChangeKind, EntryPayload, ItemKind, Reason, format_utc, item_hash
+from sync.protocol import ChangeKind, EntryPayload, ItemKind, Reason, format_utc, item_hash, parse_utc
 
 MAX_DETAILS = 8000
 """``EntryPayload.details`` is bounded; details that would not fit are trimmed to their summary."""
@@ -341,6 +344,7 @@ def write_entry(
     expires_at: datetime | None = None,
     pays_first: str | None = None,
     entry_id: str | None = None,
+    reverses_id: str | None = None,
 ) -> EntryPayload:
     """Write an entry in ``writer_id``'s chain (taken under that row's lock) for ``member_id`` (a survivor),
     claimed like a pushed one (item, ledger position), to be settled and sent to every till."""
@@ -370,7 +374,7 @@ def write_entry(
         reason=reason,
         action_code=action_code,
         program_version=program_version,
-        reverses_id=None,
+        reverses_id=reverses_id,
         channel=channel,
         created_at=format_utc(at),
         details=text,
@@ -438,16 +442,62 @@ def entry_row(
 
 
 def finish(session: Session, work: Work) -> None:
-    """Settle the request's entries, move what merged members still hold to their survivors, and number the
-    changes for the pull log (last: the store row's lock is held only for the commit)."""
+    """Track the request's entries on their members' lots, settle them, move what merged members still hold
+    to their survivors, and number the changes for the pull log (last: the store row's lock is held only for
+    the commit)."""
+    track_lots(session, work, _write_correction)
     settle(session, work)
     if work.merged:
         writer = central_writer(session, work.store_id)
         for source, target in work.merged:
             _move_leftover(session, work, writer, source, target)
+        track_lots(session, work, _write_correction)
         settle(session, work)
     append_changes(session, work.store_id, work.changes, work.now)
     work.changes = []
+
+
+def _write_correction(
+    session: Session, work: Work, member_id: str, restore: Restore, late: LotFacts
+) -> Posted:
+    """The correction of an expiry that took points a debit dated before it (``late``) spent: a ``reverse``
+    entry naming the expiry, in the central's chain, given to every till *before* the late debit (a till
+    gives the points back to the lot, then takes the debit from it, as the central does)."""
+    expired_at = session.execute(
+        select(ENTRIES.c.created_at).where(
+            ENTRIES.c.member_id == member_id, ENTRIES.c.id == restore.expire_id
+        )
+    ).scalar()
+    # Never dated before the expiry it corrects (a sweep may run with a time of its own: ``expire --now``).
+    at = max(work.now, parse_utc(expired_at)) if expired_at else work.now
+    entry = write_entry(
+        session,
+        work,
+        central_writer(session, work.store_id),
+        member_id=member_id,
+        kind=EntryKind.REVERSE,
+        points=restore.points,
+        channel="central",
+        program_version=late.program_version,
+        at=at,
+        reason="expiry corrected: points spent before they expired, by an entry that reached the central later",
+        details={"lot_id": restore.lot_id, "entry_id": late.id},
+        entry_id=correction_entry_id(restore.expire_id, late.id, at),
+        reverses_id=restore.expire_id,
+    )
+    _member, posted = work.postings.pop()
+    change = work.changes.pop()
+    at = next(
+        (
+            i
+            for i, (kind, _o, body) in enumerate(work.changes)
+            if kind is ChangeKind.ENTRY and body["id"] == late.id
+        ),
+        len(work.changes),
+    )
+    work.changes.insert(at, change)
+    assert posted.entry_id == entry.id
+    return posted
 
 
 def _move_leftover(session: Session, work: Work, writer: str, source: str, target: str) -> None:

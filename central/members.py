@@ -11,25 +11,32 @@ same thing offline (docs/sync.md, "Conflicts"):
   arrives; a link of a card the central holds blocked or replaced is refused (``card_blocked``), and a link of a
   card held by another member is refused (``card_taken``): both go to the inbox. The central's card goes to
   every till.
-- **Entries follow merges.** A ``merge`` item points the duplicate at the survivor: entries for the duplicate
-  that arrive later count on the survivor (``central.ledger.survivor``), and what reached the duplicate before the
-  merge is moved by the central (``central.ledger.finish``). A duplicate merged into two different members at
+- **Entries follow merges.** A ``merge`` item points the duplicate at the survivor: every entry counts on the
+  member it names, as at the tills, and what the duplicate holds after a request — entries that reached it
+  before the merge, or for it from a till that had not heard of the merge — is moved to the survivor by the
+  central with transfer entries (``central.service.follow_merge``, ``central.ledger.finish``). A duplicate merged into two different members at
   two tills: the first merge to arrive wins, the other is refused (``merged_elsewhere``).
+- **An erasure is for good.** An ``erase`` item anonymises the member once (name, phone, e-mail; the number
+  and the points stay), unlinks its cards, is audited and goes to every till. From then on an edit, a whole
+  profile or a card of the member is refused (``member_erased``, into the inbox): a till that edited the
+  person offline cannot bring them back.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from central.base import CARDS, MEMBERS, NUMBERS, ItemRefused, Work, insert_on_conflict
 from central.ledger import survivor
 from sync.protocol import (
+    ERASED_NAME,
     PROFILE_FIELDS,
     CardPayload,
     ChangeKind,
+    ErasePayload,
     ItemStatus,
     MemberEditPayload,
     MemberPayload,
@@ -40,6 +47,10 @@ from sync.protocol import (
 TERMINAL = ("merged", "erased")
 """Statuses no profile edit undoes."""
 
+ERASED_MARK = "erased"
+"""The key in ``members.field_times`` that marks an erasure, ``[erased_at, till]``: a merged member keeps its
+status ``merged`` when it is erased, and is still never edited again."""
+
 _CARD_RANK = {"active": 0, "blocked": 1, "replaced": 2}
 """A card only moves up: active, blocked, replaced."""
 
@@ -47,7 +58,15 @@ _CARD_RANK = {"active": 0, "blocked": 1, "replaced": 2}
 def member_body(session: Session, member_id: str) -> dict[str, Any]:
     """A member as pull sends it (the fields of ``MemberPayload``)."""
     row = session.execute(select(MEMBERS).where(MEMBERS.c.id == member_id)).mappings().one()
-    return {k: row[k] for k in ("id", "store_id", *PROFILE_FIELDS, "updated_at")}
+    body = {k: row[k] for k in ("id", "store_id", *PROFILE_FIELDS, "updated_at")}
+    # Each field's [time, writer]: a till keeps its own newer edit of a field and takes the rest, as here.
+    times = row["field_times"] or {}
+    body["field_times"] = {name: times[name] for name in PROFILE_FIELDS if name in times}
+    return body
+
+
+def is_erased(row: Any) -> bool:
+    return row["status"] == "erased" or ERASED_MARK in (row["field_times"] or {})
 
 
 def _refuse(reason: Reason, detail: str) -> ItemRefused:
@@ -118,6 +137,17 @@ def merge_fields(
         raise _refuse(Reason.UNKNOWN_MEMBER, "no member with this id in this store")
     if row["store_id"] != work.store_id:
         raise _refuse(Reason.FOREIGN_TILL, "the member belongs to another store")
+    if is_erased(row):
+        if changes.get("status") == "erased":
+            return "the member's personal data was erased already"
+        raise _refuse(
+            Reason.MEMBER_ERASED,
+            "this member's personal data was erased at a till: the edit is not taken, so that the person "
+            "is not brought back",
+        )
+    if changes.get("status") == "erased":
+        # A whole profile with status erased: how tills sent an erasure before the ``erase`` item.
+        return erase_member(session, work, member_id, edited_at, None)
     times: dict[str, Any] = dict(row["field_times"] or {})
     stamp = (edited_at, work.writer_id)
     taken: dict[str, Any] = {}
@@ -220,6 +250,60 @@ def apply_merge(session: Session, work: Work, merge: MergePayload) -> str | None
     return None
 
 
+def apply_erase(session: Session, work: Work, erase: ErasePayload) -> str | None:
+    return erase_member(session, work, erase.member_id, erase.erased_at, erase.staff_id)
+
+
+def erase_member(
+    session: Session, work: Work, member_id: str, erased_at: str, staff_id: str | None
+) -> str | None:
+    """Anonymise the member once: name, phone and e-mail go; the number, tier and points stay (the ledger
+    keeps its arithmetic without the person); its cards are unlinked; audited; sent to every till."""
+    row = (
+        session.execute(select(MEMBERS).where(MEMBERS.c.id == member_id).with_for_update(key_share=True))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise _refuse(Reason.UNKNOWN_MEMBER, "no member with this id in this store")
+    if row["store_id"] != work.store_id:
+        raise _refuse(Reason.FOREIGN_TILL, "the member belongs to another store")
+    if is_erased(row):
+        return "the member's personal data was erased already"
+    times: dict[str, Any] = dict(row["field_times"] or {})
+    stamp = [erased_at, work.writer_id]
+    for name in ("full_name", "phone", "email"):
+        times[name] = max(stamp, list(_stamp_of(times, name, row["updated_at"])))
+    times[ERASED_MARK] = stamp
+    values: dict[str, Any] = {"full_name": ERASED_NAME, "phone": None, "email": None}
+    if row["status"] != "merged":
+        values["status"] = "erased"
+        times["status"] = stamp
+    session.execute(
+        update(MEMBERS)
+        .where(MEMBERS.c.id == member_id)
+        .values(field_times=times, updated_at=max(row["updated_at"], erased_at), **values)
+    )
+    cards = session.execute(
+        select(func.count())
+        .select_from(CARDS)
+        .where(CARDS.c.store_id == work.store_id, CARDS.c.member_id == member_id)
+    ).scalar_one()
+    session.execute(delete(CARDS).where(CARDS.c.store_id == work.store_id, CARDS.c.member_id == member_id))
+    # To every till, the sender too: a till that erased a member merged into this one learns it as well.
+    work.changes.append((ChangeKind.ERASE, None, {"member_id": member_id, "erased_at": erased_at}))
+    work.audits.append(
+        {
+            "actor": staff_id or "till",
+            "via": work.writer_id,
+            "action": "member.erase",
+            "subject": member_id,
+            "details": {"member": row["member_number"], "erased_at": erased_at, "cards": int(cards)},
+        }
+    )
+    return None
+
+
 def card_body(row: Any) -> dict[str, Any]:
     return {
         "id": row["id"],
@@ -240,6 +324,12 @@ def apply_card(session: Session, work: Work, card: CardPayload) -> str | None:
     member = survivor(session, work.store_id, card.member_id)
     if member is None:
         raise _refuse(Reason.UNKNOWN_MEMBER, "no member with this id in this store")
+    holder = session.execute(select(MEMBERS).where(MEMBERS.c.id == member)).mappings().one()
+    if is_erased(holder):
+        raise _refuse(
+            Reason.MEMBER_ERASED,
+            "this member's personal data was erased at a till: a card cannot be linked to them any more",
+        )
     values = card.model_dump(mode="json")
     values["member_id"] = member
     created = session.execute(

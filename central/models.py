@@ -17,9 +17,10 @@ Claims are unique constraints, never look-then-insert:
 - ``changes (store_id, no)`` is the pull log, numbered under the store row's lock (``stores.last_change``).
 
 Growing past one server (docs/operations.md): every member-owned table (``members``, ``entries``,
-``overdrafts``, ``overdraft_payoffs``) is keyed by the member id first, so its primary key includes the
-partition key and the same schema can be created ``PARTITION BY HASH`` (``central.db.migrate(partitions=N)``)
-or distributed by member id. Claims that are not about one member live in tables keyed by their own key.
+``overdrafts``, ``overdraft_payoffs``, ``lots``, ``lot_consumptions``) is keyed by the member id first, so its
+primary key includes the partition key and the same schema can be created ``PARTITION BY HASH``
+(``central.db.migrate(partitions=N)``) or distributed by member id. Claims that are not about one member live
+in tables keyed by their own key.
 """
 
 from __future__ import annotations
@@ -200,8 +201,9 @@ class PushSlot(Base):
 
 
 class Entry(Base):
-    """A ledger entry, counted on ``member_id`` (the survivor, when the entry names a merged member: its
-    ``body`` keeps what the till sent, the chain's hash covers that). Member-owned: keyed by member first."""
+    """A ledger entry, counted on ``member_id``, the member it names (as at every till; what it leaves on a
+    merged member the central moves to the survivor with transfer entries). Member-owned: keyed by member
+    first."""
 
     __tablename__ = "entries"
 
@@ -262,6 +264,39 @@ class OverdraftPayoff(Base):
     member_id: Mapped[str] = mapped_column(String(36), ForeignKey("members.id"), primary_key=True)
     entry_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     overdraft_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    points: Mapped[int] = mapped_column(BigInteger)
+
+
+class CentralLot(Base):
+    """Points of one credit entry (its id is the lot's), with their expiry: the central owns expiry for
+    enrolled tills, so it keeps every member's lots as the entries it applies leave them (``loyalty.ledger``),
+    and its sweep expires what is left of each lot once. Member-owned: keyed by the member first."""
+
+    __tablename__ = "lots"
+    __table_args__ = (Index("ix_lots_expires_at", "expires_at"),)
+
+    member_id: Mapped[str] = mapped_column(String(36), ForeignKey("members.id"), primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    store_id: Mapped[str] = mapped_column(String(36), ForeignKey("stores.id"))
+    points: Mapped[int] = mapped_column(BigInteger)
+    remaining: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcTime)
+    created_at: Mapped[datetime] = mapped_column(UtcTime)
+    expire_id: Mapped[str | None] = mapped_column(String(36))
+    """The expiry entry of this lot, claimed with ``UPDATE ... WHERE expire_id IS NULL``: at most one."""
+    expired: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    """What the expiry took, less what corrections gave back (entries dated before the expiry that arrived
+    after it)."""
+
+
+class CentralLotUse(Base):
+    """Points a debit entry (a redemption, a return, an expiry) took from a lot."""
+
+    __tablename__ = "lot_consumptions"
+
+    member_id: Mapped[str] = mapped_column(String(36), ForeignKey("members.id"), primary_key=True)
+    entry_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    lot_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     points: Mapped[int] = mapped_column(BigInteger)
 
 

@@ -56,8 +56,8 @@ from central.base import (
 )
 from central.base import now as _now
 from central.inbox import inbox, to_inbox
-from central.ledger import append_changes, entry_row, finish, insert_entry, survivor
-from central.members import apply_card, apply_member, apply_member_edit, apply_merge
+from central.ledger import append_changes, audit, entry_row, finish, insert_entry, survivor
+from central.members import apply_card, apply_erase, apply_member, apply_member_edit, apply_merge
 from loyalty.audit import canonical_json
 from loyalty.ids import new_id
 from loyalty.program import Program
@@ -69,6 +69,7 @@ from sync.protocol import (
     EnrollResponse,
     EntryPayload,
     EpochResponse,
+    ErasePayload,
     ItemKind,
     ItemPayload,
     ItemResult,
@@ -319,6 +320,8 @@ def push(
         results.append(result)
         expected += 1
     finish(session, batch.work)
+    for record in batch.work.audits:  # after the changes: the audit chain is on the store row, locked last
+        audit(session, till.store_id, at=batch.work.now, **record)
     session.execute(
         update(TILLS).where(TILLS.c.id == till.till_id).values(next_seq=expected, last_push_at=batch.work.now)
     )
@@ -449,15 +452,28 @@ def _apply(session: Session, batch: _Batch, item: PushItem, payload: ItemPayload
         return apply_member_edit(session, work, payload)
     if isinstance(payload, MergePayload):
         return apply_merge(session, work, payload)
+    if isinstance(payload, ErasePayload):
+        return apply_erase(session, work, payload)
     assert isinstance(payload, CardPayload)
     return apply_card(session, work, payload)
 
 
+def follow_merge(work: Work, member_id: str, target: str) -> None:
+    """An entry for a member merged into ``target`` counts on the member it names, as it does at every till
+    (a till's balance is the sum of the entries naming the member); what that leaves on the merged member is
+    moved to the survivor by the central, with two transfer entries that reach every till
+    (``central.ledger.finish``). So the tills and the central agree on both members."""
+    if target != member_id and (member_id, target) not in work.merged:
+        work.merged.append((member_id, target))
+
+
 def _apply_entry(session: Session, batch: _Batch, item: PushItem, entry: EntryPayload) -> None:
-    """Claim the entry's ledger position and count it on its member, or on the member it was merged into."""
-    counted_on = survivor(session, batch.till.store_id, entry.member_id)
-    if counted_on is None:
+    """Claim the entry's ledger position and count it on its member (a merged member's leftover moves)."""
+    target = survivor(session, batch.till.store_id, entry.member_id)
+    if target is None:
         raise ItemRefused(ItemStatus.REJECTED, Reason.UNKNOWN_MEMBER, "no member with this id in this store")
+    counted_on = entry.member_id
+    follow_merge(batch.work, counted_on, target)
     position = session.execute(
         insert_on_conflict(session, POSITIONS)
         .values(till_id=entry.till_id, epoch=batch.epoch, seq=entry.seq, entry_id=entry.id)
@@ -529,11 +545,13 @@ def _new_entries(session: Session, batch: _Batch, items: Sequence[PushItem]) -> 
     if len(found) != len(wanted):
         return None
     counted_on: dict[str, str] = {}
+    follows: list[tuple[str, str]] = []
     for member_id, merged_into in found:
         target = member_id if merged_into is None else survivor(session, store_id, member_id)
         if target is None:  # pragma: no cover - a member found above is its own survivor at least
             return None
-        counted_on[member_id] = target
+        counted_on[member_id] = member_id
+        follows.append((member_id, target))
     try:
         with session.begin_nested():
             claimed = session.execute(
@@ -589,6 +607,8 @@ def _new_entries(session: Session, batch: _Batch, items: Sequence[PushItem]) -> 
             )
     except _NotInBulk:
         return None
+    for member_id, target in follows:
+        follow_merge(work, member_id, target)
     for item, entry, body in zip(items, entries, bodies, strict=True):
         posted = Posted(entry.id, entry.points, till_id, item.hash, entry.program_version)
         work.post(counted_on[entry.member_id], posted)
@@ -628,7 +648,7 @@ def pull(session: Session, till: TillIdentity, request: PullRequest) -> PullResp
     rows = rows[: request.limit]
     last = rows[-1].no if more else head
     return PullResponse(
-        changes=[Change(no=row.no, kind=ChangeKind(row.kind), body=row.body) for row in rows],
+        changes=[Change(no=row.no, kind=row.kind, body=row.body) for row in rows],
         next_cursor=f"{log_id}.{last}",
         more=more,
         resync=resync,

@@ -33,11 +33,16 @@ class Driver:
 
 
 _DRIVERS: dict[str, Driver] = {}
-# Modules that register drivers; imported lazily so a missing optional library (pyscard, nfcpy) only
-# disables its own driver.
-_DRIVER_MODULES = ("devices.sim", "devices.wedge", "devices.pcsc", "devices.nfc")
+# Modules that register drivers, by scheme; imported lazily so a missing optional library (pyscard, nfcpy)
+# only disables its own driver, and a till started with ``--reader sim`` never loads nfcpy or pyscard.
+_DRIVER_MODULES = {
+    "sim": "devices.sim",
+    "wedge": "devices.wedge",
+    "pcsc": "devices.pcsc",
+    "nfc": "devices.nfc",
+}
 _import_errors: dict[str, str] = {}
-_loaded = False
+_tried: set[str] = set()
 
 
 def register(
@@ -46,12 +51,12 @@ def register(
     _DRIVERS[scheme] = Driver(scheme, factory, discover, description)
 
 
-def _load() -> None:
-    global _loaded  # noqa: PLW0603 - the registry is process-wide by design
-    if _loaded:
-        return
-    _loaded = True
-    for module in _DRIVER_MODULES:
+def _load(scheme: str | None = None) -> None:
+    """Import the driver module of ``scheme`` (every driver module when None), each at most once."""
+    for known, module in _DRIVER_MODULES.items():
+        if (scheme is not None and known != scheme) or module in _tried:
+            continue
+        _tried.add(module)
         try:
             importlib.import_module(module)
         except ImportError as err:
@@ -64,10 +69,11 @@ def scheme_of(uri: str) -> str:
 
 def open_reader(uri: str, config: ReaderConfig | None = None) -> Reader:
     """The reader a URI names (not started yet)."""
-    _load()
     scheme = scheme_of(uri)
+    _load(scheme)
     driver = _DRIVERS.get(scheme)
     if driver is None:
+        _load()  # every driver, to name the known ones
         known = ", ".join(sorted(_DRIVERS)) or "none"
         hint = ""
         for module, why in _import_errors.items():

@@ -3,6 +3,7 @@ the idempotency key of every entry across tills and the central service."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import time
@@ -46,3 +47,16 @@ def uuid7_time_ms(value: str | uuid.UUID) -> int:
     """The Unix millisecond timestamp embedded in a UUIDv7."""
     u = uuid.UUID(str(value))
     return u.int >> 80
+
+
+def derived_id(name: str, unix_ms: int) -> str:
+    """A UUIDv7 that is a function of ``name`` (and the time it carries): the same name gives the same id in
+    every process, so an entry that must be written once per thing it is about (the expiry of one lot) is
+    claimed by its id however many writers try. The random bits are the name's SHA-256."""
+    digest = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:10], "big")
+    value = (unix_ms & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76
+    value |= ((digest >> 62) & 0xFFF) << 64
+    value |= 0b10 << 62
+    value |= digest & ((1 << 62) - 1)
+    return str(uuid.UUID(int=value))

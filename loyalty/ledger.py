@@ -18,7 +18,7 @@ whose expire entry is not written yet, may still be open next to an overdraft re
 from __future__ import annotations
 
 from calendar import monthrange
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -68,6 +68,26 @@ class Consumption:
 @dataclass(frozen=True, slots=True)
 class Payoff:
     overdraft_id: str
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiredLot:
+    """A lot an expiry entry closed, as a debit that reached the ledger late sees it: ``expired`` is what the
+    expiry took from it (net of what corrections gave back), ``expire_id`` the expiry entry."""
+
+    lot: Lot
+    expired: int
+    expire_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Restore:
+    """Points an expiry took that a debit dated before the expiry spent: the expiry took them once too often,
+    and a correction naming ``expire_id`` gives them back to ``lot_id`` (``Account.unexpire``)."""
+
+    expire_id: str
+    lot_id: str
     points: int
 
 
@@ -201,6 +221,88 @@ class Account:
         )
         self.apply(posting)
         return posting
+
+    def expire_lot(self, entry_id: str, lot_id: str, points: int, at: datetime) -> Posting:
+        """An expiry of one named lot that another ledger (the central, which owns expiry) wrote for
+        ``points``: it takes what this ledger still holds of the lot, and any difference (a debit here spent
+        from the lot before its expiry, which the writer did not know yet) becomes a recorded overdraft that
+        the writer's correction (``unexpire``) pays back."""
+        if points <= 0:
+            raise InvalidInput(what="Points", why="an expiry must take at least one point")
+        lot = self.lots.get(lot_id)
+        take = 0 if lot is None else min(points, lot.remaining)
+        short = points - take
+        posting = Posting(
+            entry_id=entry_id,
+            points=-points,
+            consumptions=(Consumption(lot_id, take),) if take else (),
+            new_overdraft=Overdraft(entry_id, short, short, at) if short else None,
+            lot_remaining={lot_id: lot.remaining - take} if lot is not None and take else {},
+        )
+        self.apply(posting)
+        return posting
+
+    def unexpire(
+        self, entry_id: str, lot: Lot, points: int, at: datetime
+    ) -> tuple[Posting, int]:
+        """A correction of an expiry: ``points`` the expiry of ``lot`` took although a debit dated before
+        the expiry spent them. Like every credit it pays open overdrafts first (the one ``expire_lot``
+        recorded, where this ledger had seen that debit before the expiry); what is left goes back into the
+        lot, for the late debit to spend. Returns the posting and the points given back to the lot."""
+        if points <= 0:
+            raise InvalidInput(what="Points", why="a correction must give back at least one point")
+        probe = Account(0, {}, dict(self.overdrafts))
+        paid = probe.credit(entry_id, points, at, None)
+        back = points - sum(p.points for p in paid.payoffs)
+        current = self.lots.get(lot.id)
+        posting = Posting(
+            entry_id=entry_id,
+            points=points,
+            payoffs=paid.payoffs,
+            overdraft_remaining=paid.overdraft_remaining,
+        )
+        self.apply(posting)
+        if back:
+            held = 0 if current is None else current.remaining
+            self.lots[lot.id] = replace(lot, remaining=held + back)
+        return posting, back
+
+    def restores(
+        self,
+        points: int,
+        at: datetime,
+        expired: Iterable[ExpiredLot],
+        *,
+        first: str | None = None,
+    ) -> tuple[Restore, ...]:
+        """What a debit of ``points`` dated ``at`` would spend of points that expiries took from lots still
+        live at ``at`` (the debit reached this ledger after the expiry: an offline till's redemption, a
+        return). Those points were spent before they expired, so the expiry took them once too often: each
+        ``Restore`` is given back by a correction (``unexpire``) before the debit is applied. Nothing is
+        changed here."""
+        usable: Mapping[str, ExpiredLot] = {
+            e.lot.id: e
+            for e in expired
+            if e.expired > 0
+            and e.lot.expires_at is not None
+            and e.lot.expires_at > at
+            and e.lot.created_at <= at
+        }
+        if not usable or points <= 0:
+            return ()
+        trial = Account(self.balance, dict(self.lots), {})
+        for lot_id, e in usable.items():
+            held = self.lots[lot_id].remaining if lot_id in self.lots else 0
+            trial.lots[lot_id] = replace(e.lot, remaining=held + e.expired)
+        posting = trial.debit("probe", points, at, allow_overdraft=True, first=first)
+        out: list[Restore] = []
+        for c in posting.consumptions:
+            if c.lot_id not in usable:
+                continue
+            held = self.lots[c.lot_id].remaining if c.lot_id in self.lots else 0
+            if c.points > held:
+                out.append(Restore(usable[c.lot_id].expire_id, c.lot_id, c.points - held))
+        return tuple(out)
 
     # -- applying a change record --------------------------------------------------------------------
     def apply(self, posting: Posting) -> None:

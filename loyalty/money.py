@@ -39,6 +39,7 @@ MAX_AMOUNT_TEXT = 40
 _GROUPED = re.compile(r"-?[0-9]{1,3}(?:[.,][0-9]{3})+")
 _WHOLE = re.compile(r"-?[0-9]+")
 _DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_AMOUNT_CHARS = re.compile(r"[0-9.,-]+")
 
 
 MAX_COUNT_DIGITS = 12
@@ -97,6 +98,9 @@ class Money:
             raw = raw.replace(sym, "")
         if not raw:
             raise InvalidAmount(amount=text, why="it is empty")
+        if not _AMOUNT_CHARS.fullmatch(raw):
+            # Other scripts' digits ('٣٠٠.٠٠٠', '２５０.０００') are refused for what they are, not as a grouping slip.
+            raise InvalidAmount(amount=text, why="use digits only")
         if exp == 0:
             # Thousands separators must group by three ('1.250.000'); '12.5' is a typing slip, not 125 ₫.
             if ("." in raw or "," in raw) and not _GROUPED.fullmatch(raw):

@@ -72,8 +72,13 @@ class CentralClient:
         *,
         verify: bool = True,
         timeout: httpx.Timeout | None = None,
+        transport: httpx.BaseTransport | None = None,
     ) -> CentralClient:
-        return cls(httpx.Client(base_url=base_url, verify=verify, timeout=timeout or DEFAULT_TIMEOUT), token)
+        """``transport`` replaces the network (None: HTTP over TCP): a test puts a simulated one there."""
+        http = httpx.Client(
+            base_url=base_url, verify=verify, timeout=timeout or DEFAULT_TIMEOUT, transport=transport
+        )
+        return cls(http, token)
 
     def close(self) -> None:
         self.http.close()

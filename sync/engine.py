@@ -70,6 +70,9 @@ class SyncReport:
     pulled: int = 0
     written: int = 0
     skipped: list[str] = field(default_factory=list)
+    stopped: str | None = None
+    """The pull stopped before a change this till cannot take in yet (a kind it does not know): why, in one
+    sentence. Pushing went on: the till's sales still reach the central."""
     waiting: int = 0
     finished_at: datetime | None = None
 
@@ -175,6 +178,7 @@ class SyncEngine:
                 pulled=0,
                 pull_total=None,
                 retry_in=None,
+                pull_stopped=report.stopped if pull else self.status.get().pull_stopped,
             )
             return report
 
@@ -250,6 +254,11 @@ class SyncEngine:
             report.pulled += applied.changes
             report.written += applied.written
             report.skipped.extend(applied.skipped)
+            if applied.stopped is not None:
+                # The rest of the log waits behind a change this till cannot take in: asking for it again
+                # would only bring the same change back. The next exchange pushes, then asks again.
+                report.stopped = applied.stopped
+                return
             if page.changes and start is None:
                 start = page.changes[0].no - 1
             self._progress(page, start)

@@ -13,9 +13,12 @@ function of what the till stored:
 - a **member** change is the profile the till recorded in its outbox, in the protocol's fields, stamped with the
   time of the change; its item id is a UUIDv7 derived from the outbox row (time, number and content), so a
   resend has the same id and a different change never does.
+- a **profile edit** (``member_edit``) carries only the fields the edit changed, timed at the edit; a **card**
+  the card as the till holds it after the link, block or replacement; a **merge** the two members; an
+  **erasure** only the member's id and time (nothing personal). Each is timed by its outbox row and has a
+  derived id like a member change.
 
-Outbox rows of kinds the protocol does not carry yet (cards) are held: they stay in the outbox, not counted
-as waiting, until a protocol version carries them.
+Outbox rows of kinds the protocol does not carry are held: they stay in the outbox, not counted as waiting.
 """
 
 from __future__ import annotations
@@ -35,9 +38,10 @@ from sync.protocol import ItemKind, ProtocolError, PushItem, item_hash, parse_pa
 PUSHABLE: dict[str, ItemKind] = {
     "ledger_entry": ItemKind.LEDGER_ENTRY,
     "member": ItemKind.MEMBER,
-    # An erasure is the member's whole profile with status "erased" and no personal fields: the central keeps
-    # an erased member erased (a terminal status) and sends the profile on to the other tills.
-    "member_erased": ItemKind.MEMBER,
+    "member_edit": ItemKind.MEMBER_EDIT,
+    "card": ItemKind.CARD,
+    "merge": ItemKind.MERGE,
+    "member_erased": ItemKind.ERASE,
 }
 """Outbox entities the protocol carries, and the item kind each becomes."""
 
@@ -109,6 +113,62 @@ def member_payload(body: Mapping[str, Any], store_id: str, updated_at: str) -> d
     return payload
 
 
+def edit_payload(body: Mapping[str, Any], member_id: str, store_id: str, edited_at: str) -> dict[str, Any]:
+    """A profile edit's push payload: only the fields it changed, timed at the edit."""
+    return {
+        "member_id": member_id,
+        "store_id": store_id,
+        "changes": body.get("changes"),
+        "edited_at": edited_at,
+    }
+
+
+def card_payload(body: Mapping[str, Any], store_id: str, changed_at: str) -> dict[str, Any]:
+    """A card's push payload: the card as the till holds it after the change, timed at the change."""
+    payload: dict[str, Any] = {
+        name: body.get(name) for name in ("id", "member_id", "token", "kind", "status", "replaced_by_id")
+    }
+    payload["label"] = body.get("label") or None
+    payload["status_reason"] = body.get("status_reason") or None
+    payload["store_id"] = store_id
+    payload["changed_at"] = changed_at
+    return payload
+
+
+def merge_payload(body: Mapping[str, Any], store_id: str, merged_at: str) -> dict[str, Any]:
+    return {
+        "source_id": body.get("source_id"),
+        "target_id": body.get("target_id"),
+        "store_id": store_id,
+        "merged_at": merged_at,
+    }
+
+
+def erase_payload(body: Mapping[str, Any], member_id: str, store_id: str, at: str) -> dict[str, Any]:
+    """Nothing personal: the member's id, the time of the erasure and who erased."""
+    payload: dict[str, Any] = {
+        "member_id": member_id,
+        "store_id": store_id,
+        "erased_at": body.get("erased_at") or at,
+    }
+    if body.get("staff_id") is not None:
+        payload["staff_id"] = body["staff_id"]
+    return payload
+
+
+def _payload(kind: ItemKind, record: OutboxRecord, store_id: str) -> dict[str, Any]:
+    at = record.created_at
+    if kind is ItemKind.MEMBER_EDIT:
+        return edit_payload(record.body, record.entity_id, store_id, at)
+    if kind is ItemKind.CARD:
+        return card_payload(record.body, store_id, at)
+    if kind is ItemKind.MERGE:
+        return merge_payload(record.body, store_id, at)
+    if kind is ItemKind.ERASE:
+        return erase_payload(record.body, record.entity_id, store_id, at)
+    return member_payload(record.body, store_id, at)
+
+
 def push_item(seq: int, record: OutboxRecord, *, till_id: str, store_id: str) -> PushItem:
     """The push item for ``record`` at push sequence ``seq``.
 
@@ -127,7 +187,7 @@ def push_item(seq: int, record: OutboxRecord, *, till_id: str, store_id: str) ->
             stored_hash = candidate
     else:
         item_id = change_id(till_id, record)
-        payload = member_payload(record.body, store_id, record.created_at)
+        payload = _payload(kind, record, store_id)
     try:
         model = parse_payload(kind, payload)
     except ProtocolError:

@@ -60,6 +60,10 @@ class Applied:
     """Changes that changed something here (the rest were already here)."""
     skipped: tuple[str, ...] = field(default=())
     """Changes that could not be taken in, one sentence each (also logged)."""
+    stopped: str | None = None
+    """The page was taken in only up to a change this till cannot take in yet (a kind it does not know, a
+    body it cannot read), in one sentence. The cursor stays before that change, so an updated till takes
+    it in; the engine stops pulling for this exchange and goes on pushing."""
 
 
 class TillPort(Protocol):
@@ -85,7 +89,8 @@ class TillPort(Protocol):
 
     def apply(self, page: PullResponse) -> Applied:
         """Take a pulled page in (idempotently: the same page twice changes nothing the second time) and store
-        ``page.next_cursor`` with it."""
+        ``page.next_cursor`` with it — or, when it ``stopped`` at a change it cannot take in, a cursor right
+        before that change."""
         ...
 
     def waiting(self) -> int:

@@ -195,6 +195,9 @@ class ItemKind(StrEnum):
     """A duplicate member merged into another: entries for it that arrive later count on the survivor."""
     CARD = "card"
     """A card linked, blocked or replaced at the till."""
+    ERASE = "erase"
+    """A member's personal data erased at the till on request: the central anonymises the member once, for
+    good (no later edit brings the person back), audits it and sends the erasure to every till."""
 
 
 class PushItem(Strict):
@@ -258,6 +261,9 @@ class Reason(StrEnum):
     """The card is linked to another member of the store."""
     OVERDRAFT = "overdraft"
     """Redemptions at several tills spent more than the member had: an overdraft to recover or write off."""
+    MEMBER_ERASED = "member_erased"
+    """An edit, a whole profile or a card of a member whose personal data was erased: it would bring the person
+    back."""
 
 
 class ItemResult(Strict):
@@ -292,12 +298,30 @@ class ChangeKind(StrEnum):
     """A card as the central holds it (``CardPayload``): a block that beat a link reaches every till."""
     MERGE = "merge"
     """``{source_id, target_id, merged_at}``: the source member now counts on the target."""
+    ERASE = "erase"
+    """``{member_id, erased_at}``: the member's personal data was erased at a till; every till erases it."""
+
+
+ChangeKindName = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[a-z][a-z0-9_]*$")]
+"""A change's kind on the wire: a ``ChangeKind``, or a kind a newer central sends that this till does not
+know yet. Kept as text so that the page is still read, and the till stops before that change instead of
+failing on the whole page (docs/sync.md, "Applying a pull")."""
 
 
 class Change(Strict):
     no: Annotated[int, Field(ge=1)]
-    kind: ChangeKind
+    kind: Annotated[ChangeKindName, Field(examples=[kind.value for kind in ChangeKind])]
     body: dict[str, JsonValue]
+
+
+def cursor_after(page_cursor: str, no: int) -> str:
+    """The cursor that resumes a pull right after change ``no`` of the log ``page_cursor`` belongs to: a till
+    that stops inside a page (a change it cannot take in yet) keeps its place there. Cursors are
+    ``LOG.NUMBER``; ``no`` 0 is the start of that log."""
+    log_id, dot, _number = page_cursor.partition(".")
+    if not dot:
+        raise ValueError("not a cursor of a change log")
+    return f"{log_id}.{no}"
 
 
 class PullResponse(Strict):
@@ -520,6 +544,10 @@ class MemberPayload(Strict):
     updated_at: UtcText
 
 
+ERASED_NAME = "—"
+"""The name of an erased member, everywhere: no letters, so no name index holds a term for it."""
+
+
 ProfileField = Literal["member_number", "full_name", "phone", "email", "status", "tier_code"]
 PROFILE_FIELDS: tuple[ProfileField, ...] = (
     "member_number",
@@ -583,6 +611,18 @@ class MergePayload(Strict):
         return self
 
 
+class ErasePayload(Strict):
+    """A manager at the till erased a member's personal data on request. Nothing personal travels: the
+    central anonymises its own copy, keeps the member's number and points (the ledger's arithmetic), and
+    refuses every later edit, whole profile or card of the member."""
+
+    member_id: Uuid
+    store_id: Uuid
+    erased_at: UtcText
+    staff_id: Code | None = None
+    """The manager who erased, as the till knows them (the central's audit record names them)."""
+
+
 CardToken = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")]
 
 
@@ -602,7 +642,7 @@ class CardPayload(Strict):
     changed_at: UtcText
 
 
-ItemPayload = EntryPayload | MemberPayload | MemberEditPayload | MergePayload | CardPayload
+ItemPayload = EntryPayload | MemberPayload | MemberEditPayload | MergePayload | CardPayload | ErasePayload
 """Every push item's payload model."""
 
 _PAYLOAD_MODELS: dict[
@@ -611,13 +651,15 @@ _PAYLOAD_MODELS: dict[
     | type[MemberPayload]
     | type[MemberEditPayload]
     | type[MergePayload]
-    | type[CardPayload],
+    | type[CardPayload]
+    | type[ErasePayload],
 ] = {
     ItemKind.LEDGER_ENTRY: EntryPayload,
     ItemKind.MEMBER: MemberPayload,
     ItemKind.MEMBER_EDIT: MemberEditPayload,
     ItemKind.MERGE: MergePayload,
     ItemKind.CARD: CardPayload,
+    ItemKind.ERASE: ErasePayload,
 }
 
 

@@ -50,6 +50,9 @@ class SyncState:
     """Changes the pull under way will receive in all, when the central says (a large first pull)."""
     retry_in: float | None = None
     """Seconds until the next attempt, while offline."""
+    pull_stopped: str | None = None
+    """The pull stops before a change this till cannot take in yet ("this till needs an update to take in
+    changes of kind ..."): pushing goes on, what comes after that change waits at the central."""
 
     @property
     def progress(self) -> float | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
+from app.services.receipts import StoredReceipt
 from app.services.views import Change, EntryView
 from loyalty.money import Money
 from loyalty.program import Program
@@ -86,18 +87,16 @@ def _local(moment: datetime, program: Program) -> datetime:
     return aware.astimezone(program.zone)
 
 
-def _breakdown(change: Change, program: Program) -> tuple[EarnLine, ...]:
-    if change.quote is None:  # a replayed award brings back its entry, not its quote
-        return ()
+def _breakdown(components: Sequence[tuple[str, int]], program: Program) -> tuple[EarnLine, ...]:
     lines = []
-    for c in change.quote.components:
-        kind, _, name = c.rule.partition(":")
+    for rule, points in components:
+        kind, _, name = rule.partition(":")
         if kind == "tier":
             tier = program.tier(name)
             name = tier.name if tier is not None else name
         elif kind == "promotion":
             name = next((p.name for p in program.promotions if p.code == name), name)
-        lines.append(EarnLine(kind, name, c.points))
+        lines.append(EarnLine(kind, name, points))
     return tuple(lines)
 
 
@@ -107,7 +106,6 @@ class _Tally:
 
     bill: Money | None = None
     earned: int = 0
-    breakdown: tuple[EarnLine, ...] = ()
     bonus: int = 0
     redeemed: int = 0
     redeemed_value: Money | None = None
@@ -118,16 +116,15 @@ class _Tally:
     action: str | None = None
     action_points: int = 0
 
-    def add(self, change: Change, entry: EntryView, program: Program) -> None:
+    def add(self, entry: EntryView, program: Program, value: Money | None = None) -> None:
         if entry.kind == "earn":
             self.bill = entry.amount
             self.earned += entry.points
-            self.breakdown = _breakdown(change, program)
         elif entry.kind == "bonus":
             self.bonus += entry.points
         elif entry.kind == "redeem":
             self.redeemed -= entry.points
-            self.redeemed_value = entry.amount if entry.amount is not None else change.value
+            self.redeemed_value = entry.amount if entry.amount is not None else value
             if entry.action_code:
                 reward = program.reward(entry.action_code)
                 self.reward = reward.name if reward is not None else entry.action_code
@@ -143,6 +140,67 @@ class _Tally:
             action = program.actions.get(entry.action_code or "")
             self.action = action.name if action is not None else entry.action_code
             self.action_points += entry.points
+
+
+@dataclass(frozen=True, slots=True)
+class _After:
+    """The member as the receipt leaves them."""
+
+    member_number: str
+    balance: int
+    expiring_points: int
+    next_expiry: datetime | None
+
+
+def _assemble(
+    kind: ReceiptKind,
+    own: Sequence[EntryView],
+    tally: _Tally,
+    after: _After,
+    *,
+    breakdown: tuple[EarnLine, ...],
+    overdraft: int,
+    replayed: bool,
+    program: Program,
+    store: StoreHeader,
+    cashier: str,
+) -> Receipt:
+    first = min(own, key=lambda e: e.seq)
+    last = max(e.created_at for e in own)
+    refs = [e.receipt_ref for e in own if e.receipt_ref]
+    usable_until = None
+    if after.expiring_points and after.next_expiry is not None:
+        # Points expire at an instant (the start of a day): the last day they can be spent is the one before.
+        usable_until = _local(after.next_expiry - timedelta(microseconds=1), program).date()
+    t = tally
+    return Receipt(
+        kind=kind,
+        store=store,
+        number=f"{first.seq:06d}",
+        issued_at=_local(last, program),
+        cashier=cashier,
+        member_number=mask_member_number(after.member_number),
+        currency=program.currency,
+        receipt_ref=refs[0] if refs else None,
+        overdraft_points=overdraft,
+        balance=after.balance,
+        balance_value=redemption_value(program, max(after.balance, 0)),
+        expiring_points=after.expiring_points if usable_until is not None else 0,
+        usable_until=usable_until,
+        replayed=replayed,
+        bill=t.bill,
+        earned=t.earned,
+        breakdown=breakdown,
+        bonus=t.bonus,
+        redeemed=t.redeemed,
+        redeemed_value=t.redeemed_value,
+        reward=t.reward,
+        refund=t.refund,
+        reversed_points=t.reversed_points,
+        restored_points=t.restored_points,
+        action=t.action,
+        action_points=t.action_points,
+    )
 
 
 def build_receipt(
@@ -172,42 +230,48 @@ def build_receipt(
     ]
     if not own:
         raise ValueError("the changes hold no entry of their member")
-    first = min((e for _, e in own), key=lambda e: e.seq)
-    last = max((e.created_at for _, e in own), default=first.created_at)
-    refs = [e.receipt_ref for _, e in own if e.receipt_ref]
-    t = _Tally()
+    tally = _Tally()
+    breakdown: tuple[EarnLine, ...] = ()
     for change, entry in own:
-        t.add(change, entry, program)
-    overdraft = sum(c.overdraft_points for c in changes)
-    usable_until = None
-    if member.expiring_points and member.next_expiry is not None:
-        # Points expire at an instant (the start of a day): the last day they can be spent is the one before.
-        usable_until = _local(member.next_expiry - timedelta(microseconds=1), program).date()
-    return Receipt(
-        kind=kind,
-        store=store,
-        number=f"{first.seq:06d}",
-        issued_at=_local(last, program),
-        cashier=cashier,
-        member_number=mask_member_number(member.member_number),
-        currency=program.currency,
-        receipt_ref=refs[0] if refs else None,
-        overdraft_points=overdraft,
-        balance=member.balance,
-        balance_value=redemption_value(program, max(member.balance, 0)),
-        expiring_points=member.expiring_points if usable_until is not None else 0,
-        usable_until=usable_until,
+        tally.add(entry, program, change.value)
+        if entry.kind == "earn":
+            # A replayed award brings back its entry, not its quote.
+            components = () if change.quote is None else change.quote.components
+            breakdown = _breakdown([(c.rule, c.points) for c in components], program)
+    after = _After(member.member_number, member.balance, member.expiring_points, member.next_expiry)
+    return _assemble(
+        kind,
+        [e for _, e in own],
+        tally,
+        after,
+        breakdown=breakdown,
+        overdraft=sum(c.overdraft_points for c in changes),
         replayed=all(c.replayed for c in changes),
-        bill=t.bill,
-        earned=t.earned,
-        breakdown=t.breakdown,
-        bonus=t.bonus,
-        redeemed=t.redeemed,
-        redeemed_value=t.redeemed_value,
-        reward=t.reward,
-        refund=t.refund,
-        reversed_points=t.reversed_points,
-        restored_points=t.restored_points,
-        action=t.action,
-        action_points=t.action_points,
+        program=program,
+        store=store,
+        cashier=cashier,
+    )
+
+
+def rebuild_receipt(stored: StoredReceipt, store: StoreHeader) -> Receipt:
+    """The receipt the store's entries make (``app.services.receipts``): the same one that was printed
+    when they were recorded, under the program version they were computed with."""
+    if not stored.entries:
+        raise ValueError("a receipt needs its entries")
+    program = stored.program
+    tally = _Tally()
+    for entry in stored.entries:
+        tally.add(entry, program)
+    after = _After(stored.member_number, stored.balance, stored.expiring_points, stored.next_expiry)
+    return _assemble(
+        stored.kind,
+        stored.entries,
+        tally,
+        after,
+        breakdown=_breakdown(stored.components, program),
+        overdraft=stored.overdraft_points,
+        replayed=False,
+        program=program,
+        store=store,
+        cashier=stored.cashier,
     )

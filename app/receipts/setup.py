@@ -1,8 +1,9 @@
 """How this till makes receipts: which printer (if any) and the store's address for the header.
 
 Both are properties of the machine at the counter rather than of the loyalty program, so they come from
-the command line (``--printer``, ``--printer-profile``) or the environment (``LOYALTY_PRINTER``,
-``LOYALTY_PRINTER_PROFILE``, ``LOYALTY_STORE_ADDRESS``), like the readers and the lock time.
+the command line (``--printer``, ``--printer-profile``, ``--printer-mode``) or the environment
+(``LOYALTY_PRINTER``, ``LOYALTY_PRINTER_PROFILE``, ``LOYALTY_PRINTER_MODE``, ``LOYALTY_STORE_ADDRESS``), like
+the readers and the lock time. The mode says how Vietnamese reaches the paper (``app.receipts.escpos``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from app.receipts.escpos import DEFAULT_PROFILE, PrinterSpec, parse_printer
 
 PRINTER_ENV = "LOYALTY_PRINTER"
 PROFILE_ENV = "LOYALTY_PRINTER_PROFILE"
+MODE_ENV = "LOYALTY_PRINTER_MODE"
 ADDRESS_ENV = "LOYALTY_STORE_ADDRESS"
 ADDRESS_LINE_SEPARATOR = ";"  # LOYALTY_STORE_ADDRESS="12 Lê Lợi, Quận 1; TP. Hồ Chí Minh"
 MAX_ADDRESS_LINES = 4
@@ -43,10 +45,12 @@ def receipt_setup(
     printer: str | None = None,
     profile: str | None = None,
     environ: Mapping[str, str] = os.environ,
+    mode: str | None = None,
 ) -> ReceiptSetup:
     """The command line's choices, else the environment's; ``ValueError`` with a sentence for a value that
     is not one."""
     uri = (printer or environ.get(PRINTER_ENV, "")).strip()
     chosen_profile = (profile or environ.get(PROFILE_ENV, "")).strip() or DEFAULT_PROFILE
-    spec = parse_printer(uri, chosen_profile) if uri else None
+    chosen_mode = (mode or environ.get(MODE_ENV, "")).strip() or "auto"
+    spec = parse_printer(uri, chosen_profile, chosen_mode) if uri else None
     return ReceiptSetup(printer=spec, address=address_lines(environ.get(ADDRESS_ENV, "")))

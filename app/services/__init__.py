@@ -14,6 +14,7 @@ from app.services.members import ConsentInput, MemberService
 from app.services.points import PointsService
 from app.services.programs import ProgramService
 from app.services.staff import StaffService
+from app.services.staff_cards import StaffCardService
 from app.store.db import Store
 
 if TYPE_CHECKING:
@@ -48,6 +49,11 @@ class TillServices:
         from app.services.insights import InsightsService
 
         return InsightsService(self.core)
+
+    @cached_property
+    def staff_cards(self) -> StaffCardService:
+        """Staff cards: link and unlink (a manager's), and a manager's approval by a tap of their card."""
+        return StaffCardService(self.core)
 
 
 __all__ = [

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.services.core import Core
+from app.services.sync_settings import TOKEN as SYNC_TOKEN
 from app.services.views import EntryView, MemberView, TierView
 from app.store import models as m
+from app.store.settings import get_setting
 from app.store.types import format_utc
 from loyalty import tiers as tiermath
 from loyalty.audit import canonical_json
@@ -318,9 +320,22 @@ def _view_of_row(row: dict[str, Any]) -> EntryView:
     )
 
 
+def central_owns_expiry(session: Session) -> bool:
+    """A till enrolled with a central never writes expiries: the central is the single owner of expiry for
+    its tills (it sees every till's and channel's entries; two tills expiring one lot would take the points
+    twice). The till pulls the central's expiries; until one arrives, a lot past its date is simply not
+    spendable (``Lot.live_at``)."""
+    return get_setting(session, SYNC_TOKEN) is not None
+
+
 def sweep_expired(core: Core, session: Session, member: MemberLike, account: Account, at: datetime) -> None:
     """Write the expiry of every lot of this member that is due. Runs before any debit or credit so that
-    spending never touches expired points and expired points never pay an overdraft."""
+    spending never touches expired points and expired points never pay an overdraft. A till enrolled with a
+    central writes none (``central_owns_expiry``)."""
+    if not any(lot.expires_at is not None and lot.expires_at <= at for lot in account.lots.values()):
+        return
+    if central_owns_expiry(session):
+        return
     entry_id = new_id()
     posting = account.expire(entry_id, at)
     if posting is None:
@@ -428,6 +443,9 @@ def member_view(
     spendable = [lot for lot in account.lots.values() if lot.live_at(at)]
     balance = sum(lot.remaining for lot in spendable) - account.owed()
     soon = [lot for lot in spendable if lot.expires_at is not None and lot.expires_at <= at + EXPIRY_NOTICE]
+    # Past their date but not expired yet: at a till enrolled with a central, until the central's expiry
+    # arrives. Never spendable, never in the balance shown.
+    lapsed = sum(lot.remaining for lot in account.lots.values() if lot.remaining > 0 and not lot.live_at(at))
     tier_view = None
     if program.tiers is not None:
         state, spend = effective_tier(session, program, member, at, spend=spend)
@@ -456,4 +474,5 @@ def member_view(
         expiring_points=sum(lot.remaining for lot in soon),
         next_expiry=min((lot.expires_at for lot in soon if lot.expires_at is not None), default=None),
         created_at=member.created_at,
+        lapsed_points=lapsed,
     )

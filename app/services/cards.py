@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.services.accounts import load_member, member_view, surviving_member_id
 from app.services.context import Actor, Permission
 from app.services.core import Core
+from app.services.staff_cards import StaffCardConflict, StaffCardTapped, staff_card_in_use
 from app.services.views import CardEventView, CardView, MemberView
 from app.store import models as m
 from loyalty.errors import CardBlocked, Conflict, InvalidInput, NotFound, UnknownCard
@@ -50,6 +51,8 @@ class CardService:
         with core.read() as session:
             card = session.scalars(select(m.Card).where(m.Card.token == token)).first()
             if card is None:
+                if staff_card_in_use(session, token):
+                    raise StaffCardTapped()  # never shown as unknown: nobody is offered to enrol it
                 raise UnknownCard()
             if card.status != "active":
                 raise _refusal(core, session, card)
@@ -184,6 +187,8 @@ def new_card(core: Core, session: Session, member_id: str, ref: CardRef) -> m.Ca
         raise InvalidInput(what="Card", why="the card gave no identity")
     if session.scalar(select(m.Card.id).where(m.Card.token == ref.token)) is not None:
         raise Conflict(what="This card", ref="it is already linked to a member")
+    if staff_card_in_use(session, ref.token):
+        raise StaffCardConflict()
     at = core.now()
     card = m.Card(
         token=ref.token,

@@ -383,6 +383,49 @@ class MemberService:
             )
             return [entry_view(e) for e in rows]
 
+    # -- profile edits ---------------------------------------------------------------------------------
+    def edit(
+        self,
+        actor: Actor,
+        member_id: str,
+        *,
+        full_name: str | None = None,
+        phone: str | None = None,
+        email: str | None = None,
+    ) -> MemberView:
+        """Correct a member's name, phone or e-mail (any cashier who may enrol). Only what is given changes;
+        an empty phone or e-mail ("") removes it. One transaction with its audit record and its outbox item
+        (a ``member_edit`` of only the changed fields: the central merges edits of two tills field by
+        field). An erased or merged member is not edited: nothing brings an erased person back."""
+        actor.require(Permission.ENROLL)
+        core = self.core
+        wanted: dict[str, str | None] = {}
+        if full_name is not None:
+            wanted["full_name"] = _clean_name(full_name)
+        if phone is not None:
+            wanted["phone"] = normalize_phone(phone, core.phone_region) if phone.strip() else None
+        if email is not None:
+            wanted["email"] = normalize_email(email) if email.strip() else None
+        with core.write() as session:
+            member = _member(session, member_id)
+            require_active(member)
+            changes = {k: v for k, v in wanted.items() if getattr(member, k) != v}
+            for column, what in ((m.Member.phone, "Phone number"), (m.Member.email, "E-mail address")):
+                value = changes.get(column.key)
+                if value and session.scalar(
+                    select(m.Member.id).where(column == value, m.Member.id != member.id)
+                ):
+                    raise Conflict(what=what, ref=value)
+            at = core.now()
+            if changes:
+                for name, value in changes.items():
+                    setattr(member, name, value)
+                member.updated_at = at
+                session.flush()
+                core.outbox(session, "member_edit", member.id, "edit", {"changes": changes})
+                core.audit(session, actor, "member.edit", "member", member.id, {"fields": sorted(changes)})
+            return member_view(session, core.program(session), member, at)
+
     # -- merge -----------------------------------------------------------------------------------------
     def merge(self, actor: Actor, source_id: str, target_id: str, reason: str) -> Change:
         """Merge a duplicate member into another (manager only). Points move lot by lot, keeping their
@@ -451,7 +494,7 @@ class MemberService:
                 card.member_id = target.id
                 moved_cards.append(card.id)
             consents = merge_consents(session, source.id, target.id, at, actor.staff_id)
-            _resolve_duplicates(session, source.id, target.id, at)
+            resolve_duplicates(session, source.id, target.id, at)
             # Contact details move to the survivor when it has none; the duplicate lets go of them first
             # (they are unique, and the database checks each statement).
             moved_phone = source.phone if target.phone is None else None
@@ -470,8 +513,18 @@ class MemberService:
             source.merged_into_id = target.id
             source.updated_at = at
             session.flush()
-            core.outbox(session, "member", source.id, "upsert", member_payload(source))
-            core.outbox(session, "member", target.id, "upsert", member_payload(target))
+            # For the central, after the transfer entries above: the contacts that moved, then the merge
+            # itself (it marks the duplicate merged and moves its cards there too).
+            if moved_phone or moved_email:
+                moved = {"phone": None} if moved_phone else {}
+                moved |= {"email": None} if moved_email else {}
+                core.outbox(session, "member_edit", source.id, "edit", {"changes": moved})
+                given = {"phone": moved_phone} if moved_phone else {}
+                given |= {"email": moved_email} if moved_email else {}
+                core.outbox(session, "member_edit", target.id, "edit", {"changes": given})
+            core.outbox(
+                session, "merge", source.id, "merge", {"source_id": source.id, "target_id": target.id}
+            )
             core.audit(
                 session,
                 actor,
@@ -550,7 +603,7 @@ def merge_consents(
     return after
 
 
-def _resolve_duplicates(session: Session, source_id: str, target_id: str, at: datetime) -> None:
+def resolve_duplicates(session: Session, source_id: str, target_id: str, at: datetime) -> None:
     """After a merge, the duplicates listed for the two members are settled; a member listed as a duplicate
     of the merged member is now a duplicate of the survivor."""
     dup = m.MemberDuplicate

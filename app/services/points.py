@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.services.accounts import (
     MemberRow,
     NewEntry,
+    central_owns_expiry,
     credit_points,
     entry_view,
     load_account,
@@ -710,7 +711,7 @@ class PointsService:
             )
             overdraft = 0
             if target.points > 0 or target.kind == "earn":
-                left = takeable(session, target.id, target.points) if target.points > 0 else 0
+                left = takeable(session, target.id, target.points, at) if target.points > 0 else 0
                 amount = None
                 if target.kind == "earn" and target.amount_minor:
                     refunded = -int(
@@ -786,11 +787,14 @@ class PointsService:
     # -- expiry ----------------------------------------------------------------------------------------
     def expire_due(self, *, batch: int = 500) -> int:
         """Write expiry entries for every member with a lot past its date. Returns the points removed.
-        Works in batches of members so the till never holds the writer for long."""
+        Works in batches of members so the till never holds the writer for long. A till enrolled with a
+        central writes none: the central owns expiry (docs/sync.md, "Who owns expiry")."""
         core = self.core
         removed = 0
         while True:
             with core.write() as session:
+                if central_owns_expiry(session):
+                    return 0  # the central expires, and the till pulls its expiries
                 at = core.now()
                 member_ids = session.scalars(
                     select(m.Lot.member_id)

@@ -19,7 +19,9 @@ no other member's id, number or name (a referral is a yes/no and a count), no st
 - hints shown about the member are deleted, duplicates listed for the member lose the contact they matched
   on, and the outbox's copies of the profile (what sync sends) are anonymised too;
 - members merged into this one (the same person enrolled twice) are erased with it;
-- a ``member_erased`` outbox item tells the central, which tells the other tills at their next pull.
+- a ``member_erased`` outbox item (sent as an ``erase`` item: the member's id and the time, nothing personal)
+  tells the central, which erases its copy once, refuses every later edit of the member and tells the other
+  tills at their next pull; profile edits still waiting to be sent are not sent.
 
 ``check`` still passes afterwards: nothing of the ledger, its lots, overdrafts or chains is touched.
 """
@@ -46,12 +48,13 @@ from app.store import models as m
 from app.store.settings import get_setting
 from app.store.types import format_utc
 from loyalty.errors import Detail, InvalidInput, NotFound
+from sync.protocol import ERASED_NAME as PROTOCOL_ERASED_NAME
 
-ERASED_NAME = "—"
+ERASED_NAME = PROTOCOL_ERASED_NAME
 """The name of an erased member: no letters, so the name index holds no term for it."""
 ERASED = "erased"
 ERASED_OUTBOX = "member_erased"
-"""The outbox entity of an erasure (``sync.outbox`` sends it as the member's profile, status erased)."""
+"""The outbox entity of an erasure (``sync.outbox`` sends it as an ``erase`` item)."""
 EXPORT_FORMAT = "loyalty-till member export"
 MAX_REASON = 500
 
@@ -220,7 +223,7 @@ class PrivacyService:
                     ERASED_OUTBOX,
                     record.id,
                     "erase",
-                    {**member_payload(record), "erased_at": format_utc(at)},
+                    {"member_id": record.id, "erased_at": format_utc(at), "staff_id": actor.staff_id},
                 )
             core.audit(
                 session,
@@ -297,16 +300,26 @@ def forget(session: Session, member: m.Member, at: datetime, staff_id: str | Non
 
 
 def _anonymise_outbox(session: Session, member: m.Member) -> None:
-    """The outbox's copies of the profile take the anonymised one. A batch already numbered and perhaps
-    sent keeps its rows as they are: a resend must be what was sent (the erasure item follows it)."""
+    """The outbox's copies of the profile take the anonymised one, and profile edits not sent yet are not
+    sent at all (set aside with the reason). A batch already numbered and perhaps sent keeps its rows as they
+    are: a resend must be what was sent (the erasure item follows it)."""
     in_flight = set((get_setting(session, BATCH) or {}).get("rows", []))
     payload = member_payload(member)
     rows = session.scalars(
-        select(m.OutboxItem).where(m.OutboxItem.entity == "member", m.OutboxItem.entity_id == member.id)
+        select(m.OutboxItem).where(
+            m.OutboxItem.entity.in_(("member", "member_edit")), m.OutboxItem.entity_id == member.id
+        )
     )
     for row in rows:
-        if row.id not in in_flight:
+        if row.id in in_flight:
+            continue
+        if row.entity == "member":
             row.payload = payload
+            continue
+        row.payload = {"changes": {}}
+        if row.acked_at is None:
+            row.acked_at = member.updated_at
+            row.last_error = "not sent: the member's personal data was erased"
 
 
 def compact_name_index(core: Core) -> None:

@@ -42,12 +42,19 @@ class TakenBack:
     overdraft: int  # points that became a recorded overdraft
 
 
-def takeable(session: Session, credit_id: str, credit_points: int) -> int:
+def takeable(session: Session, credit_id: str, credit_points: int, at: datetime | None = None) -> int:
     """What may still be taken back of a credit: its points, less what expired from its lot and what
-    earlier reversals of it already took."""
+    earlier reversals of it already took. At ``at``, what is left of a lot past its date counts as expired
+    too: at a till enrolled with a central the central's expiry of it has not arrived yet, and will take it
+    (taking it here as well would take expired points twice)."""
     expired = int(session.scalar(_EXPIRED_FROM_LOT, {"lot_id": credit_id}) or 0)
     taken_before = -int(session.scalar(_TAKEN_BEFORE, {"credit_id": credit_id}) or 0)
-    return max(0, credit_points - expired - taken_before)
+    lapsed = 0
+    if at is not None:
+        lot = session.execute(select(m.Lot.remaining, m.Lot.expires_at).where(m.Lot.id == credit_id)).first()
+        if lot is not None and lot.expires_at is not None and lot.expires_at <= at:
+            lapsed = int(lot.remaining)
+    return max(0, credit_points - expired - taken_before - lapsed)
 
 
 def take_back(
@@ -66,7 +73,7 @@ def take_back(
 ) -> TakenBack:
     """Write one entry that takes back up to ``points`` of the entry ``credit`` (its own lot first).
     ``entry_id`` is the caller's idempotency key, when the entry is the one a retry must find."""
-    amount = min(points, takeable(session, credit.id, credit.points))
+    amount = min(points, takeable(session, credit.id, credit.points, at))
     eid = entry_id or new_id()
     posting = (
         account.debit(eid, amount, at, allow_overdraft=True, first=credit.id)

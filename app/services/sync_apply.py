@@ -1,5 +1,5 @@
 """Taking pulled changes into the till's store: members, entries made at the store's other tills, balances,
-program versions.
+program versions, cards, merges and erasures.
 
 Applying is idempotent — the same change twice changes nothing the second time — because a page is pulled
 again after any interruption:
@@ -9,15 +9,23 @@ again after any interruption:
   overdrafts, worked out by the same ledger maths as a sale here (``loyalty.ledger.Account``). Only lots and
   overdrafts that existed at the entry's time take part, so the postings replay in time order as ``check``
   replays them;
-- a **member** profile is taken unless this till changed the member later (its own edit goes up and the
-  central, which keeps the newest, will agree);
+- a **member** profile is taken field by field: a field this till edited later than the central's edit of it
+  (the change carries each field's time and till) keeps this till's value — its own edit goes up and the
+  central, which keeps the newest per field, will agree; an erased member takes no profile again;
 - a **balance** is the central's figure after a push: entries carry the truth here, so it is compared, not
   copied (a difference once this till holds the same entries is logged);
-- a **program** version is stored, audited and made active the first time it arrives.
+- a **program** version is stored, audited and made active the first time it arrives;
+- a **card** as the central holds it: a card only moves up (active, blocked, replaced), so a block made at
+  another till blocks the card here, and a card the central gave to another member follows it;
+- a **merge** marks the duplicate merged into the survivor here too and moves its cards (an old card then
+  finds the survivor); its points move by the transfer entries of the merge, which arrive as entries;
+- an **erasure** erases the member here as an erasure made here does (``app.services.privacy.forget``).
 
 A change that cannot be taken in (a member number another member holds here, an entry whose member or reversed
 entry is missing) is skipped with a sentence in the log, and the pull goes on: one bad change never blocks
-the rest.
+the rest. A change of a kind this till does not know, or whose body it cannot read, is different: it comes
+from a newer central, and skipping it would lose it for good once this till is updated. The pull stops
+right before it (``ChunkResult.stopped``), in a sentence, and the cursor stays there.
 """
 
 from __future__ import annotations
@@ -29,12 +37,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, text, update
+from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy import Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.services.accounts import surviving_member_id
 from app.services.core import ACTIVE_PROGRAM, TILL_ID
-from app.services.members import MemberService
+from app.services.members import MemberService, merge_consents, resolve_duplicates
 from app.services.privacy import forget, optimize_name_index
 from app.store import models as m
 from app.store.audit import append_audit
@@ -46,12 +56,17 @@ from loyalty.errors import LoyaltyError
 from loyalty.ledger import Account, EntryKind, Lot, Overdraft, Posting
 from loyalty.program import loads_program
 from sync.protocol import (
+    ERASED_NAME,
+    PROFILE_FIELDS,
+    CardPayload,
     Change,
     ChangeKind,
     EntryPayload,
     ItemKind,
     MemberPayload,
     ProtocolError,
+    UtcText,
+    Uuid,
     item_hash,
     parse_payload,
 )
@@ -70,7 +85,10 @@ _OPEN_LOTS = select(
 _OPEN_OVERDRAFTS = select(
     _OVERDRAFTS.c.id, _OVERDRAFTS.c.points, _OVERDRAFTS.c.remaining, _OVERDRAFTS.c.created_at
 ).where(_OVERDRAFTS.c.member_id == bindparam("member_id"), _OVERDRAFTS.c.remaining > 0)
-_LAST_OWN_EDIT = text("SELECT max(created_at) FROM outbox WHERE entity = 'member' AND entity_id = :id")
+_OWN_EDITS = text(
+    "SELECT entity, created_at, payload FROM outbox WHERE entity IN ('member', 'member_edit') "
+    "AND entity_id = :id"
+)
 _ENTRY_COUNT = text("SELECT count(*) FROM ledger_entries WHERE member_id = :id")
 
 _PROFILE = ("member_number", "full_name", "phone", "email")
@@ -80,34 +98,53 @@ class Skipped(Exception):
     """A change that cannot be taken in here; the message says why."""
 
 
+class Unreadable(Exception):
+    """A change whose body this till cannot read (a newer central's form of it): the pull stops before it."""
+
+
 @dataclass(slots=True)
 class ChunkResult:
     written: int = 0
     skipped: list[str] = field(default_factory=list)
+    read: int = 0
+    """Changes taken in or skipped, from the start of the chunk (all of them unless ``stopped``)."""
+    stopped: str | None = None
+    """Why the chunk was taken in only up to change ``stopped_no``, in one sentence."""
+    stopped_no: int | None = None
 
 
 def apply_changes(session: Session, changes: Sequence[Change]) -> ChunkResult:
-    """Apply pulled changes in the caller's write transaction, each in a savepoint of its own."""
+    """Apply pulled changes in the caller's write transaction, each in a savepoint of its own, up to the
+    first one this till cannot take in yet (``ChunkResult.stopped``)."""
     result = ChunkResult()
     own_till = get_setting(session, TILL_ID)
     for change in changes:
         apply = _APPLY.get(change.kind)
-        if apply is None:  # a kind of change newer than this till: said, not silently dropped
-            sentence = (
-                f"change {change.no} ({change.kind.value}) not taken in: this till does not know the kind"
+        if apply is None:
+            # A kind newer than this till. Skipping it would lose it for good once the till is updated.
+            result.stopped = (
+                f"this till needs an update to take in changes of kind {change.kind!r} (change {change.no} "
+                "and everything after it wait at the central; sales are still sent)"
             )
-            log.warning("pull: %s", sentence)
-            result.skipped.append(sentence)
-            continue
+            result.stopped_no = change.no
+            return result
         try:
             with session.begin_nested():
                 if apply(session, change.body, own_till):
                     result.written += 1
+        except Unreadable as err:
+            result.stopped = (
+                f"this till needs an update to take in change {change.no} of kind {change.kind!r}: {err} "
+                "(it and everything after it wait at the central; sales are still sent)"
+            )
+            result.stopped_no = change.no
+            return result
         except (Skipped, IntegrityError, LoyaltyError) as err:
             why = str(err) if not isinstance(err, IntegrityError) else _constraint(err)
-            sentence = f"change {change.no} ({change.kind.value}) not taken in: {why}"
+            sentence = f"change {change.no} ({change.kind}) not taken in: {why}"
             log.warning("pull: %s", sentence)
             result.skipped.append(sentence)
+        result.read += 1
     return result
 
 
@@ -117,18 +154,21 @@ def _constraint(err: IntegrityError) -> str:
 
 
 # -- members ------------------------------------------------------------------------------------------------
-def _member(session: Session, body: dict[str, Any], _own_till: str | None) -> bool:
+def _member(session: Session, body: dict[str, Any], own_till: str | None) -> bool:
+    times = body.get("field_times")
     try:
-        profile = parse_payload(ItemKind.MEMBER, body)
+        profile = parse_payload(ItemKind.MEMBER, {k: v for k, v in body.items() if k != "field_times"})
     except ProtocolError as err:
-        raise Skipped(f"not a member profile: {err.problems}") from None
+        raise Unreadable(f"it is not a member profile as this till knows one ({err.problems})") from None
     assert isinstance(profile, MemberPayload)
-    own_edit = session.execute(_LAST_OWN_EDIT, {"id": profile.id}).scalar()
     erased = profile.status == "erased"  # an erasure wins over any edit, here as at the central
-    if own_edit is not None and str(own_edit) > profile.updated_at and not erased:
-        return False  # this till's later edit wins here, and will at the central
     status = profile.status if profile.status in m.MEMBER_STATUSES else None
+    if status == "merged":
+        status = None  # a merge comes as a change of its own, which says into whom
     member = session.get(m.Member, profile.id)
+    if member is not None and _erased_here(member):
+        return False  # nothing brings an erased person back (an older profile pulled late)
+    kept = set() if erased else _kept_fields(session, profile, times, own_till)
     if member is None:
         holder = session.scalar(select(m.Member.id).where(m.Member.member_number == profile.member_number))
         if holder is not None:
@@ -161,7 +201,7 @@ def _member(session: Session, body: dict[str, Any], _own_till: str | None) -> bo
         wanted["status"] = status
     if profile.tier_code is not None:  # tills compute tiers from their entries; an empty one says nothing
         wanted["tier_code"] = profile.tier_code
-    changed = {k: v for k, v in wanted.items() if getattr(member, k) != v}
+    changed = {k: v for k, v in wanted.items() if getattr(member, k) != v and k not in kept}
     if "member_number" in changed and session.scalar(
         select(m.Member.id).where(m.Member.member_number == profile.member_number, m.Member.id != profile.id)
     ):
@@ -187,6 +227,39 @@ def _member(session: Session, body: dict[str, Any], _own_till: str | None) -> bo
     return bool(changed)
 
 
+def _erased_here(member: m.Member) -> bool:
+    """Erased at this till or by a pulled erasure (a merged member keeps its status when erased; no name a
+    person has is the erased name, which has no letters)."""
+    return member.status == "erased" or member.full_name == ERASED_NAME
+
+
+def _kept_fields(session: Session, profile: MemberPayload, times: Any, own_till: str | None) -> set[str]:
+    """Fields this till edited later than the central's edit of them: this till's value stays (its edit goes
+    up, or went up and the central agrees). The comparison is the central's: time, then till id."""
+    own: dict[str, tuple[str, str]] = {}
+    for entity, created_at, payload in session.execute(_OWN_EDITS, {"id": profile.id}):
+        names: Any = PROFILE_FIELDS
+        if entity == "member_edit":
+            try:
+                names = json.loads(payload).get("changes") or {}
+            except (TypeError, ValueError, AttributeError):
+                continue
+        stamp = (str(created_at), own_till or "")
+        for name in names:
+            if stamp > own.get(name, ("", "")):
+                own[name] = stamp
+    kept = set()
+    for name, stamp in own.items():
+        central = times.get(name) if isinstance(times, dict) else None
+        if isinstance(central, list) and len(central) == 2:
+            theirs = (str(central[0]), str(central[1]))
+        else:
+            theirs = (profile.updated_at, "")  # a central that does not say: its profile's time
+        if stamp > theirs:
+            kept.add(name)
+    return kept
+
+
 def _free(session: Session, column: Any, value: str | None, member_id: str) -> str | None:
     """A unique contact (phone, e-mail) when no other member here has it; else None, kept off this copy."""
     if value is None:
@@ -204,7 +277,7 @@ def _entry(session: Session, body: dict[str, Any], own_till: str | None) -> bool
     try:
         entry = parse_payload(ItemKind.LEDGER_ENTRY, fields)
     except ProtocolError as err:
-        raise Skipped(f"not a ledger entry: {err.problems}") from None
+        raise Unreadable(f"it is not a ledger entry as this till knows one ({err.problems})") from None
     assert isinstance(entry, EntryPayload)
     if entry.till_id == own_till:
         return False
@@ -258,11 +331,19 @@ def _posting(session: Session, entry: EntryPayload, balance: int, at: datetime) 
         if row[3] <= at
     ]
     account = Account.of(balance, lots, overdrafts)
+    lot_id = _named_lot(entry)
+    if entry.points > 0 and entry.kind is EntryKind.REVERSE and lot_id is not None:
+        return _unexpire(session, entry, account, lot_id, at)
     if entry.points > 0:
         expires = None if entry.expires_at is None else parse_utc(entry.expires_at)
         return account.credit(entry.id, entry.points, at, expires)
     if entry.points == 0:
         return None
+    if entry.kind is EntryKind.EXPIRE and lot_id is not None:
+        # The central's expiry of one lot (it owns expiry for enrolled tills): what this till holds of that
+        # lot; more than that means a redemption here spent from the lot before its date, and the
+        # central's correction, which follows in the log, pays the difference back.
+        return account.expire_lot(entry.id, lot_id, -entry.points, at)
     if entry.kind is EntryKind.EXPIRE:
         # The other till removed what was left of the lots due by then: the same lots here, when they
         # hold the same points.
@@ -274,6 +355,37 @@ def _posting(session: Session, entry: EntryPayload, balance: int, at: datetime) 
         if due == -entry.points:
             return account.expire(entry.id, at)
     return account.debit(entry.id, -entry.points, at, allow_overdraft=True)
+
+
+def _named_lot(entry: EntryPayload) -> str | None:
+    """The lot an expiry written by the central (or its correction) is about, from the entry's details."""
+    if entry.channel != "central" or entry.details is None or '"lot_id"' not in entry.details:
+        return None
+    details = json.loads(entry.details)
+    lot_id = details.get("lot_id") if isinstance(details, dict) else None
+    return lot_id if isinstance(lot_id, str) else None
+
+
+def _unexpire(session: Session, entry: EntryPayload, account: Account, lot_id: str, at: datetime) -> Posting:
+    """The central's correction of its expiry ``entry.reverses_id`` of a lot: points an entry dated before the
+    expiry spent, which reached the central after it. They pay what the expiry left owing here first (this
+    till spent them before the expiry arrived), and the rest goes back into the lot for that late entry,
+    which follows in the log, to take — as at the central."""
+    row = session.execute(
+        select(_LOTS.c.id, _LOTS.c.points, _LOTS.c.remaining, _LOTS.c.expires_at, _LOTS.c.created_at).where(
+            _LOTS.c.id == lot_id
+        )
+    ).first()
+    if row is None or entry.reverses_id is None:
+        expires = None if entry.expires_at is None else parse_utc(entry.expires_at)
+        return account.credit(entry.id, entry.points, at, expires)
+    posting, back = account.unexpire(entry.id, Lot(*row), entry.points, at)
+    if back:
+        session.execute(update(_LOTS).where(_LOTS.c.id == lot_id).values(remaining=_LOTS.c.remaining + back))
+        took = (_CONSUMPTIONS.c.entry_id == entry.reverses_id) & (_CONSUMPTIONS.c.lot_id == lot_id)
+        session.execute(delete(_CONSUMPTIONS).where(took, _CONSUMPTIONS.c.points <= back))
+        session.execute(update(_CONSUMPTIONS).where(took).values(points=_CONSUMPTIONS.c.points - back))
+    return posting
 
 
 def _persist(session: Session, member_id: str, posting: Posting, at: datetime, reason: str) -> None:
@@ -333,7 +445,7 @@ def _persist(session: Session, member_id: str, posting: Posting, at: datetime, r
 def _balance(session: Session, body: dict[str, Any], _own_till: str | None) -> bool:
     member_id, balance, count = body.get("member_id"), body.get("balance"), body.get("entry_count")
     if not isinstance(member_id, str) or not isinstance(balance, int) or not isinstance(count, int):
-        raise Skipped("not a balance")
+        raise Unreadable("it is not a balance as this till knows one")
     local = session.execute(select(_MEMBERS.c.balance).where(_MEMBERS.c.id == member_id)).scalar()
     if local is None or local == balance:
         return False
@@ -351,7 +463,7 @@ def _balance(session: Session, body: dict[str, Any], _own_till: str | None) -> b
 def _program(session: Session, body: dict[str, Any], _own_till: str | None) -> bool:
     version, rules = body.get("version"), body.get("program")
     if not isinstance(version, str) or not isinstance(rules, dict):
-        raise Skipped("not a program version")
+        raise Unreadable("it is not a program version as this till knows one")
     program = loads_program(canonical_json(rules), "json")
     text_ = program.canonical_json()
     digest = program_digest(text_)
@@ -377,9 +489,149 @@ def _program(session: Session, body: dict[str, Any], _own_till: str | None) -> b
     return True
 
 
-_APPLY: dict[ChangeKind, Callable[[Session, dict[str, Any], str | None], bool]] = {
+# -- cards, merges and erasures -------------------------------------------------------------------------------
+_CARD_RANK = {"active": 0, "blocked": 1, "replaced": 2}
+"""A card only moves up, here as at the central: a block beats a link."""
+
+
+def _card(session: Session, body: dict[str, Any], _own_till: str | None) -> bool:
+    try:
+        card = parse_payload(ItemKind.CARD, body)
+    except ProtocolError as err:
+        raise Unreadable(f"it is not a card as this till knows one ({err.problems})") from None
+    assert isinstance(card, CardPayload)
+    member = session.get(m.Member, card.member_id)
+    if member is not None and _erased_here(member):
+        return False  # an erased member's cards are unlinked for good
+    local = session.scalars(select(m.Card).where(m.Card.token == card.token)).first()
+    at = parse_utc(card.changed_at)
+    replaced_by = card.replaced_by_id
+    if replaced_by is not None and session.get(m.Card, replaced_by) is None:
+        replaced_by = None  # the replacement is not here (yet): its own change links it
+    if local is None:
+        if member is None:
+            raise Skipped(f"member {card.member_id} of card {card.id} is not known here")
+        if session.get(m.Card, card.id) is not None:
+            raise Skipped(f"card {card.id} is held here under another token")
+        session.add(
+            m.Card(
+                id=card.id,
+                token=card.token,
+                kind=card.kind,
+                status=card.status,
+                member_id=card.member_id,
+                label=card.label or "",
+                replaced_by_id=replaced_by,
+                status_reason=card.status_reason,
+                created_at=at,
+                status_changed_at=at,
+            )
+        )
+        session.flush()
+        return True
+    changed = False
+    if _CARD_RANK[card.status] > _CARD_RANK[local.status]:
+        # Blocked or replaced at another till: it stops working here too, whatever this till did since.
+        local.status, local.status_reason, local.status_changed_at = card.status, card.status_reason, at
+        changed = True
+    if replaced_by is not None and local.replaced_by_id is None:
+        local.replaced_by_id = replaced_by
+        changed = True
+    if member is not None and local.member_id != card.member_id:
+        # The central gave the card to another member first (this till's link was refused): it follows.
+        local.member_id = card.member_id
+        changed = True
+    session.flush()
+    return changed
+
+
+def _merge(session: Session, body: dict[str, Any], _own_till: str | None) -> bool:
+    try:
+        merge = _MergeChange.model_validate_json(canonical_json(body))
+    except ValidationError as err:
+        raise Unreadable(
+            f"it is not a merge as this till knows one ({err.error_count()} problem(s))"
+        ) from None
+    source = session.get(m.Member, merge.source_id)
+    target = session.get(m.Member, merge.target_id)
+    if source is None or target is None:
+        missing = merge.source_id if source is None else merge.target_id
+        raise Skipped(f"member {missing} of the merge is not known here")
+    if source.status == "merged" and surviving_member_id(session, source.id) == surviving_member_id(
+        session, target.id
+    ):
+        return False  # merged here already (at this till, or by this change pulled before)
+    at = parse_utc(merge.merged_at)
+    cards = list(session.scalars(select(m.Card.id).where(m.Card.member_id == source.id)))
+    if cards:
+        session.execute(update(m.Card).where(m.Card.id.in_(cards)).values(member_id=target.id))
+    consents = merge_consents(session, source.id, target.id, at, "central")
+    resolve_duplicates(session, source.id, target.id, at)
+    source.status, source.merged_into_id = "merged", target.id
+    session.flush()
+    append_audit(
+        session,
+        action="member.merge",
+        staff_id=None,
+        subject_type="member",
+        subject_id=target.id,
+        details={
+            "source": source.member_number,
+            "target": target.member_number,
+            "via": "central",
+            "cards": cards,
+            "consents": consents,
+        },
+        at=utcnow(),
+    )
+    return True
+
+
+def _erase(session: Session, body: dict[str, Any], _own_till: str | None) -> bool:
+    try:
+        erase = _EraseChange.model_validate_json(canonical_json(body))
+    except ValidationError as err:
+        raise Unreadable(
+            f"it is not an erasure as this till knows one ({err.error_count()} problem(s))"
+        ) from None
+    member = session.get(m.Member, erase.member_id)
+    if member is None or _erased_here(member):
+        return False
+    cards = forget(session, member, parse_utc(erase.erased_at), None)
+    optimize_name_index(session)
+    append_audit(
+        session,
+        action="member.erase",
+        staff_id=None,
+        subject_type="member",
+        subject_id=member.id,
+        details={"member": member.member_number, "via": "central", "cards": cards},
+        at=utcnow(),
+    )
+    return True
+
+
+class _MergeChange(BaseModel):
+    model_config = ConfigDict(strict=True, frozen=True)  # extra fields: what a newer central adds
+
+    source_id: Uuid
+    target_id: Uuid
+    merged_at: UtcText
+
+
+class _EraseChange(BaseModel):
+    model_config = ConfigDict(strict=True, frozen=True)
+
+    member_id: Uuid
+    erased_at: UtcText
+
+
+_APPLY: dict[str, Callable[[Session, dict[str, Any], str | None], bool]] = {
     ChangeKind.MEMBER: _member,
     ChangeKind.ENTRY: _entry,
     ChangeKind.BALANCE: _balance,
     ChangeKind.PROGRAM: _program,
+    ChangeKind.CARD: _card,
+    ChangeKind.MERGE: _merge,
+    ChangeKind.ERASE: _erase,
 }

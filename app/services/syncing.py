@@ -28,6 +28,7 @@ from ipaddress import ip_address
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -49,6 +50,7 @@ from app.services.sync_settings import (
     LAST_FAILURE,
     LAST_SUCCESS,
     NEXT_SEQ,
+    PULL_STOPPED,
     STORE_CODE,
     TILL_NAME,
     TOKEN,
@@ -62,9 +64,17 @@ from loyalty.errors import LoyaltyError
 from loyalty.text import DEFAULT_PHONE_REGION
 from sync.client import CentralClient, Refused, Unavailable
 from sync.engine import Backoff, Connect, SyncEngine
-from sync.outbox import OutboxRecord, Unsendable, push_item
+from sync.outbox import PUSHABLE, OutboxRecord, Unsendable, push_item
 from sync.port import Applied, Credentials, PushBatch, Settled
-from sync.protocol import EnrollResponse, ItemStatus, PullResponse, PushItem, PushResponse, Reason
+from sync.protocol import (
+    EnrollResponse,
+    ItemStatus,
+    PullResponse,
+    PushItem,
+    PushResponse,
+    Reason,
+    cursor_after,
+)
 from sync.state import SyncStatus
 
 log = logging.getLogger(__name__)
@@ -210,12 +220,14 @@ def enroll_till(
     insecure: bool = False,
     store_number: int = 1,
     till_number: int = 1,
+    transport: httpx.BaseTransport | None = None,
 ) -> Enrolled:
     """Spend a one-time enrollment code at the central and take on the identity it gives.
 
     ``store_number`` and ``till_number`` (numbers printed in member numbers) are kept when the till has
     them already. Raises ``EnrollmentRefused``, ``CentralUnreachable``, ``BadCentralAddress`` or
-    ``TillHasHistory``; nothing is written unless the central enrolled the till.
+    ``TillHasHistory``; nothing is written unless the central enrolled the till. ``transport`` replaces the
+    network to the central (``sync.client.CentralClient.connect``).
     """
     url = check_central_url(central_url, insecure=insecure)
     with store.read() as session:
@@ -223,7 +235,7 @@ def enroll_till(
         if previous is None:
             check_no_history(session)
     verify = not insecure
-    client = CentralClient.connect(url, verify=verify)
+    client = CentralClient.connect(url, verify=verify, transport=transport)
     try:
         enrolled = client.enroll(
             code.strip().upper(), till_name, None if previous is None else previous.till_id
@@ -298,8 +310,8 @@ def _start_epoch(session: Session, epoch: int, next_seq: int) -> None:
 
 
 # -- the store behind the engine's port ---------------------------------------------------------------------------
-# The entities sync.outbox.PUSHABLE carries (an erasure is sent as the member's erased profile).
-_SENT_ENTITIES = "('ledger_entry', 'member', 'member_erased')"
+# The entities sync.outbox.PUSHABLE carries.
+_SENT_ENTITIES = "(" + ", ".join(f"'{entity}'" for entity in sorted(PUSHABLE)) + ")"
 _PENDING = text(
     f"SELECT id, entity FROM outbox WHERE acked_at IS NULL AND entity IN {_SENT_ENTITIES} "
     "ORDER BY id LIMIT :limit"
@@ -464,7 +476,7 @@ class TillSyncStore:
             return int(session.execute(_WAITING).scalar_one())
 
     def held(self) -> int:
-        """Outbox rows of kinds the protocol does not carry yet (cards): kept, not counted as waiting."""
+        """Outbox rows of kinds the protocol does not carry: kept, not counted as waiting."""
         with self.store.read() as session:
             return int(session.execute(_HELD).scalar_one())
 
@@ -484,11 +496,30 @@ class TillSyncStore:
         for n, chunk in enumerate(chunks):
             with self.store.write() as session:
                 done = apply_changes(session, chunk)
-                if n == len(chunks) - 1 and get_setting(session, CURSOR, "") != page.next_cursor:
-                    set_setting(session, CURSOR, page.next_cursor)
+                if done.stopped is not None and done.stopped_no is not None:
+                    # The cursor stays right before the change this till cannot take in: an updated till
+                    # pulls it from there, so nothing of the log is lost by skipping it.
+                    set_setting(session, CURSOR, cursor_after(page.next_cursor, done.stopped_no - 1))
+                    if get_setting(session, PULL_STOPPED) != done.stopped:
+                        log.warning("pull stopped: %s", done.stopped)
+                        set_setting(session, PULL_STOPPED, done.stopped)
+                elif n == len(chunks) - 1:
+                    if get_setting(session, CURSOR, "") != page.next_cursor:
+                        set_setting(session, CURSOR, page.next_cursor)
+                    if get_setting(session, PULL_STOPPED) is not None:
+                        delete_setting(session, PULL_STOPPED)
             written += done.written
             skipped.extend(done.skipped)
+            if done.stopped is not None:
+                taken = n * APPLY_CHUNK + done.read
+                return Applied(taken, written, tuple(skipped), stopped=done.stopped)
         return Applied(len(changes), written, tuple(skipped))
+
+    def pull_stopped(self) -> str | None:
+        """Why the last pull stopped before a change this till cannot take in yet (None: it did not)."""
+        with self.store.read() as session:
+            stopped: str | None = get_setting(session, PULL_STOPPED)
+            return stopped
 
     # -- outcome ---------------------------------------------------------------------------------------------
     def record_success(self, at: datetime) -> None:

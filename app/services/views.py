@@ -37,6 +37,7 @@ class MemberView:
     expiring_points: int = 0  # points that expire within the next 30 days
     next_expiry: datetime | None = None
     created_at: datetime | None = None
+    lapsed_points: int = 0  # past their expiry date, awaiting the central's expiry entry (enrolled tills)
 
 
 @dataclass(frozen=True, slots=True)

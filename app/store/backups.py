@@ -217,7 +217,13 @@ def restore_backup(source: Path, db_path: Path, backup_dir: Path) -> RestoreResu
     """Put a verified copy of ``source`` in place of ``db_path``; the current file is kept aside."""
     source = Path(source)
     if not source.is_file():
-        raise NotOurDatabase(path=str(source))
+        # A mistyped name is the likely cause: say that, not that some file is "not ours".
+        raise StoreError(
+            "{path} does not exist or is not a file: give a backup file to restore, from {backups}. "
+            "Nothing was changed.",
+            path=str(source),
+            backups=str(backup_dir),
+        )
     if db_path.exists() and source.resolve() == db_path.resolve():
         raise StoreError(
             "{path} is the till's current database: give a backup file to restore.", path=str(source)

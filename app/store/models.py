@@ -45,6 +45,8 @@ MEMBER_STATUSES = ("active", "merged", "erased")
 CARD_KINDS = ("uid", "ndef", "sun", "barcode", "qr", "virtual")
 CARD_STATUSES = ("active", "blocked", "replaced")
 STAFF_ROLES = ("cashier", "manager")
+STAFF_CARD_KINDS = ("uid", "sun")
+STAFF_CARD_STATUSES = ("active", "unlinked")
 LEDGER_KINDS = ("earn", "redeem", "bonus", "action", "adjust", "expire", "reverse", "transfer")
 
 FTS_TABLE = "members_fts"
@@ -191,6 +193,28 @@ class Staff(Base):
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StaffCard(Base):
+    """A card a member of staff taps to approve in place (migration 0007). Its ``token`` is the keyed hash of
+    the UID, as for members' cards, never the UID; a token is a member's card or a staff card, never both
+    (the services refuse the second link). An unlinked card keeps its row, so a tap can say so."""
+
+    __tablename__ = "staff_cards"
+    __table_args__ = (
+        CheckConstraint(_in("kind", STAFF_CARD_KINDS), name="kind"),
+        CheckConstraint(_in("status", STAFF_CARD_STATUSES), name="status"),
+        Index("ix_staff_cards_staff_id", "staff_id"),
+    )
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True, default=new_id)
+    token: Mapped[str] = mapped_column(Text, unique=True)
+    kind: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(Text)
+    staff_id: Mapped[str] = mapped_column(Text, ForeignKey("staff.id"))
+    status: Mapped[str] = mapped_column(Text, default="active", server_default="active")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ProgramVersion(Base):

@@ -1,7 +1,8 @@
 """The customer display: a second window that the customer reads, driven by a view-model of plain values.
 
 ``CustomerState`` holds only what a customer may see about themselves — their first name, balance, tier
-progress and the points of this sale — never staff names, other members, PINs or contact details.
+progress and the points of this sale, return or action — never staff names, other members, PINs or contact
+details.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from app.services.views import MemberView
 from app.ui.i18n import money, points
 from app.ui.member import tier_progress
 
-Screen = Literal["idle", "greeting", "welcome", "sale", "thanks"]
+Screen = Literal["idle", "greeting", "welcome", "sale", "return", "action", "thanks"]
 THANKS_MS = 5000
 
 
@@ -40,6 +41,9 @@ class CustomerState:
     earned: int = 0
     redeemed: int = 0
     gift: int = 0  # the welcome gift of a member who has just enrolled
+    reversed: int = 0  # a return: points taken back (earned on what was refunded)
+    restored: int = 0  # a return: points given back (they had paid for what was refunded)
+    action: str = ""  # a non-purchase action: its name in the program (recycling, review …)
     currency: str = "VND"
 
 
@@ -58,6 +62,8 @@ class CustomerModel(QObject):
     ) -> None:
         super().__init__(parent)
         self.state = CustomerState("idle", store_name, currency=currency)
+        # Whose state is shown: for the window to tell, never for the display (the state has no ids).
+        self.member_id: str | None = None
         self._back_to_idle = QTimer(self)
         self._back_to_idle.setSingleShot(True)
         self._back_to_idle.setInterval(thanks_ms)
@@ -69,6 +75,7 @@ class CustomerModel(QObject):
 
     def idle(self) -> None:
         self._back_to_idle.stop()
+        self.member_id = None
         self._set(CustomerState("idle", self.state.store_name, currency=self.state.currency))
 
     def greet(self, member: MemberView) -> None:
@@ -84,15 +91,27 @@ class CustomerModel(QObject):
         self._back_to_idle.stop()
         self._set(replace(self._member_state("sale", member), earned=earned, redeemed=redeemed))
 
+    def returned(self, member: MemberView, reversed_points: int, restored_points: int) -> None:
+        """A return recorded for this customer: the points it took back and gave back, the new balance."""
+        self._back_to_idle.stop()
+        state = self._member_state("return", member)
+        self._set(replace(state, reversed=reversed_points, restored=restored_points))
+
+    def action(self, member: MemberView, name: str, earned: int) -> None:
+        """A non-purchase action recorded for this customer: its points and the new balance."""
+        self._back_to_idle.stop()
+        self._set(replace(self._member_state("action", member), action=name, earned=earned))
+
     def thanks(self) -> None:
         """The customer is done: thank them by name, then go back to idle."""
-        if self.state.screen in ("greeting", "welcome", "sale"):
+        if self.state.screen in ("greeting", "welcome", "sale", "return", "action"):
             self._set(replace(self.state, screen="thanks"))
             self._back_to_idle.start()
         else:
             self.idle()
 
     def _member_state(self, screen: Screen, member: MemberView) -> CustomerState:
+        self.member_id = member.id
         tier = member.tier
         return CustomerState(
             screen=screen,
@@ -176,6 +195,16 @@ class CustomerDisplay(QWidget):
                     lines[0] += "  ·  " + self.tr("{redeemed} points used").format(
                         redeemed=points(s.redeemed)
                     )
+            elif s.screen == "return":
+                lines[0] = self.tr("Return: {points} points taken back").format(points=points(s.reversed))
+                if s.restored:
+                    lines[0] += "  ·  " + self.tr("{points} points given back").format(
+                        points=points(s.restored)
+                    )
+            elif s.screen == "action":
+                lines[0] = self.tr("{action}: +{points} points").format(
+                    action=s.action, points=points(s.earned)
+                )
             lines[1] = self.tr("Your balance: {points} points").format(points=points(s.balance))
             if s.progress is not None and s.next_tier:
                 show_progress = True

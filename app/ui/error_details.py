@@ -81,6 +81,7 @@ DETAILS = (
     QT_TRANSLATE_NOOP("LoyaltyError", "keep it under {limit} characters"),
     QT_TRANSLATE_NOOP("LoyaltyError", "say why the card is blocked (lost, stolen, damaged)"),
     QT_TRANSLATE_NOOP("LoyaltyError", "say why the card is replaced"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "say why the card is unlinked (lost, left the store)"),
     QT_TRANSLATE_NOOP("LoyaltyError", "the card gave no identity"),
     QT_TRANSLATE_NOOP("LoyaltyError", "it must be hexadecimal bytes"),
     QT_TRANSLATE_NOOP("LoyaltyError", "{count} bytes is not a card UID length"),

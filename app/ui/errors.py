@@ -71,6 +71,42 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP(
         "LoyaltyError", "The disk holding {path} is full. Nothing was written: free some space and try again."
     ),
+    # Staff cards and a manager's approval in place (app.services.staff_cards).
+    QT_TRANSLATE_NOOP("LoyaltyError", "{name} is not a manager and cannot approve this. Ask a manager."),
+    QT_TRANSLATE_NOOP(
+        "LoyaltyError",
+        "This card is not a staff card. The manager taps their own card or types their code and PIN.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "LoyaltyError",
+        "This is a member's card, not a manager's. The manager taps their own card or types their code and PIN.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "LoyaltyError",
+        "This staff card was unlinked on {date} and approves nothing. The manager types their code and PIN.",
+    ),
+    QT_TRANSLATE_NOOP("LoyaltyError", "This staff card belongs to {name}, who can no longer sign in."),
+    QT_TRANSLATE_NOOP("LoyaltyError", "This secure staff card's tap could not be verified. Tap it again."),
+    QT_TRANSLATE_NOOP(
+        "LoyaltyError",
+        "This is a staff card: it does not identify a member. Tap the customer's card or look them up.",
+    ),
+    QT_TRANSLATE_NOOP("LoyaltyError", "This card is a staff card: it cannot be a member's card."),
+    QT_TRANSLATE_NOOP("LoyaltyError", "This card is already a member's card: it cannot be a staff card."),
+    QT_TRANSLATE_NOOP("LoyaltyError", "This card is already the staff card of {name}."),
+    QT_TRANSLATE_NOOP(
+        "LoyaltyError", "Only a contactless card can be a staff card: a printed or scanned code cannot."
+    ),
+    QT_TRANSLATE_NOOP("LoyaltyError", "No staff member has the code {code}."),
+    QT_TRANSLATE_NOOP("LoyaltyError", "{name} has no such staff card linked."),
+    # Managing staff (app.services.staff): the till keeps one active manager.
+    QT_TRANSLATE_NOOP(
+        "LoyaltyError", "{name} is the till's last active manager. Add or reactivate another manager first."
+    ),
+    QT_TRANSLATE_NOOP("LoyaltyError", "{name} is already deactivated."),
+    QT_TRANSLATE_NOOP("LoyaltyError", "{name} is already active."),
+    QT_TRANSLATE_NOOP("LoyaltyError", "{name} already has this role."),
+    QT_TRANSLATE_NOOP("LoyaltyError", "{name} is deactivated. Reactivate them first."),
     # The manager's insights: a lifetime-value model the store's history cannot fit (loyalty.analytics.clv).
     QT_TRANSLATE_NOOP("LoyaltyError", "The {model} model cannot be fitted to this purchase history: {why}"),
 )

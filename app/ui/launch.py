@@ -8,15 +8,16 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from app.receipts.setup import ReceiptSetup
 from app.services import TillServices
 from app.services.sync_settings import is_demo_store
+from app.startup import collector_back
 from app.store.db import Store
 from app.ui.context import TillContext
 from app.ui.customer import CustomerDisplay, CustomerModel, place
@@ -55,6 +56,36 @@ def lock_after_seconds() -> float:
     return value if value > 0 else DEFAULT_LOCK_AFTER
 
 
+class ReaderFinder(QObject):
+    """Finds the connected readers on a thread of its own, then starts them on the window's thread: finding
+    them loads every driver and asks pcscd and the USB bus, which takes a while (or hangs, with a stuck
+    daemon), and the window is drawn meanwhile."""
+
+    found = Signal(list)
+
+    def __init__(self, start: Callable[[list[str]], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self._start = start
+        self.found.connect(self._found)  # queued: emitted on the finder's thread, received on the window's
+
+    def find(self) -> None:
+        threading.Thread(target=self._find, name="reader discovery", daemon=True).start()
+
+    def _find(self) -> None:
+        try:
+            uris = default_readers()
+        except Exception:  # a driver's library failing in a new way: the simulated reader still serves
+            log.exception("the connected readers could not be listed")
+            uris = ["sim"]
+        try:
+            self.found.emit(uris)
+        except RuntimeError:  # the window was closed meanwhile
+            log.info("readers found after the window closed: %s", uris)
+
+    def _found(self, uris: list[str]) -> None:
+        self._start(uris)
+
+
 def build_window(
     store: Store,
     svc: TillServices,
@@ -65,7 +96,6 @@ def build_window(
     """The window and the customer display, wired, not shown; readers not started."""
     app = QApplication.instance()
     assert isinstance(app, QApplication), "create the QApplication first"
-    apply_theme(app)
     lang = Language()
     lang.set(language)
     program = svc.programs.active()
@@ -77,7 +107,11 @@ def build_window(
     for part in (lang, ops, customer, hub):
         part.setParent(window)  # they live and die with the window
     app.installEventFilter(window.idle)
-    return window, CustomerDisplay(customer)
+    display = CustomerDisplay(customer)
+    # The style sheet last: Qt styles each widget once, instead of again every time a finished part is put
+    # into its parent (a quarter of the window's construction; the pixels are the same).
+    apply_theme(app)
+    return window, display
 
 
 def attach_wedge(window: TillWindow) -> WedgeFilter | None:
@@ -142,15 +176,25 @@ def run_window(
             QTimer.singleShot(
                 2000, lambda: threading.Thread(target=_warm_up_insights, args=(svc,), daemon=True).start()
             )
-        problems = hub.start(list(reader_uris) if reader_uris else default_readers())
-        attach_wedge(window)
-        if svc.core.till.store_id == DEMO_STORE_ID or is_demo_store(store):
-            attach_demo_tap(window)
+        demo = svc.core.till.store_id == DEMO_STORE_ID or is_demo_store(store)
+
+        def start_readers(uris: list[str]) -> None:
+            problems = hub.start(uris)
+            attach_wedge(window)
+            if demo:
+                attach_demo_tap(window)
+            if problems:
+                window.signin.show_message("; ".join(problems))
+
+        if reader_uris:
+            start_readers(list(reader_uris))
+        else:
+            ReaderFinder(start_readers, window).find()  # the window is drawn meanwhile
         sync = attach_sync(window.status_bar, store)  # an enrolled till syncs while it serves
         if sync is not None:
             window.ctx.ops.changed.connect(lambda _change: sync.poke())
-        if problems:
-            window.signin.show_message("; ".join(problems))
+        # Once the window is drawn (the first queued call after show()), the collector comes back on.
+        QTimer.singleShot(0, collector_back)
         if exit_when_ready:
             QTimer.singleShot(0, lambda: _ready_and_exit(app))
         status = app.exec()

@@ -41,7 +41,8 @@ class MemberPanel(QFrame):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("panel")
-        self.program = program
+        self._program = program
+        self._ctx = ctx
         # The next best action for the member shown (with the op runner to ask for it and record the answer).
         self.hint_card = HintCard(ctx) if ctx is not None else None
         self.member: MemberView | None = None
@@ -87,6 +88,11 @@ class MemberPanel(QFrame):
             layout.addWidget(self.hint_card)
         layout.addStretch(1)
         self.retranslate()
+
+    @property
+    def program(self) -> Program:
+        """The active program: the window's, which follows an install on the desk or a version pulled by sync."""
+        return self._ctx.program if self._ctx is not None else self._program
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -120,9 +121,13 @@ class SalePanel(QFrame):
         ):
             label.setBuddy(buddy)
 
+        # The lines button beside the total, not under it: with the manager's approval box open, the sale
+        # must still fit a 1280×800 screen.
+        total_row = QHBoxLayout()
+        total_row.addWidget(self.total, 1)
+        total_row.addWidget(self.lines_button)
         form = QFormLayout()
-        form.addRow(self.total_label, self.total)
-        form.addRow("", self.lines_button)
+        form.addRow(self.total_label, total_row)
         form.addRow(self.lines)
         form.addRow(self.receipt_label, self.receipt)
         form.addRow(self.redeem_label, self.redeem)
@@ -556,6 +561,10 @@ class SalePanel(QFrame):
         for widget in (self.total, self.receipt, self.redeem, self.reward, self.confirm):
             widget.setEnabled(not held)
         self.confirm.setVisible(not held)  # the approval box's own button takes its place
+        # While held, the rule-by-rule lines and the (empty) result make room for the approval box: the sale
+        # stays in view without scrolling at 1280×800. The total to earn stays shown.
+        self.breakdown.setVisible(not held)
+        self.result.setVisible(not held)
 
     def _approved(self, manager: Actor) -> None:
         self._hold(False)

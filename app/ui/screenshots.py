@@ -412,6 +412,23 @@ def shoot_desk_cards_duplicates_audit(
     wait_for(lambda: audit.verdict is not None and not audit.check_job.running, 60)
     settle()
     saved.append(save(window, out, "desk_audit", language))
+
+    # The Staff page: Hùng has left the store (deactivated); a new cashier is being added, PIN typed twice.
+    from app.ui.desk.staff import ADD, StaffPage
+
+    svc.staff.deactivate(manager, "1002")
+    staff = desk.page("staff")
+    assert isinstance(staff, StaffPage)
+    desk.show_page(staff)
+    wait_for(lambda: len(staff.rows) >= 3 and not staff.loading)
+    staff.open_form(ADD)
+    staff.code.setText("1003")
+    staff.name.setText("Phạm Minh Tú")
+    staff.pin.setText("2580")
+    staff.pin_again.setText("2580")
+    settle()
+    saved.append(save(window, out, "desk_staff", language))
+    staff.close_form()
     window.escape()
     return saved
 

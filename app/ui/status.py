@@ -153,6 +153,9 @@ class TillStatusBar(QStatusBar):
             return self.tr("Offline, {count} waiting").format(count=state.waiting)
         if state.phase is Phase.REFUSED:
             return self.tr("Refused: {reason}").format(reason=state.reason or "")
+        if state.phase is Phase.ONLINE and state.pull_stopped:
+            # Sales still go up; what comes down waits behind a change this version cannot take in.
+            return self.tr("Online, update needed to receive changes")
         if state.phase is Phase.ONLINE and state.waiting == 0 and state.last_success is not None:
             return self.tr("Online, synced {time}").format(time=_clock(state.last_success))
         if state.phase is Phase.ONLINE:
@@ -162,8 +165,10 @@ class TillStatusBar(QStatusBar):
     def _show_sync(self) -> None:
         state = self._sync
         self.sync.setText(self.sync_text(state))
-        bad = state is not None and state.phase in (Phase.OFFLINE, Phase.REFUSED)
+        stopped = None if state is None else state.pull_stopped
+        bad = stopped is not None or (state is not None and state.phase in (Phase.OFFLINE, Phase.REFUSED))
         set_property(self.sync, "tone", "error" if bad else "ok")
+        self.sync.setToolTip(stopped or "")  # the engine's sentence: which kind of change, from which number
 
     def _refresh_staff(self) -> None:
         actor = self.ctx.actor

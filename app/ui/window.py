@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -23,20 +24,13 @@ from PySide6.QtWidgets import (
 
 from app.receipts.model import Receipt
 from app.services import Actor, Role, TillServices
-from app.services.views import Change, MemberView
+from app.services.staff_cards import StaffCardView
+from app.services.views import Change, MemberView, ReturnPreview
 from app.ui.actions import ActionsPanel
+from app.ui.approval import ApprovalBox
 from app.ui.context import TillContext
 from app.ui.customer import CustomerModel
-from app.ui.desk.audit import AuditLogPage
-from app.ui.desk.cards import CardsPage
-from app.ui.desk.dashboard import DashboardPage
-from app.ui.desk.duplicates import DuplicatesPage
-from app.ui.desk.inbox import InboxPage
-from app.ui.desk.member360 import Member360Page
-from app.ui.desk.member_insight import MemberInsightPage
-from app.ui.desk.members import MembersPage
-from app.ui.desk.privacy import PrivacyPage
-from app.ui.desk.program import ProgramPage
+from app.ui.desk.pages import add_desk_pages
 from app.ui.desk.shell import DeskPanel
 from app.ui.dialogs import confirm
 from app.ui.enrol import Enrolled, EnrolPanel
@@ -47,6 +41,7 @@ from app.ui.readers import ReaderHub, card_ref, refusal
 from app.ui.receipt_slip import ReceiptDesk, ReceiptDialog, ReceiptSlip, reprint_last
 from app.ui.returns import ReturnsPanel
 from app.ui.sale import SalePanel, SaleResult
+from app.ui.scroll import VerticalScroll
 from app.ui.search import SearchPanel
 from app.ui.signin import LockScreen, SignInScreen
 from app.ui.status import TillStatusBar
@@ -55,6 +50,18 @@ from app.ui.unknown_card import UnknownCardPanel
 from devices.events import CardPresented, ReaderEvent, ReadError
 from loyalty.errors import UnknownCard
 from loyalty.identity import CardRef
+
+if TYPE_CHECKING:  # the desk's pages are imported when first built (app.ui.desk.pages)
+    from app.ui.desk.audit import AuditLogPage
+    from app.ui.desk.cards import CardsPage
+    from app.ui.desk.dashboard import DashboardPage
+    from app.ui.desk.duplicates import DuplicatesPage
+    from app.ui.desk.inbox import InboxPage
+    from app.ui.desk.member360 import Member360Page
+    from app.ui.desk.member_insight import MemberInsightPage
+    from app.ui.desk.members import MembersPage
+    from app.ui.desk.privacy import PrivacyPage
+    from app.ui.desk.program import ProgramPage
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +118,8 @@ class TillWindow(QMainWindow):
         member_page = QWidget()
         member_row = QHBoxLayout(member_page)
         member_row.addWidget(self.member_panel, 1)
-        member_row.addWidget(self.sale, 1)
+        # The sale scrolls when it grows taller than the screen (its lines open): the window stays 1280×800.
+        member_row.addWidget(VerticalScroll(self.sale), 1)
         self.receipts = ReceiptDesk(ctx, self)
         self.receipt_slip = ReceiptSlip(self.receipts)
         self.receipt_dialog: ReceiptDialog | None = None
@@ -138,27 +146,7 @@ class TillWindow(QMainWindow):
         self.counter.addWidget(self.returns)
         self.counter.addWidget(self.actions_panel)
         self.desk = DeskPanel(ctx)
-        self.desk_members = MembersPage(ctx)
-        self.desk.add_page(self.desk_members, MembersPage.title)
-        self.desk_member = Member360Page(ctx)
-        self.desk.add_page(self.desk_member, Member360Page.title)
-        self.desk.set_member_view(self.desk_member)
-        self.desk_insight = MemberInsightPage(ctx)
-        self.desk.add_page(self.desk_insight, MemberInsightPage.title)
-        self.desk_dashboard = DashboardPage(ctx)
-        self.desk.add_page(self.desk_dashboard, DashboardPage.title)
-        self.desk_cards = CardsPage(ctx)
-        self.desk.add_page(self.desk_cards, CardsPage.title)
-        self.desk_duplicates = DuplicatesPage(ctx)
-        self.desk.add_page(self.desk_duplicates, DuplicatesPage.title)
-        self.desk_audit = AuditLogPage(ctx)
-        self.desk.add_page(self.desk_audit, AuditLogPage.title)
-        self.desk_program = ProgramPage(ctx)
-        self.desk.add_page(self.desk_program, ProgramPage.title)
-        self.desk_inbox = InboxPage(ctx)
-        self.desk.add_page(self.desk_inbox, InboxPage.title)
-        self.desk_privacy = PrivacyPage(ctx)
-        self.desk.add_page(self.desk_privacy, PrivacyPage.title)
+        add_desk_pages(self.desk, ctx)  # each built when first needed: the window opens without them
         self.counter.addWidget(self.desk)
         # Touch ways in: returns from the waiting screen and the member, actions from the member (F6, F7).
         self.returns_button, self.member_returns_button = QPushButton(), QPushButton()
@@ -206,7 +194,11 @@ class TillWindow(QMainWindow):
         self.unknown_card.message.connect(self.show_message)
         self.returns.message.connect(self.show_message)
         self.returns.back.clicked.connect(lambda _checked: self.back_to_counter())
+        self.returns.completed.connect(self._return_done)
+        # The next receipt typed is the next customer's: the last one's return leaves the display.
+        self.returns.receipt.textEdited.connect(lambda _text: self._customer_done_with("return"))
         self.actions_panel.message.connect(self.show_message)
+        self.actions_panel.recorded.connect(self._action_done)
         self.actions_panel.back.clicked.connect(lambda _checked: self.back_to_counter())
         self.desk.message.connect(self.show_message)
         self.desk.closed.connect(self.back_to_counter)
@@ -243,6 +235,47 @@ class TillWindow(QMainWindow):
         self.retranslate()
         self.pages.setCurrentWidget(self.signin)
         self.signin.reset()
+
+    # -- the desk's pages, built on first use --------------------------------------------------------
+    @property
+    def desk_members(self) -> MembersPage:
+        return cast("MembersPage", self.desk.page("members"))
+
+    @property
+    def desk_member(self) -> Member360Page:
+        return cast("Member360Page", self.desk.page("member"))
+
+    @property
+    def desk_insight(self) -> MemberInsightPage:
+        return cast("MemberInsightPage", self.desk.page("insight"))
+
+    @property
+    def desk_dashboard(self) -> DashboardPage:
+        return cast("DashboardPage", self.desk.page("dashboard"))
+
+    @property
+    def desk_cards(self) -> CardsPage:
+        return cast("CardsPage", self.desk.page("cards"))
+
+    @property
+    def desk_duplicates(self) -> DuplicatesPage:
+        return cast("DuplicatesPage", self.desk.page("duplicates"))
+
+    @property
+    def desk_audit(self) -> AuditLogPage:
+        return cast("AuditLogPage", self.desk.page("audit"))
+
+    @property
+    def desk_program(self) -> ProgramPage:
+        return cast("ProgramPage", self.desk.page("program"))
+
+    @property
+    def desk_inbox(self) -> InboxPage:
+        return cast("InboxPage", self.desk.page("inbox"))
+
+    @property
+    def desk_privacy(self) -> PrivacyPage:
+        return cast("PrivacyPage", self.desk.page("privacy"))
 
     # -- language ----------------------------------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:
@@ -446,7 +479,10 @@ class TillWindow(QMainWindow):
                 self.sale.approval.code.setFocus()
             else:
                 self.sale.total.setFocus()
+            if self.customer.member_id != self.member.id:  # a return of someone else was on the display
+                self.customer.greet(self.member)
         else:
+            self._customer_done_with("return")  # after a return at the waiting screen: thank them
             self.go_waiting()
 
     # -- returns and non-purchase actions ------------------------------------------------------------
@@ -520,15 +556,35 @@ class TillWindow(QMainWindow):
             return  # the cashier has moved on (Esc, another card) while the sale was being written
         self.customer.sale(result.member, result.earned, result.redeemed)
 
+    def _return_done(self, recorded: ReturnPreview) -> None:
+        """The customer sees what their return did to their points (never the referrer's side of it)."""
+        if self.counter.currentWidget() is self.returns:
+            taken = recorded.points_reversed + recorded.bonus_reversed
+            self.customer.returned(recorded.member, taken, recorded.points_restored)
+
+    def _action_done(self, change: Change) -> None:
+        if self.member is not None and self.member.id == change.member.id:
+            action = self.ctx.program.actions.get(change.entries[0].action_code or "")
+            earned = sum(e.points for e in change.entries)
+            self.customer.action(change.member, action.name if action is not None else "", earned)
+
+    def _customer_done_with(self, screen: str) -> None:
+        if self.customer.state.screen == screen and self.member is None:
+            self.customer.thanks()
+
     def _receipt_issued(self, receipt: Receipt, member_id: str) -> None:
         """A receipt is shown on the member's page only while that member is being served."""
         if self.member is not None and self.member.id == member_id:
             self.receipt_slip.show_receipt(receipt)
 
     def reprint_receipt(self) -> None:
-        """F8: the last receipt, printed again when a printer is set up."""
+        """F8: the last receipt (from the ledger after a restart), printed again when a printer is set up;
+        its dialog finds any other receipt of this till by number."""
         if self.serving:
-            self.receipt_dialog = reprint_last(self.receipts, self)
+            self.receipt_dialog = reprint_last(self.receipts, self, self._reprint_opened)
+
+    def _reprint_opened(self, dialog: ReceiptDialog) -> None:
+        self.receipt_dialog = dialog
 
     def _changed(self, change: Change) -> None:
         if self.member is not None and change.member.id == self.member.id:
@@ -552,12 +608,18 @@ class TillWindow(QMainWindow):
             return
         if not self.serving:
             if self.pages.currentWidget() is self.signin:
-                self.signin.show_message(self.tr("Sign in first, then tap the card again."))
+                self._staff_card_at_sign_in(event)
+            return
+        approval = self.waiting_approval()
+        if approval is not None:
+            approval.card_presented(event)  # a manager's card approves; no member is looked up meanwhile
             return
         if self.counter.currentWidget() is self.enrol:
             self.enrol.card_presented(event)  # a blank card to link to the member being enrolled
             return
-        if self.counter.currentWidget() is self.desk and self.desk.tabs.currentWidget() is self.desk_cards:
+        cards = self.desk.built_page("cards")  # None until the Cards page is first opened
+        on_cards = cards is not None and self.desk.tabs.currentWidget() is cards
+        if on_cards and self.counter.currentWidget() is self.desk:
             self.desk_cards.card_presented(event)  # the card to look up, link or give as a replacement
             return
         problem = refusal(event)
@@ -572,6 +634,40 @@ class TillWindow(QMainWindow):
             self._identify(
                 lambda svc: svc.cards.identify(ref.value), secure=ref.kind == "sun", card=card_ref(ref)
             )
+
+    def _staff_card_at_sign_in(self, event: CardPresented) -> None:
+        """A staff card tapped on the sign-in screen fills in its holder's code; the PIN is still typed. Any
+        other card: sign in first."""
+        ref = event.member_ref
+        if refusal(event) is not None or ref is None or ref.kind == "number":
+            self.signin.show_message(self.tr("Sign in first, then tap the card again."))
+            return
+        cards, token, secure = self.ctx.svc.staff_cards, ref.value, ref.kind == "sun"
+        self.ctx.ops.query(
+            lambda: cards.holder(token, secure=secure),
+            self._staff_card_read,
+            lambda _text, _exc: self.signin.show_message(self.tr("Sign in first, then tap the card again.")),
+        )
+
+    def _staff_card_read(self, card: StaffCardView) -> None:
+        if self.pages.currentWidget() is not self.signin:
+            return
+        self.signin.code.setText(card.staff_code)
+        self.signin.pin.clear()
+        self.signin.pin.setFocus()
+        self.signin.show_message(
+            self.tr("Staff card of {name}: type your PIN.").format(name=card.staff_name), "info"
+        )
+
+    def waiting_approval(self) -> ApprovalBox | None:
+        """The manager approval box waiting on the screen in view (the sale's, a desk page's), if any."""
+        page = self.counter.currentWidget()
+        if not self.serving or page is None:
+            return None
+        for box in page.findChildren(ApprovalBox):
+            if box.waiting and box.isVisible():
+                return box
+        return None
 
     # -- closing -----------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -56,12 +56,32 @@
             <translation>Đang kiểm tra…</translation>
         </message>
         <message>
-            <source>{name} is not a manager and cannot approve this. Ask a manager.</source>
-            <translation>{name} không phải quản lý nên không thể duyệt. Hãy nhờ quản lý.</translation>
+            <source>…or tap a manager card</source>
+            <translation>…hoặc chạm thẻ quản lý</translation>
+        </message>
+        <message>
+            <source>A manager may tap their card instead</source>
+            <translation>Quản lý có thể chạm thẻ của mình thay cho mã</translation>
+        </message>
+        <message>
+            <source>Checking the card…</source>
+            <translation>Đang kiểm tra thẻ…</translation>
         </message>
     </context>
     <context>
         <name>CustomerDisplay</name>
+        <message>
+            <source>Return: {points} points taken back</source>
+            <translation>Trả hàng: trừ {points} điểm</translation>
+        </message>
+        <message>
+            <source>{points} points given back</source>
+            <translation>hoàn lại {points} điểm</translation>
+        </message>
+        <message>
+            <source>{action}: +{points} points</source>
+            <translation>{action}: +{points} điểm</translation>
+        </message>
         <message>
             <source>Customer display</source>
             <translation>Màn hình khách hàng</translation>
@@ -835,6 +855,62 @@
             <translation>hãy ghi lý do thay thẻ</translation>
         </message>
         <message>
+            <source>say why the card is unlinked (lost, left the store)</source>
+            <translation>hãy ghi lý do gỡ thẻ (mất thẻ, đã nghỉ việc)</translation>
+        </message>
+        <message>
+            <source>{name} is not a manager and cannot approve this. Ask a manager.</source>
+            <translation>{name} không phải quản lý nên không thể duyệt. Hãy nhờ quản lý.</translation>
+        </message>
+        <message>
+            <source>This card is not a staff card. The manager taps their own card or types their code and PIN.</source>
+            <translation>Thẻ này không phải thẻ nhân viên. Quản lý hãy chạm thẻ của mình hoặc nhập mã nhân viên và mã PIN.</translation>
+        </message>
+        <message>
+            <source>This is a member's card, not a manager's. The manager taps their own card or types their code and PIN.</source>
+            <translation>Đây là thẻ hội viên, không phải thẻ quản lý. Quản lý hãy chạm thẻ của mình hoặc nhập mã nhân viên và mã PIN.</translation>
+        </message>
+        <message>
+            <source>This staff card was unlinked on {date} and approves nothing. The manager types their code and PIN.</source>
+            <translation>Thẻ nhân viên này đã bị gỡ ngày {date} và không duyệt được gì. Quản lý hãy nhập mã nhân viên và mã PIN.</translation>
+        </message>
+        <message>
+            <source>This staff card belongs to {name}, who can no longer sign in.</source>
+            <translation>Thẻ nhân viên này của {name}, người không còn được đăng nhập.</translation>
+        </message>
+        <message>
+            <source>This secure staff card's tap could not be verified. Tap it again.</source>
+            <translation>Không xác minh được lần chạm thẻ nhân viên bảo mật này. Hãy chạm lại.</translation>
+        </message>
+        <message>
+            <source>This is a staff card: it does not identify a member. Tap the customer's card or look them up.</source>
+            <translation>Đây là thẻ nhân viên: thẻ không cho biết hội viên nào. Hãy chạm thẻ của khách hoặc tìm khách.</translation>
+        </message>
+        <message>
+            <source>This card is a staff card: it cannot be a member's card.</source>
+            <translation>Thẻ này là thẻ nhân viên: không thể làm thẻ hội viên.</translation>
+        </message>
+        <message>
+            <source>This card is already a member's card: it cannot be a staff card.</source>
+            <translation>Thẻ này đã là thẻ hội viên: không thể làm thẻ nhân viên.</translation>
+        </message>
+        <message>
+            <source>This card is already the staff card of {name}.</source>
+            <translation>Thẻ này đã là thẻ nhân viên của {name}.</translation>
+        </message>
+        <message>
+            <source>Only a contactless card can be a staff card: a printed or scanned code cannot.</source>
+            <translation>Chỉ thẻ không tiếp xúc mới làm được thẻ nhân viên: mã in hoặc mã quét thì không.</translation>
+        </message>
+        <message>
+            <source>No staff member has the code {code}.</source>
+            <translation>Không có nhân viên nào mang mã {code}.</translation>
+        </message>
+        <message>
+            <source>{name} has no such staff card linked.</source>
+            <translation>{name} không có thẻ nhân viên này.</translation>
+        </message>
+        <message>
             <source>the card gave no identity</source>
             <translation>thẻ không cho biết mã nhận dạng</translation>
         </message>
@@ -1074,6 +1150,26 @@
             <source>export or erase a member's personal data</source>
             <translation>xuất hoặc xóa dữ liệu cá nhân của hội viên</translation>
         </message>
+        <message>
+            <source>{name} is the till's last active manager. Add or reactivate another manager first.</source>
+            <translation>{name} là quản lý cuối cùng còn hoạt động của quầy. Hãy thêm hoặc kích hoạt lại một quản lý khác trước.</translation>
+        </message>
+        <message>
+            <source>{name} is already deactivated.</source>
+            <translation>{name} đã ngừng hoạt động rồi.</translation>
+        </message>
+        <message>
+            <source>{name} is already active.</source>
+            <translation>{name} đang hoạt động rồi.</translation>
+        </message>
+        <message>
+            <source>{name} already has this role.</source>
+            <translation>{name} đã có vai trò này rồi.</translation>
+        </message>
+        <message>
+            <source>{name} is deactivated. Reactivate them first.</source>
+            <translation>{name} đã ngừng hoạt động. Hãy kích hoạt lại trước.</translation>
+        </message>
     </context>
     <context>
         <name>MemberPanel</name>
@@ -1189,6 +1285,58 @@
     </context>
     <context>
         <name>ReceiptDialog</name>
+        <message>
+            <source>Receipt {number}</source>
+            <translation>Phiếu {number}</translation>
+        </message>
+        <message>
+            <source>Another receipt: slip no. or &amp;receipt no.</source>
+            <translation>Phiếu khác: số phiếu hoặc số &amp;hóa đơn</translation>
+        </message>
+        <message>
+            <source>e.g. 000042 or HD123</source>
+            <translation>ví dụ 000042 hoặc HD123</translation>
+        </message>
+        <message>
+            <source>Number of the receipt to find</source>
+            <translation>Số của phiếu cần tìm</translation>
+        </message>
+        <message>
+            <source>Find (Enter)</source>
+            <translation>Tìm (Enter)</translation>
+        </message>
+        <message>
+            <source>Find the receipt</source>
+            <translation>Tìm phiếu</translation>
+        </message>
+        <message>
+            <source>Message</source>
+            <translation>Thông báo</translation>
+        </message>
+        <message>
+            <source>Looking for the receipt…</source>
+            <translation>Đang tìm phiếu…</translation>
+        </message>
+        <message>
+            <source>Enter saves this receipt as PDF; type another number to find that receipt.</source>
+            <translation>Enter: lưu phiếu này thành PDF. Gõ số khác để tìm phiếu đó.</translation>
+        </message>
+        <message>
+            <source>Sent to the printer. Enter closes; type another number to find that receipt.</source>
+            <translation>Đã gửi tới máy in. Enter: đóng. Gõ số khác để tìm phiếu đó.</translation>
+        </message>
+        <message>
+            <source>Enter prints this receipt (marked COPY); type another number to find that one.</source>
+            <translation>Enter: in phiếu này (ghi BẢN SAO). Gõ số khác để tìm phiếu đó.</translation>
+        </message>
+        <message>
+            <source>Type the slip number printed on the receipt, or the bill's receipt number.</source>
+            <translation>Gõ số phiếu in trên phiếu, hoặc số hóa đơn.</translation>
+        </message>
+        <message>
+            <source>No receipt {number} at this till. Type the slip number printed on it (Slip no.) or the bill's receipt number.</source>
+            <translation>Quầy này không có phiếu {number}. Gõ số phiếu in trên phiếu (Số phiếu) hoặc số hóa đơn.</translation>
+        </message>
         <message>
             <source>Last receipt</source>
             <translation>Phiếu gần nhất</translation>
@@ -1577,6 +1725,10 @@
             <translation>Trực tuyến, {count} đang chờ</translation>
         </message>
         <message>
+            <source>Online, update needed to receive changes</source>
+            <translation>Trực tuyến, cần cập nhật để nhận thay đổi</translation>
+        </message>
+        <message>
             <source>Connecting to the central service…</source>
             <translation>Đang kết nối với máy chủ trung tâm…</translation>
         </message>
@@ -1630,6 +1782,10 @@
         <message>
             <source>Sign in first, then tap the card again.</source>
             <translation>Hãy đăng nhập trước, rồi chạm thẻ lại.</translation>
+        </message>
+        <message>
+            <source>Staff card of {name}: type your PIN.</source>
+            <translation>Thẻ nhân viên của {name}: hãy nhập mã PIN.</translation>
         </message>
         <message>
             <source>Close the till?</source>
@@ -5190,6 +5346,18 @@
             <translation>Sai mã PIN</translation>
         </message>
         <message>
+            <source>Manager approved</source>
+            <translation>Quản lý đã duyệt</translation>
+        </message>
+        <message>
+            <source>Staff card linked</source>
+            <translation>Đã liên kết thẻ nhân viên</translation>
+        </message>
+        <message>
+            <source>Staff card unlinked</source>
+            <translation>Đã gỡ thẻ nhân viên</translation>
+        </message>
+        <message>
             <source>Card linked</source>
             <translation>Gắn thẻ</translation>
         </message>
@@ -5406,6 +5574,18 @@
             <translation>cho hội viên số {number}</translation>
         </message>
         <message>
+            <source>by card</source>
+            <translation>bằng thẻ</translation>
+        </message>
+        <message>
+            <source>with code and PIN</source>
+            <translation>bằng mã và PIN</translation>
+        </message>
+        <message>
+            <source>to staff {code}</source>
+            <translation>cho nhân viên {code}</translation>
+        </message>
+        <message>
             <source>{points} points</source>
             <translation>{points} điểm</translation>
         </message>
@@ -5452,6 +5632,38 @@
         <message>
             <source>Records {newest} to {oldest}, newest first ({size} a page).</source>
             <translation>Bản ghi {newest} đến {oldest}, mới nhất trước ({size} bản ghi mỗi trang).</translation>
+        </message>
+        <message>
+            <source>Staff deactivated</source>
+            <translation>Ngừng hoạt động nhân viên</translation>
+        </message>
+        <message>
+            <source>Staff reactivated</source>
+            <translation>Kích hoạt lại nhân viên</translation>
+        </message>
+        <message>
+            <source>PIN reset</source>
+            <translation>Đặt lại mã PIN</translation>
+        </message>
+        <message>
+            <source>Role changed</source>
+            <translation>Đổi vai trò</translation>
+        </message>
+        <message>
+            <source>staff {code}</source>
+            <translation>nhân viên {code}</translation>
+        </message>
+        <message>
+            <source>cashier</source>
+            <translation>thu ngân</translation>
+        </message>
+        <message>
+            <source>manager</source>
+            <translation>quản lý</translation>
+        </message>
+        <message>
+            <source>staff {code}: {was} → {role}</source>
+            <translation>nhân viên {code}: {was} → {role}</translation>
         </message>
     </context>
     <context>
@@ -6290,6 +6502,281 @@ hóa đơn {receipt}</translation>
         <message>
             <source>referral: friend's first purchase</source>
             <translation>giới thiệu: lần mua đầu của bạn được giới thiệu</translation>
+        </message>
+    </context>
+    <context>
+        <name>StaffPage</name>
+        <message>
+            <source>Staff</source>
+            <translation>Nhân viên</translation>
+        </message>
+        <message>
+            <source>Active</source>
+            <translation>Đang hoạt động</translation>
+        </message>
+        <message>
+            <source>Who can sign in at this till. A change holds from the person's next sign-in, and at once for a manager's approval.</source>
+            <translation>Những người được đăng nhập ở quầy này. Thay đổi có hiệu lực từ lần đăng nhập tiếp theo của người đó, và ngay lập tức với việc quản lý duyệt.</translation>
+        </message>
+        <message>
+            <source>Staff of this till</source>
+            <translation>Nhân viên của quầy này</translation>
+        </message>
+        <message>
+            <source>&amp;Add staff…</source>
+            <translation>&amp;Thêm nhân viên…</translation>
+        </message>
+        <message>
+            <source>Add a member of staff</source>
+            <translation>Thêm một nhân viên</translation>
+        </message>
+        <message>
+            <source>Reset the &amp;PIN…</source>
+            <translation>Đặt &amp;lại mã PIN…</translation>
+        </message>
+        <message>
+            <source>Give the chosen person a new PIN</source>
+            <translation>Cấp mã PIN mới cho người đã chọn</translation>
+        </message>
+        <message>
+            <source>Change the &amp;role…</source>
+            <translation>Đổi &amp;vai trò…</translation>
+        </message>
+        <message>
+            <source>Change the chosen person's role</source>
+            <translation>Đổi vai trò của người đã chọn</translation>
+        </message>
+        <message>
+            <source>Staff &amp;code</source>
+            <translation>Mã &amp;nhân viên</translation>
+        </message>
+        <message>
+            <source>2 to 8 digits, e.g. 1002</source>
+            <translation>2 đến 8 chữ số, ví dụ 1002</translation>
+        </message>
+        <message>
+            <source>Staff code</source>
+            <translation>Mã nhân viên</translation>
+        </message>
+        <message>
+            <source>&amp;Name</source>
+            <translation>&amp;Họ tên</translation>
+        </message>
+        <message>
+            <source>as colleagues call them, e.g. Bình</source>
+            <translation>tên đồng nghiệp thường gọi, ví dụ Bình</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>Họ tên</translation>
+        </message>
+        <message>
+            <source>R&amp;ole</source>
+            <translation>Va&amp;i trò</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>Vai trò</translation>
+        </message>
+        <message>
+            <source>P&amp;IN</source>
+            <translation>Mã &amp;PIN</translation>
+        </message>
+        <message>
+            <source>4 to 8 digits</source>
+            <translation>4 đến 8 chữ số</translation>
+        </message>
+        <message>
+            <source>PIN</source>
+            <translation>Mã PIN</translation>
+        </message>
+        <message>
+            <source>PIN a&amp;gain</source>
+            <translation>Nhập lại &amp;mã PIN</translation>
+        </message>
+        <message>
+            <source>the same digits once more</source>
+            <translation>gõ lại đúng các chữ số đó</translation>
+        </message>
+        <message>
+            <source>PIN again</source>
+            <translation>Nhập lại mã PIN</translation>
+        </message>
+        <message>
+            <source>Confirm the change</source>
+            <translation>Xác nhận thay đổi</translation>
+        </message>
+        <message>
+            <source>Cancel (Esc)</source>
+            <translation>Hủy (Esc)</translation>
+        </message>
+        <message>
+            <source>Close the form without changing anything</source>
+            <translation>Đóng mẫu mà không thay đổi gì</translation>
+        </message>
+        <message>
+            <source>Staff change</source>
+            <translation>Thay đổi nhân viên</translation>
+        </message>
+        <message>
+            <source>{name} ({code}) is added as {role}: they sign in with their code and PIN.</source>
+            <translation>Đã thêm {name} ({code}) với vai trò {role}: người này đăng nhập bằng mã nhân viên và mã PIN.</translation>
+        </message>
+        <message>
+            <source>Sign in as a manager to see and change the staff.</source>
+            <translation>Hãy đăng nhập bằng tài khoản quản lý để xem và thay đổi nhân viên.</translation>
+        </message>
+        <message>
+            <source>Cashier</source>
+            <translation>Thu ngân</translation>
+        </message>
+        <message>
+            <source>Manager</source>
+            <translation>Quản lý</translation>
+        </message>
+        <message>
+            <source>Deactivated</source>
+            <translation>Ngừng hoạt động</translation>
+        </message>
+        <message>
+            <source>Locked out (wrong PINs)</source>
+            <translation>Bị khóa (sai mã PIN)</translation>
+        </message>
+        <message>
+            <source>Code</source>
+            <translation>Mã</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>Trạng thái</translation>
+        </message>
+        <message>
+            <source>Last sign-in</source>
+            <translation>Đăng nhập cuối</translation>
+        </message>
+        <message>
+            <source>Only a manager can manage staff. Ask a manager to sign in.</source>
+            <translation>Chỉ quản lý mới được quản lý nhân viên. Hãy nhờ quản lý đăng nhập.</translation>
+        </message>
+        <message>
+            <source>Choose the person in the list first.</source>
+            <translation>Hãy chọn người trong danh sách trước.</translation>
+        </message>
+        <message>
+            <source>{name} ({code}) is deactivated: they can no longer sign in or approve.</source>
+            <translation>{name} ({code}) đã ngừng hoạt động: người này không còn đăng nhập hay duyệt được nữa.</translation>
+        </message>
+        <message>
+            <source>The PIN must be 4 to 8 digits.</source>
+            <translation>Mã PIN phải gồm 4 đến 8 chữ số.</translation>
+        </message>
+        <message>
+            <source>The two PINs differ. Type the PIN again in the second field.</source>
+            <translation>Hai mã PIN không khớp. Hãy gõ lại mã PIN ở ô thứ hai.</translation>
+        </message>
+        <message>
+            <source>R&amp;eactivate…</source>
+            <translation>&amp;Kích hoạt lại…</translation>
+        </message>
+        <message>
+            <source>Let the chosen person sign in again</source>
+            <translation>Cho người đã chọn đăng nhập lại</translation>
+        </message>
+        <message>
+            <source>&amp;Deactivate…</source>
+            <translation>N&amp;gừng hoạt động…</translation>
+        </message>
+        <message>
+            <source>Stop the chosen person from signing in</source>
+            <translation>Không cho người đã chọn đăng nhập nữa</translation>
+        </message>
+        <message>
+            <source>They sign in with this code and PIN. Give them the PIN in person; it is stored only as a hash.</source>
+            <translation>Người này đăng nhập bằng mã và mã PIN này. Hãy đưa mã PIN tận tay; quầy chỉ lưu bản băm của nó.</translation>
+        </message>
+        <message>
+            <source>Add (Enter)</source>
+            <translation>Thêm (Enter)</translation>
+        </message>
+        <message>
+            <source>Never</source>
+            <translation>Chưa lần nào</translation>
+        </message>
+        <message>
+            <source>Type the new person's staff code (2 to 8 digits).</source>
+            <translation>Hãy gõ mã nhân viên của người mới (2 đến 8 chữ số).</translation>
+        </message>
+        <message>
+            <source>Type the new person's name.</source>
+            <translation>Hãy gõ tên của người mới.</translation>
+        </message>
+        <message>
+            <source>{name} ({code}) is active again and can sign in.</source>
+            <translation>{name} ({code}) đã hoạt động lại và có thể đăng nhập.</translation>
+        </message>
+        <message>
+            <source>{name} ({code})</source>
+            <translation>{name} ({code})</translation>
+        </message>
+        <message>
+            <source>They can no longer sign in, approve, or approve with their staff card. What they recorded stays, and they can be reactivated later. Someone signed in now stays signed in until they sign out.</source>
+            <translation>Người này sẽ không đăng nhập, không duyệt, kể cả bằng thẻ nhân viên được nữa. Những gì họ đã ghi vẫn giữ nguyên, và có thể kích hoạt lại sau. Nếu đang đăng nhập, họ vẫn đăng nhập cho đến khi đăng xuất.</translation>
+        </message>
+        <message>
+            <source>Deactivate (Enter)</source>
+            <translation>Ngừng hoạt động (Enter)</translation>
+        </message>
+        <message>
+            <source>Nothing was changed.</source>
+            <translation>Không có gì thay đổi.</translation>
+        </message>
+        <message>
+            <source>{name} ({code}) has a new PIN: the old one no longer works.</source>
+            <translation>{name} ({code}) đã có mã PIN mới: mã cũ không còn dùng được.</translation>
+        </message>
+        <message>
+            <source>{name} ({code}) is now {role}, from their next sign-in.</source>
+            <translation>{name} ({code}) giờ là {role}, từ lần đăng nhập tiếp theo.</translation>
+        </message>
+        <message>
+            <source>They can sign in again with their code and their PIN.</source>
+            <translation>Người này có thể đăng nhập lại bằng mã nhân viên và mã PIN của mình.</translation>
+        </message>
+        <message>
+            <source>Reactivate (Enter)</source>
+            <translation>Kích hoạt lại (Enter)</translation>
+        </message>
+        <message>
+            <source>Deactivate {who}?</source>
+            <translation>Ngừng hoạt động {who}?</translation>
+        </message>
+        <message>
+            <source>The old PIN stops working at once and a lock-out after wrong PINs is lifted. The audit log records the reset, never the PIN.</source>
+            <translation>Mã PIN cũ hết hiệu lực ngay, và việc khóa do nhập sai mã PIN được gỡ bỏ. Nhật ký kiểm toán ghi lại việc đặt lại, không bao giờ ghi mã PIN.</translation>
+        </message>
+        <message>
+            <source>Set the new PIN (Enter)</source>
+            <translation>Đặt mã PIN mới (Enter)</translation>
+        </message>
+        <message>
+            <source>Change the role (Enter)</source>
+            <translation>Đổi vai trò (Enter)</translation>
+        </message>
+        <message>
+            <source>Reactivate {who}?</source>
+            <translation>Kích hoạt lại {who}?</translation>
+        </message>
+        <message>
+            <source>New PIN for {who}</source>
+            <translation>Mã PIN mới cho {who}</translation>
+        </message>
+        <message>
+            <source>Change the role of {who}</source>
+            <translation>Đổi vai trò của {who}</translation>
+        </message>
+        <message>
+            <source>{who} becomes {role} from their next sign-in; their approvals change at once.</source>
+            <translation>{who} trở thành {role} từ lần đăng nhập tiếp theo; quyền duyệt thay đổi ngay.</translation>
         </message>
     </context>
 </TS>

@@ -99,6 +99,9 @@ def test_tampering_is_reported_in_a_sentence(data_dir: Path, statements: list[st
     result = check(data_dir)
     assert result.returncode == 1, result.stdout + result.stderr
     assert sentence in result.stdout
+    # The finding is in the till's log too, beside the command's start and end.
+    log = (data_dir / "logs" / "till.log").read_text(encoding="utf-8")
+    assert f"check: {sentence}" in log
 
 
 def test_a_dropped_trigger_is_reported(data_dir: Path) -> None:

@@ -38,6 +38,8 @@ def test_run_seeds_demo_once_then_serves_commands(tmp_path: Path) -> None:
     found = run(tmp_path, "members", "search", "nguyen")
     assert found.returncode == 0
     number = next(line.split()[0] for line in found.stdout.splitlines() if line.strip())
+    nobody = run(tmp_path, "members", "search", "zzqx")  # nothing found is an answer: said, status 0
+    assert (nobody.returncode, nobody.stdout, nobody.stderr) == (0, "", "No member matches 'zzqx'.\n")
     shown = run(tmp_path, "members", "history", number)
     assert shown.returncode == 0 and "points:" in shown.stdout
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
-def central_process(db_url: str, startup: float = 30.0, extra: tuple[str, ...] = ()) -> Iterator[str]:
+def central_process(db_url: str, startup: float = 180.0, extra: tuple[str, ...] = ()) -> Iterator[str]:
     """Start the central on a free port of 127.0.0.1, wait until it answers, yield its base URL, stop it.
     ``extra``: more arguments for ``serve`` (``("--workers", "2")``)."""
     port = free_port()

@@ -140,7 +140,7 @@ def test_an_id_claimed_before_sends_the_run_item_by_item(
         assert (member.balance, member.entry_count) == (2 * (RUN - 1), RUN - 1)
 
 
-def test_a_run_for_a_merged_member_counts_on_the_survivor(
+def test_a_run_for_a_merged_member_ends_on_the_survivor(
     client: TestClient, new_code: Callable[[str], str], engine: Engine
 ) -> None:
     till = enroll(client, new_code("B6"))
@@ -160,8 +160,17 @@ def test_a_run_for_a_merged_member_counts_on_the_survivor(
                 .group_by(m.Entry.member_id)
             ).all()
         )
-        assert counted == {keep.id: RUN}
+        # Counted on the member each entry names (as at the tills); the central moved the duplicate's
+        # points to the survivor with one pair of transfers.
+        assert counted == {dup.id: RUN}
         assert session.get_one(m.Member, keep.id).balance == 5 * RUN
+        assert session.get_one(m.Member, dup.id).balance == 0
+        moved = session.execute(
+            select(m.Entry.member_id, m.Entry.points)
+            .where(m.Entry.kind == "transfer", m.Entry.member_id.in_([dup.id, keep.id]))
+            .order_by(m.Entry.points)
+        ).all()
+        assert [tuple(row) for row in moved] == [(dup.id, -5 * RUN), (keep.id, 5 * RUN)]
 
 
 def test_entries_sent_again_under_a_new_epoch_are_duplicates(

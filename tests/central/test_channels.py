@@ -303,7 +303,7 @@ def test_a_channel_created_by_command_records_an_order(db_url: str) -> None:
     refused = central("channel", "create", "--db", db_url, "--store", "HCM1", "--name", "central")
     assert refused.returncode == 1 and "reserved" in refused.stderr
     assert central("channel", "create", "--db", db_url, "--store", "HCM1", "--name", "a b").returncode == 2
-    with central_process(db_url) as base, httpx.Client(base_url=base, timeout=30) as http:
+    with central_process(db_url) as base, httpx.Client(base_url=base, timeout=180) as http:
         till = enroll(http, code.stdout.strip())
         till.new_member(number="M-1")
         till.push(http, till.outbox)
@@ -325,7 +325,7 @@ def test_concurrent_requests_keep_keys_orders_and_caps(db_url: str) -> None:
     code = central("enrollment-code", "--db", db_url, "--store", "HCM1", "--new-store", "Quận 1")
     assert central("program", "install", str(PROGRAM), "--db", db_url).returncode == 0
     token = central("channel", "create", "--db", db_url, "--store", "HCM1", "--name", "app").stdout.strip()
-    with central_process(db_url) as base, httpx.Client(base_url=base, timeout=60) as http:
+    with central_process(db_url) as base, httpx.Client(base_url=base, timeout=180) as http:
         till = enroll(http, code.stdout.strip())
         till.new_member(number="M-1")
         till.push(http, till.outbox)
@@ -350,7 +350,7 @@ def test_concurrent_requests_keep_keys_orders_and_caps(db_url: str) -> None:
         answers: list[httpx.Response] = []
 
         def send(path: str, key: str, body: dict[str, Any]) -> None:
-            with httpx.Client(base_url=base, timeout=60) as client:
+            with httpx.Client(base_url=base, timeout=180) as client:
                 headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": key}
                 answers.append(client.post(path, json=body, headers=headers))
 

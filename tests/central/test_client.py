@@ -29,7 +29,7 @@ def test_calls_and_refusals(client: TestClient, new_code: Callable[[str], str]) 
     till.entry(member.id, 12)
     till.push(client, till.outbox)
     assert central.member("M-1").balance == 12
-    assert [c.kind.value for c in central.pull().changes] == ["member", "entry", "balance"]
+    assert [c.kind for c in central.pull().changes] == ["member", "entry", "balance"]
     assert central.inbox().items == []
     assert central.new_epoch().epoch == 2
     with pytest.raises(Refused) as missing:

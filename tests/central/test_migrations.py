@@ -141,3 +141,103 @@ def test_upgrade_from_0001_keeps_every_row(db_url: str) -> None:
         migrate(engine)
     finally:
         engine.dispose()
+
+
+def test_upgrade_to_0003_fills_the_lots_from_the_entries(db_url: str) -> None:
+    """A central that kept no lots (0002) gets them from a replay of its entries, and its first sweep expires
+    what the entries left."""
+    from central.expiry import sweep
+
+    engine = make_engine(db_url)
+    try:
+        _to(engine, "0002")
+        earn = _entry().model_copy(update={"expires_at": "2027-04-01T00:00:00.000000Z"})
+        spend = EntryPayload(
+            **{
+                **earn.model_dump(),
+                "id": "01900000-0000-7000-8000-000000000011",
+                "kind": EntryKind.REDEEM,
+                "points": -20,
+                "amount_minor": None,
+                "currency": None,
+                "seq": 2,
+                "created_at": "2026-03-05T03:00:00.000000Z",
+                "expires_at": None,
+                "prev_hash": item_hash(ItemKind.LEDGER_ENTRY, earn),
+            }
+        )
+        now = datetime(2026, 3, 2, 3, tzinfo=UTC)
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO stores (id, code, name, card_key, log_id, last_change, created_at) "
+                    "VALUES (:s, 'HCM1', 'Quận 1', :k, '0123456789abcdef', 0, :now)"
+                ),
+                {"s": STORE, "k": "k" * 64, "now": now},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO tills (id, store_id, name, token_hash, epoch, next_seq, enrolled_at) "
+                    "VALUES (:t, :s, 'Quầy 1', :h, 1, 3, :now)"
+                ),
+                {"t": TILL, "s": STORE, "h": "t" * 64, "now": now},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO members (id, store_id, member_number, full_name, status, balance, entry_count, "
+                    "updated_at) VALUES (:m, :s, 'M-1', 'Nguyễn Thị Lan', 'active', 100, 2, :u)"
+                ),
+                {"m": MEMBER, "s": STORE, "u": "2026-03-02T03:00:00.000000Z"},
+            )
+            connection.execute(
+                text("INSERT INTO member_numbers (store_id, member_number, member_id) VALUES (:s, 'M-1', :m)"),
+                {"m": MEMBER, "s": STORE},
+            )
+            for entry in (earn, spend):
+                digest = item_hash(ItemKind.LEDGER_ENTRY, entry)
+                connection.execute(
+                    text(
+                        "INSERT INTO items (id, store_id, till_id, epoch, seq, kind, hash, status, received_at) "
+                        "VALUES (:id, :s, :t, 1, :seq, 'ledger_entry', :h, 'applied', :now)"
+                    ),
+                    {"id": entry.id, "s": STORE, "t": TILL, "seq": entry.seq, "h": digest, "now": now},
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO entries (member_id, id, store_id, till_id, epoch, seq, kind, points, "
+                        "amount_minor, currency, program_version, created_at, prev_hash, hash, body) VALUES "
+                        "(:m, :id, :s, :t, 1, :seq, :kind, :points, :amount, :currency, '2026.1', :at, :prev, :h, "
+                        ":body)"
+                    ),
+                    {
+                        "m": MEMBER,
+                        "id": entry.id,
+                        "s": STORE,
+                        "t": TILL,
+                        "seq": entry.seq,
+                        "kind": entry.kind.value,
+                        "points": entry.points,
+                        "amount": entry.amount_minor,
+                        "currency": entry.currency,
+                        "at": entry.created_at,
+                        "prev": entry.prev_hash,
+                        "h": digest,
+                        "body": entry.model_dump_json(),
+                    },
+                )
+        migrate(engine)
+        with engine.connect() as connection:
+            lots = connection.execute(text("SELECT id, points, remaining FROM lots")).all()
+            uses = connection.execute(text("SELECT entry_id, lot_id, points FROM lot_consumptions")).all()
+        assert [tuple(row) for row in lots] == [(earn.id, 120, 100)]
+        assert [tuple(row) for row in uses] == [(spend.id, earn.id, 20)]
+        assert sweep(engine, datetime(2027, 4, 1, 1, tzinfo=UTC)) == (1, 100)
+        with Session(engine) as session:
+            assert service.member(session, STORE, "M-1").balance == 0
+        # And back to 0002: the lots go, the entries stay.
+        _to(engine, "0002", downgrade=True)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM entries")).scalar() == 3
+        migrate(engine)
+    finally:
+        engine.dispose()

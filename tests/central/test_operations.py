@@ -44,7 +44,7 @@ def test_several_workers_count_every_push_once(db_url: str) -> None:
         engine.dispose()
     with (
         central_process(db_url, extra=("--workers", "2")) as base,
-        httpx.Client(base_url=base, timeout=60) as http,
+        httpx.Client(base_url=base, timeout=180) as http,
     ):
         owner = enroll(http, codes[0], "owner")
         members = [owner.new_member(number=f"S-{n}").id for n in range(3)]
@@ -54,7 +54,7 @@ def test_several_workers_count_every_push_once(db_url: str) -> None:
 
         def work(till: Till) -> None:
             try:
-                with httpx.Client(base_url=base, timeout=60) as client:
+                with httpx.Client(base_url=base, timeout=180) as client:
                     for round_ in range(6):
                         start = len(till.outbox)
                         for member in members:
@@ -109,7 +109,7 @@ def _pull(engine: Engine, till: Till, cursor: str) -> tuple[list[tuple[str, str]
     identity = TillIdentity(till.id, till.store_id)
     with Session(engine) as session, session.begin():
         page = service.pull(session, identity, PullRequest(cursor=cursor, limit=1000))
-    seen = [(c.kind.value, str(c.body.get("member_id", c.body.get("id")))) for c in page.changes]
+    seen = [(c.kind, str(c.body.get("member_id", c.body.get("id")))) for c in page.changes]
     return seen, page.next_cursor, page.resync
 
 

@@ -42,6 +42,10 @@ from .test_conflicts import (  # noqa: F401
     test_entries_for_a_merged_member_follow_the_merge,
 )
 from .test_exactly_once import test_any_interleaving_counts_every_entry_exactly_once  # noqa: F401
+from .test_expiry import (  # noqa: F401
+    test_a_redemption_made_before_the_expiry_and_pushed_after_it_is_corrected_once,
+    test_sweeps_at_once_expire_a_lot_once,
+)
 from .test_overdrafts import (  # noqa: F401
     test_a_manager_writes_the_overdraft_off_with_a_reason,
     test_overspending_tills_make_one_overdraft_however_pushes_are_replayed,
@@ -62,8 +66,10 @@ MEMBER_OWNED = {
     "entries": "member_id",
     "overdrafts": "member_id",
     "overdraft_payoffs": "member_id",
+    "lots": "member_id",
+    "lot_consumptions": "member_id",
 }
-_PARTITION = re.compile(r"^(members|entries|overdrafts|overdraft_payoffs)_p\d+$")
+_PARTITION = re.compile(r"^(members|entries|overdrafts|overdraft_payoffs|lots|lot_consumptions)_p\d+$")
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ def central(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def server(db_url: str) -> Iterator[httpx.Client]:
-    with central_process(db_url) as base, httpx.Client(base_url=base, timeout=30) as client:
+    with central_process(db_url) as base, httpx.Client(base_url=base, timeout=180) as client:
         yield client
 
 

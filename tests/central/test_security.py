@@ -70,7 +70,7 @@ def stores(db_url: str) -> Iterator[tuple[httpx.Client, Store, Store]]:
             service.install_program(session, load_program(PROGRAM))
     finally:
         engine.dispose()
-    with central_process(db_url) as base, httpx.Client(base_url=base, timeout=30) as http:
+    with central_process(db_url) as base, httpx.Client(base_url=base, timeout=180) as http:
         yield http, Store(http, db_url, "A"), Store(http, db_url, "B")
 
 

@@ -102,6 +102,9 @@ def test_money_parse(text: str, currency: str, expected: int) -> None:
         ("12.345", "USD", "USD has 2 decimal places"),
         ("--5", "VND", "use digits only"),
         ("²", "VND", "use digits only"),  # a superscript is a digit to str.isdigit, not to int()
+        ("٣٠٠.٠٠٠", "VND", "use digits only"),  # other scripts' digits, grouped: not a grouping slip
+        ("２５０.０００", "VND", "use digits only"),
+        ("١٢٫٥", "USD", "use digits only"),
         ("Infinity", "USD", "use digits only"),
         ("NaN", "USD", "use digits only"),
         ("sNaN", "USD", "use digits only"),

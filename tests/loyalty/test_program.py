@@ -58,6 +58,8 @@ def test_minimal_program_has_the_documented_defaults() -> None:
     assert program.earn.rounding == "down"
     assert program.redemption.max_bill_share_percent == 100
     assert program.redemption.restore_on_return is True
+    # README: restored points keep their expiry but live at least 30 days from the refund
+    assert (program.redemption.restore_expiry, program.redemption.restore_grace_days) == ("grace", 30)
     assert program.tiers is None and program.expiry is None
 
 

@@ -6,7 +6,7 @@ import unicodedata
 
 import phonenumbers
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from loyalty.errors import InvalidInput
@@ -181,6 +181,29 @@ def test_normalize_phone_gives_e164_or_a_typed_error(raw: str) -> None:
         assert phone.startswith("+84")
     assert normalize_phone(phone) == phone  # idempotent
     assert phone in phone_search_prefixes(raw)  # search finds what enrolment stored
+
+
+# Vietnamese mobile prefixes after the national 0 (each carrier's ranges, as phonenumbers knows them).
+VN_MOBILE = ["32", "33", "34", "35", "36", "37", "38", "39", "56", "58", "59", "70", "76", "77", "78", "79"]
+VN_MOBILE += ["81", "82", "83", "84", "85", "86", "88", "89", "90", "91", "93", "94", "96", "97", "98", "99"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(VN_MOBILE), st.text(alphabet="0123456789", min_size=7, max_size=7))
+def test_one_number_however_it_is_typed(prefix: str, rest: str) -> None:
+    """The four ways a Vietnamese number is written at a counter are one member, and search finds it."""
+    digits = prefix + rest
+    assume(phonenumbers.is_valid_number(phonenumbers.parse("0" + digits, "VN")))
+    expected = "+84" + digits
+    typed = [
+        f"0{digits[:3]} {digits[3:6]} {digits[6:]}",  # 0912 345 678
+        f"+84 {digits[:3]} {digits[3:6]} {digits[6:]}",  # +84 912 345 678
+        f"+84 0{digits[:3]} {digits[3:6]} {digits[6:]}",  # +84 0912 345 678
+        f"84{digits}",  # 84912345678
+    ]
+    for raw in typed:
+        assert normalize_phone(raw) == expected, raw
+        assert expected in phone_search_prefixes(raw), raw
 
 
 @pytest.mark.parametrize(

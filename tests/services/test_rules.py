@@ -364,3 +364,16 @@ def test_a_retried_return_is_replayed_not_reversed_twice(tmp_path: Path) -> None
     )
     assert again.replayed and again.entries[0].id == first.entries[0].id
     assert till.svc.members.get(member.id).balance == 50
+
+
+def test_the_readme_tier_example_on_the_demo_program(till: Till) -> None:
+    """README "Tiers": Lan on the demo program (silver ×1,25 from 5.000.000 ₫, reviewed after 12 months)."""
+    lan = till.svc.members.enroll(till.cashier, "Lan").member.id
+    assert till.svc.points.award(till.cashier, lan, _vnd(5_000_000), "L1").entries[0].points == 500
+    till.clock.advance(days=1)
+    assert till.svc.points.award(till.cashier, lan, _vnd(100_000), "L2").entries[0].points == 12  # 12,5 ↓
+    review_at = add_months(START, 12)  # 2 March 2027
+    till.clock.now = START.replace(year=2027, day=5)  # 5 March 2027, 10:00 in the store
+    view = till.svc.members.get(lan)
+    assert view.tier is not None and (view.tier.code, view.tier.since) == ("member", review_at)
+    assert till.svc.points.award(till.cashier, lan, _vnd(100_000), "L3").entries[0].points == 10

@@ -24,7 +24,7 @@ from app.store.backups import (
     verify_backup,
 )
 from app.store.db import backup_database
-from app.store.errors import BackupFailed, CorruptDatabase, DatabaseInUse, EmptyDatabase
+from app.store.errors import BackupFailed, CorruptDatabase, DatabaseInUse, EmptyDatabase, StoreError
 from app.store.models import APPLICATION_ID
 from tests.store.factories import make_member
 
@@ -192,6 +192,18 @@ def test_restore_refuses_what_is_not_a_sound_till_database(store_path: Path, kin
         restore_backup(candidate, store_path, store_path.parent / "backups")
     assert store_path.read_bytes() == before
     assert not [p for p in store_path.parent.iterdir() if p.name.startswith((".till", "till-before"))]
+
+
+def test_restore_of_a_missing_file_says_so_and_changes_nothing(store_path: Path) -> None:
+    before = store_path.read_bytes()
+    for missing in (store_path.parent / "till-manual-typo.sqlite", store_path.parent):
+        with pytest.raises(StoreError) as err:
+            restore_backup(missing, store_path, store_path.parent / "backups")
+        assert err.value.message == (
+            f"{missing} does not exist or is not a file: give a backup file to restore, from "
+            f"{store_path.parent / 'backups'}. Nothing was changed."
+        )
+    assert store_path.read_bytes() == before
 
 
 _HOLD_OPEN = """

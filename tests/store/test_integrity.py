@@ -499,3 +499,14 @@ def test_upgrade_from_0001_chains_existing_entries(till_file: Path) -> None:
         closing(sqlite3.connect(till_file)) as conn,
     ):
         conn.execute("UPDATE ledger_entries SET points = 1")
+
+
+def test_an_older_file_with_a_broken_reference_is_upgraded_and_the_reference_reported(till_file: Path) -> None:
+    """A reference broken by hand in a file at an older schema is the file's problem, not the upgrade's: the
+    file opens (upgraded) and ``check`` names the row, as it does at the head, instead of a failed upgrade."""
+    migrate.downgrade(till_file.as_posix(), "0001")
+    tamper(till_file, f"DELETE FROM ledger_entries WHERE id = '{entry_id(till_file, 7)}'")
+    problems = problems_in(till_file)  # open_store upgrades it to the head first
+    assert any(p.startswith("Row ") and "of lots refers to a row of ledger_entries" in p for p in problems)
+    assert any("ledger entr" in p.lower() for p in problems)  # and the chain misses the entry
+    assert query(till_file, "SELECT count(*) FROM ledger_entries") == [(6,)]

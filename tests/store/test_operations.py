@@ -23,6 +23,7 @@ from app.store.errors import (
     DatabaseNotWritable,
     EmptyDatabase,
     OrphanedJournal,
+    StoreError,
 )
 from app.store.operational import RETRY_ATTEMPTS, is_busy, retry_when_busy, store_error_for
 
@@ -54,6 +55,18 @@ def test_only_a_missing_file_is_created(tmp_path: Path) -> None:
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     open_store(path).close()
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_a_data_folder_that_is_a_file_is_refused_untouched(tmp_path: Path) -> None:
+    """'--data-dir till.sqlite' by mistake: the folder given is a file, said so; nothing is created."""
+    not_a_folder = tmp_path / "till.sqlite"
+    not_a_folder.write_bytes(b"a file")
+    for path in (not_a_folder / "till.sqlite", not_a_folder / "sub" / "till.sqlite"):
+        with pytest.raises(StoreError) as caught:
+            open_store(path)
+        assert f"{not_a_folder} is a file, not a folder" in caught.value.message
+    assert not_a_folder.read_bytes() == b"a file"
+    assert _listing(tmp_path) == ["till.sqlite"]
 
 
 def test_leftover_of_an_interrupted_first_start_is_not_mistaken_for_the_database(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import socket
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,13 +18,16 @@ from PySide6.QtCore import QLocale, Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from app.receipts.escpos import parse_printer
+from app.receipts.escpos import parse_printer, receipt_bytes
 from app.receipts.layout import PlainFormats
 from app.receipts.setup import ReceiptSetup
 from app.receipts.vietnamese import to_cp1258
+from app.services import TillServices
 from app.services.views import MemberView
 from app.store import models as m
+from app.store.db import open_store
 from app.ui.i18n import locale_for
+from app.ui.launch import build_window
 from app.ui.receipt_pdf import QtFormats
 from app.ui.window import TillWindow
 from loyalty.money import MAX_MINOR_UNITS, Money
@@ -138,9 +142,9 @@ def test_f8_shows_the_last_receipt_and_enter_saves_it_as_a_pdf_with_its_vietname
 def test_f8_before_any_sale_says_there_is_no_receipt(qtbot: QtBot, make_window: MakeWindow) -> None:
     window = make_window()
     sign_in(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_F8)
+    qtbot.keyClick(window, Qt.Key.Key_F8)  # the ledger is asked for the till's last receipt: it has none
+    qtbot.waitUntil(lambda: window.message.text() == "No receipt yet: it appears after a sale.")
     assert window.receipt_dialog is None
-    assert window.message.text() == "No receipt yet: it appears after a sale."
 
 
 def test_a_file_printer_prints_and_the_second_print_is_marked_copy(
@@ -218,3 +222,81 @@ def test_paper_writes_money_as_the_window_does(qapp: object, amount: int, langua
     finally:
         QLocale.setDefault(previous)
     assert PlainFormats(language).money(Money(amount)) == window_text.replace("\u00a0", " ")
+
+
+def _restarted(qtbot: QtBot, till: Till, language: str) -> Iterator[TillWindow]:
+    """The same store file opened again by new services and a new window: the till after a restart."""
+    store = open_store(till.path)
+    window, display = build_window(store, TillServices.open(store, till.clock), language=language)
+    qtbot.addWidget(window)
+    qtbot.addWidget(display)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    try:
+        yield window
+    finally:
+        window.shutdown()
+        store.close()
+
+
+def test_after_a_restart_f8_reprints_the_last_receipt_from_the_ledger_as_a_copy(
+    qtbot: QtBot, till: Till, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    member = enrol(till, "Lương Thế Vinh", "0931313131")
+    till.svc.points.award(till.cashier, member.id, Basket.of_total(Money(1_000_000)), "OLD-1")
+    window = _serve(qtbot, make_window, member, language="vi")
+    _sell(qtbot, window, "450.000", "HD-R1", redeem="60")
+    printed = window.receipts.last
+    assert printed is not None and printed.redeemed == 60
+    for restarted in _restarted(qtbot, till, "vi"):
+        device = tmp_path / "lp0"
+        restarted.receipts.configure(ReceiptSetup(printer=parse_printer(f"file:{device}", "TM-T88V")))
+        assert restarted.receipts.last is None  # nothing in memory: the ledger has it
+        sign_in(qtbot, restarted)
+        with qtbot.waitSignal(restarted.receipts.printed, timeout=10_000):
+            qtbot.keyClick(restarted, Qt.Key.Key_F8)
+        dialog = restarted.receipt_dialog
+        assert dialog is not None and dialog.receipt == printed
+        qtbot.waitUntil(dialog.isVisible)
+        assert dialog.windowTitle() == "Phiếu gần nhất" and "Số hóa đơn: HD-R1" in dialog.slip.text()
+        # The paper is the receipt of the day, byte for byte, marked as a copy.
+        assert device.read_bytes() == receipt_bytes(replace(printed, copy=True), "vi", "TM-T88V")
+        assert to_cp1258("BẢN SAO").encode("cp1258") in device.read_bytes()
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+
+def test_the_reprint_dialog_finds_a_receipt_by_its_number_with_the_keyboard(
+    qtbot: QtBot, till: Till, make_window: MakeWindow
+) -> None:
+    member = enrol(till, "Hoàng Thị Thu", "0932323232")
+    window = _serve(qtbot, make_window, member)
+    _sell(qtbot, window, "300.000", "HD-A")
+    first = window.receipts.last
+    _sell(qtbot, window, "200.000", "HD-B")
+    second = window.receipts.last
+    assert first is not None and second is not None and first.number != second.number
+    qtbot.keyClick(window, Qt.Key.Key_F8)
+    dialog = window.receipt_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.receipt == second
+    qtbot.waitUntil(dialog.number.hasFocus)  # the cursor waits in the number field
+    assert dialog.number.accessibleName() == "Number of the receipt to find"
+    qtbot.keyClicks(dialog.number, first.number)
+    qtbot.keyClick(dialog.number, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.receipt == first)
+    assert dialog.windowTitle() == f"Receipt {first.number}" and "Receipt no.: HD-A" in dialog.slip.text()
+    assert dialog.number.text() == "" and dialog.number.hasFocus()
+    qtbot.keyClicks(dialog.number, "HD-B")  # the bill's number finds its sale too
+    qtbot.keyClick(dialog.number, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.receipt == second)
+    qtbot.keyClicks(dialog.number, "424242")
+    qtbot.keyClick(dialog.number, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "No receipt 424242 at this till" in dialog.note.text())
+    assert dialog.receipt == second and dialog.number.selectedText() == "424242"
+    with qtbot.waitSignal(window.receipts.saved, timeout=10_000):
+        dialog.number.clear()
+        qtbot.keyClick(dialog.number, Qt.Key.Key_Return)  # an empty field: Enter saves the receipt shown
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()

@@ -714,6 +714,13 @@ class AuditLogPage(QWidget):
             "staff.create": self.tr("Staff added"),
             "staff.sign_in": self.tr("Signed in"),
             "staff.sign_in_failed": self.tr("Wrong PIN"),
+            "staff.approve": self.tr("Manager approved"),
+            "staff_card.link": self.tr("Staff card linked"),
+            "staff_card.unlink": self.tr("Staff card unlinked"),
+            "staff.deactivate": self.tr("Staff deactivated"),
+            "staff.reactivate": self.tr("Staff reactivated"),
+            "staff.reset_pin": self.tr("PIN reset"),
+            "staff.change_role": self.tr("Role changed"),
             "card.link": self.tr("Card linked"),
             "card.block": self.tr("Card blocked"),
             "card.replace": self.tr("Card replaced"),
@@ -743,6 +750,19 @@ class AuditLogPage(QWidget):
             )
         if record.action == "card.link":
             return self.tr("to member no. {number}").format(number=d.get("member", ""))
+        if record.action == "staff.approve":
+            return self.tr("by card") if d.get("means") == "card" else self.tr("with code and PIN")
+        if record.action == "staff_card.link":
+            return self.tr("to staff {code}").format(code=d.get("staff", ""))
+        if record.action in ("staff.deactivate", "staff.reactivate", "staff.reset_pin"):
+            return self.tr("staff {code}").format(code=d.get("code", ""))
+        if record.action == "staff.change_role":
+            roles = {"cashier": self.tr("cashier"), "manager": self.tr("manager")}
+            return self.tr("staff {code}: {was} → {role}").format(
+                code=d.get("code", ""),
+                was=roles.get(str(d.get("was", "")), d.get("was", "")),
+                role=roles.get(str(d.get("role", "")), d.get("role", "")),
+            )
         if record.action == "return":
             return self.tr("receipt {receipt}: {reversed} points taken back, {restored} given back").format(
                 receipt=d.get("receipt", ""),

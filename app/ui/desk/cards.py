@@ -102,7 +102,7 @@ class CardsPage(QWidget):
         self.waiting_line = QLabel()
         self.waiting_line.setObjectName("prompt")
         self.waiting_line.setWordWrap(True)
-        self.approval = ApprovalBox(ctx)
+        self.approval = ApprovalBox(ctx, wide=True)  # code, PIN and buttons in one row: the page fits 800 px
 
         member_row = QHBoxLayout()
         member_row.addWidget(self.member_line, 1)

@@ -94,7 +94,7 @@ class DuplicatesPage(QWidget):
         self.reason_label.setBuddy(self.reason)
         self.merge_button = QPushButton()
         self.merge_button.setAutoDefault(True)
-        self.approval = ApprovalBox(ctx)
+        self.approval = ApprovalBox(ctx, wide=True)  # code, PIN and buttons in one row: the page fits 800 px
 
         # The preview's own buttons sit in the top row: the preview keeps the height.
         top = QHBoxLayout()

@@ -357,7 +357,7 @@ class Member360Page(QWidget):
         self.history.setWordWrap(True)
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.history.horizontalHeader().setSectionResizeMode(HistoryModel.WHY, QHeaderView.ResizeMode.Stretch)
-        for section, width in ((0, 135), (1, 200), (2, 95), (3, 145), (5, 230), (6, 130)):
+        for section, width in ((0, 135), (1, 250), (2, 90), (3, 140), (5, 240), (6, 110)):
             self.history.setColumnWidth(section, width)
         self.history_hint = QLabel()
         self.history_hint.setObjectName("hint")

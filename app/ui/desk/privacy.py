@@ -55,6 +55,7 @@ from app.services.views import Change, SearchHit
 from app.ui.context import TillContext
 from app.ui.desk.privacy_pdf import purpose_text, render_export_pdf
 from app.ui.i18n import phone, points
+from app.ui.scroll import VerticalScroll
 
 DEBOUNCE_MS = 150
 SEARCH_ROWS = 8
@@ -188,10 +189,12 @@ class PrivacyPage(QWidget):
         acts.addStretch(1)
         self.actions_box = QWidget()
         self.actions_box.setLayout(acts)
+        # In view at 1280×800; it scrolls (to the focused field by itself) only where a long text needs more.
+        self.actions_scroll = VerticalScroll(self.actions_box)
         body = QHBoxLayout()
         body.addLayout(left, 5)
         body.addWidget(self.held_scroll, 7)
-        body.addWidget(self.actions_box, 5)
+        body.addWidget(self.actions_scroll, 5)
         column = QVBoxLayout(self)
         column.addWidget(self.heading)
         column.addLayout(body, 1)
@@ -382,7 +385,7 @@ class PrivacyPage(QWidget):
         actor = self.ctx.actor
         manager = actor is not None and actor.can(Permission.PRIVACY)
         self.held_scroll.setVisible(self.member_id is not None)
-        self.actions_box.setVisible(self.member_id is not None)
+        self.actions_scroll.setVisible(self.member_id is not None)
         if view is None:
             self.name.setText(self.tr("Reading the member…") if self.member_id else "")
             self.profile.setText("")

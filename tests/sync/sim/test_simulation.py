@@ -1,0 +1,93 @@
+"""The invariant of docs/sync.md under a seeded simulation: several tills and the central, a fake clock, a
+network that drops, delays, duplicates and reorders, tills killed mid-request and taken offline. After the
+quiet phase every till shows the central's balance and entries for every member, the central's balance is
+the sum of what the tills committed (entry for entry), ``check`` finds nothing, and each overdraft is recorded
+once, with one inbox item.
+
+``make test`` runs a fixed set of seeds. ``LOYALTY_SIM_SEED=N`` replays one seed (the failure message says
+which, and ``LOYALTY_SIM_STEPS`` how long); ``LOYALTY_SIM_SEEDS=N`` (or ``make explore``) runs N fresh seeds,
+each longer."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .scheduler import Outcome, simulate
+from .world import Templates
+
+FIXED_SEEDS = range(1, 16)
+STEPS = 30
+EXPLORE_STEPS = 100
+EXPLORE_SEEDS = 50
+
+LATE_DEBIT = (
+    "a till takes in another till's entry that is older than entries it holds (an offline redemption pulled "
+    "after a later sale here) among only the lots and overdrafts of the entry's time "
+    "(app/services/sync_apply.py _posting): its later lots do not pay the overdraft the entry opens, so the "
+    "till holds more in lots and owes more in overdrafts than its own `check` (which replays the member's "
+    "entries in time order) and the central find; balances agree"
+)
+KNOWN: dict[tuple[int, int], str] = {
+    # The shortest run known: two tills offline redeem for one member at the same moment, one of them sells
+    # to her a little later, the network heals (13 steps pass).
+    (84, 14): LATE_DEBIT,
+    (1, STEPS): LATE_DEBIT,
+}
+"""Runs that break the invariant today, by a defect found by the simulation and not fixed yet: each stays
+visible (strict: the day it passes, the mark must go)."""
+
+
+def _runs() -> list[Any]:
+    """(seed, steps) to run: one replayed, fresh seeds to explore, or the fixed set with the known failures."""
+    if "LOYALTY_SIM_SEED" in os.environ:
+        steps = int(os.environ.get("LOYALTY_SIM_STEPS", STEPS))
+        return [(int(os.environ["LOYALTY_SIM_SEED"]), steps)]
+    if "LOYALTY_SIM_SEEDS" in os.environ or os.environ.get("LOYALTY_HYPOTHESIS_PROFILE") == "explore":
+        fresh = random.SystemRandom()
+        count = int(os.environ.get("LOYALTY_SIM_SEEDS", EXPLORE_SEEDS))
+        return [(fresh.randrange(2**32), EXPLORE_STEPS) for _ in range(count)]
+    runs = sorted({*((seed, STEPS) for seed in FIXED_SEEDS), *KNOWN})
+    return [
+        pytest.param(*run, marks=pytest.mark.xfail(strict=True, reason=KNOWN[run])) if run in KNOWN else run
+        for run in runs
+    ]
+
+
+def explain(outcome: Outcome, steps: int) -> str:
+    return "\n".join(
+        [
+            f"seed {outcome.seed} ({steps} steps) breaks the invariant:",
+            *(f"  - {v}" for v in outcome.violations),
+            "the end of its trace:",
+            *outcome.trace[-80:],
+            f"replay it: LOYALTY_SIM_SEED={outcome.seed} LOYALTY_SIM_STEPS={steps} pytest tests/sync/sim",
+        ]
+    )
+
+
+@pytest.mark.parametrize(("seed", "steps"), _runs())
+def test_the_invariant_holds_once_quiet(
+    seed: int, steps: int, tmp_path: Path, sim_templates: Templates
+) -> None:
+    outcome = simulate(seed, tmp_path, sim_templates, steps=steps)
+    assert not outcome.violations, explain(outcome, steps)
+
+
+def test_a_seed_replays_event_for_event(tmp_path: Path, sim_templates: Templates) -> None:
+    # Seed 84 for 13 steps: two tills offline overspend one member, a reply is lost, a till is killed.
+    first = simulate(84, tmp_path / "first", sim_templates, steps=13)
+    second = simulate(84, tmp_path / "second", sim_templates, steps=13)
+    assert first.overdrafts == 1
+    for event in ("reply lost", "killed", "offline", "redeems"):
+        assert any(event in line for line in first.trace), event
+    diverged = next(
+        (f"{a}\n  vs\n{b}" for a, b in zip(first.trace, second.trace, strict=False) if a != b), None
+    )
+    assert first.trace == second.trace, f"seed 84 ran differently the second time:\n{diverged}"
+    assert first.digest == second.digest
+    assert not first.violations, explain(first, 13)
