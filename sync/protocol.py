@@ -39,6 +39,7 @@ from loyalty.audit import GENESIS_HASH, audit_hash, canonical_json
 from loyalty.chain import ENTRY_FIELDS, entry_hash
 from loyalty.ledger import EntryKind
 from loyalty.limits import nesting_depth
+from sync import erasure
 
 PROTOCOL_VERSION = 1
 
@@ -544,8 +545,7 @@ class MemberPayload(Strict):
     updated_at: UtcText
 
 
-ERASED_NAME = "—"
-"""The name of an erased member, everywhere: no letters, so no name index holds a term for it."""
+ERASED_NAME = erasure.ERASED_NAME
 
 
 ProfileField = Literal["member_number", "full_name", "phone", "email", "status", "tier_code"]

@@ -48,7 +48,7 @@ from app.store import models as m
 from app.store.settings import get_setting
 from app.store.types import format_utc
 from loyalty.errors import Detail, InvalidInput, NotFound
-from sync.protocol import ERASED_NAME as PROTOCOL_ERASED_NAME
+from sync.erasure import ERASED_NAME as PROTOCOL_ERASED_NAME
 
 ERASED_NAME = PROTOCOL_ERASED_NAME
 """The name of an erased member: no letters, so the name index holds no term for it."""

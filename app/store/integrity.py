@@ -271,7 +271,8 @@ def balance_problems(session: Session) -> Iterator[str]:
 
 # -- lots, consumptions and overdrafts against the entries --------------------------------------------
 _ENTRY_ROWS = (
-    "SELECT member_id, id, till_id, seq, kind, points, created_at FROM ledger_entries ORDER BY member_id"
+    "SELECT member_id, id, till_id, seq, kind, points, created_at, reverses_id, channel FROM ledger_entries "
+    "ORDER BY member_id"
 )
 _LOT_ROWS = (
     "SELECT e.member_id, l.id, l.member_id, l.points, l.remaining, l.expires_at, l.created_at "
@@ -295,6 +296,8 @@ class _Entry:
     kind: str
     points: int
     created_at: str
+    reverses_id: str | None = None
+    channel: str = "till"
 
     @property
     def ref(self) -> str:
@@ -407,6 +410,21 @@ def _replay_member(
         else:
             overdrafts[entry_id] = row
 
+    # The central's corrections of its expiries (docs/sync.md, "Who owns expiry"): a credit naming an expiry
+    # that took points an earlier-dated debit spent. It pays what the expiry left owing first; the rest was
+    # the expiry's to begin with, so it opens no lot and the expiry is short by that much.
+    corrections = {
+        e.id
+        for e in entries
+        if e.kind == "reverse"
+        and e.points > 0
+        and e.channel == "central"
+        and e.reverses_id is not None
+        and e.reverses_id in by_id
+        and by_id[e.reverses_id].kind == "expire"
+    }
+    given_back: dict[str, int] = defaultdict(int)  # expiry id -> points its corrections gave back
+    expiry_sums: dict[str, tuple[int, int]] = {}  # expiry id -> (points, consumptions + overdraft)
     lot_left: dict[str, int] = {}  # replayed remaining of the lots opened so far
     lot_expiry: dict[str, str | None] = {}
     od_left: dict[str, int] = {}  # replayed outstanding points of open overdrafts, by entry id
@@ -416,6 +434,22 @@ def _replay_member(
         lot = lots.get(e.id)
         taken = consumptions.get(e.id, [])
         od = overdrafts.get(e.id)
+        if e.id in corrections:
+            if taken or od is not None or lot is not None:
+                say(f"{e.subject} corrected an expiry but is recorded with lots or an overdraft of its own.")
+            left = e.points
+            for od_id in sorted(od_left, key=lambda k: od_order[k]):
+                if left == 0:
+                    break
+                pay = min(left, od_left[od_id])
+                left -= pay
+                od_left[od_id] -= pay
+                if od_left[od_id] == 0:
+                    del od_left[od_id]
+                    od_settled[od_id] = e.created_at
+            assert e.reverses_id is not None
+            given_back[e.reverses_id] += left
+            continue
         if e.points > 0:
             if taken or od is not None:
                 say(f"{e.subject} added points but is recorded as spending them too.")
@@ -477,12 +511,20 @@ def _replay_member(
                 od_left[e.id] = points
                 od_order[e.id] = (created_at, od_id)
                 od_settled[e.id] = None
-        if got + short != need:
+        if e.kind == "expire":
+            expiry_sums[e.id] = (need, got + short)  # its corrections may come later: checked at the end
+        elif got + short != need:
             say(
                 f"{e.subject} took {need} points, but its lot consumptions and overdraft "
                 f"account for {got + short}."
             )
 
+    for expiry_id, (need, found) in expiry_sums.items():
+        if found + given_back.get(expiry_id, 0) != need:
+            say(
+                f"{by_id[expiry_id].subject} took {need} points, but its lot consumptions and overdraft "
+                f"account for {found + given_back.get(expiry_id, 0)}."
+            )
     for lot_id, row in lots.items():
         if lot_id in lot_left and row[4] != lot_left[lot_id]:
             say(

@@ -14,6 +14,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 DETAILS = (
     # What is wrong ({what} is not valid; No {what} matches {ref}; {what} is already in use: {ref}).
     QT_TRANSLATE_NOOP("LoyaltyError", "Card"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "receipt"),
     QT_TRANSLATE_NOOP("LoyaltyError", "Card UID"),
     QT_TRANSLATE_NOOP("LoyaltyError", "Card key"),
     QT_TRANSLATE_NOOP("LoyaltyError", "Clock"),
@@ -63,6 +64,8 @@ DETAILS = (
     QT_TRANSLATE_NOOP("LoyaltyError", "only {left} of this receipt is left to refund"),
     QT_TRANSLATE_NOOP("LoyaltyError", "a credit must add at least one point"),
     QT_TRANSLATE_NOOP("LoyaltyError", "a debit must take at least one point"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "an expiry must take at least one point"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "a correction must give back at least one point"),
     QT_TRANSLATE_NOOP("LoyaltyError", "redeem a whole number of points, more than zero"),
     QT_TRANSLATE_NOOP("LoyaltyError", "an adjustment is a whole number of points, not zero"),
     QT_TRANSLATE_NOOP("LoyaltyError", "an adjustment over 1,000,000 points is not accepted"),

@@ -343,6 +343,18 @@
     <context>
         <name>LoyaltyError</name>
         <message>
+            <source>a correction must give back at least one point</source>
+            <translation>một lần chỉnh phải trả lại ít nhất một điểm</translation>
+        </message>
+        <message>
+            <source>an expiry must take at least one point</source>
+            <translation>một lần hết hạn phải trừ ít nhất một điểm</translation>
+        </message>
+        <message>
+            <source>receipt</source>
+            <translation>phiếu</translation>
+        </message>
+        <message>
             <source>Reversal</source>
             <translation>Việc đảo bút toán</translation>
         </message>

@@ -30,6 +30,7 @@ from app.services import SYSTEM, Role, TillServices
 from app.services.syncing import enroll_till
 from app.store import models as till_models
 from app.store.db import open_store
+from app.store.integrity import check_database
 from central import models as m
 from central.db import make_engine, migrate
 from central.expiry import sweep
@@ -213,6 +214,8 @@ def test_two_enrolled_tills_never_both_expire_a_lot(make_shop: Callable[[], Shop
         assert {c for _p, c in _till_entries(till, member, "expire")} == {"central"}
         view = till.svc.members.get(member)
         assert (view.balance, view.lapsed_points) == (earned_since, 0)
+        with till.store.read() as session:
+            assert check_database(session) == []
 
 
 def test_a_late_redemption_made_before_the_expiry_is_corrected_once(make_shop: Callable[[], Shop]) -> None:
@@ -258,6 +261,8 @@ def test_a_late_redemption_made_before_the_expiry_is_corrected_once(make_shop: C
                 text("SELECT coalesce(sum(remaining), 0) FROM lots WHERE member_id = :m"), {"m": member}
             ).scalar_one()
         assert (owed, lots) == (0, 0)
+        with till.store.read() as session:
+            assert check_database(session) == []  # the correction replays: lots, consumptions, overdrafts
 
 
 # -- the property --------------------------------------------------------------------------------------------
@@ -416,3 +421,5 @@ def test_expiry_with_two_tills_and_sweeps_in_any_order_charges_once(
                 text("SELECT count(*) FROM ledger_entries WHERE member_id = :m"), {"m": member}
             ).scalar_one()
         assert count == central.entry_count
+        with till.store.read() as session:
+            assert check_database(session) == []

@@ -48,10 +48,11 @@ NOT_AT_START = (
     "loyalty.analytics",
     "app.services.reconcile",
     "app.services.duplicates",
+    "sync.protocol",
     "app.ui.desk.charts",
     "app.ui.desk.privacy_pdf",
     *(f"app.ui.desk.{name}" for name in ("members", "member360", "member_insight", "dashboard", "cards")),
-    *(f"app.ui.desk.{name}" for name in ("duplicates", "audit", "program", "inbox", "privacy")),
+    *(f"app.ui.desk.{name}" for name in ("duplicates", "audit", "program", "inbox", "privacy", "staff")),
 )
 
 

@@ -185,3 +185,5 @@ class DeskPanel(QFrame):
         self.tabs.setAccessibleName(self.tr("Desk pages"))
         for page, title in self._titles:
             self.tabs.setTabText(self.tabs.indexOf(page), title())
+        for later in self._later.values():
+            later.placeholder.setAccessibleName(later.title())

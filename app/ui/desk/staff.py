@@ -38,6 +38,7 @@ from app.services import Actor, Permission, Role
 from app.services.staff import MAX_STAFF_NAME, StaffRow
 from app.services.views import StaffView
 from app.ui.context import TillContext
+from app.ui.scroll import VerticalScroll
 
 ADD = "add"
 DEACTIVATE = "deactivate"
@@ -144,7 +145,9 @@ class StaffPage(QWidget):
         # The form opens beside the list, not under it: every row stays in sight while a change is typed.
         columns = QHBoxLayout()
         columns.addWidget(self.table, 2)
-        columns.addWidget(self.form, 1)
+        # The form scrolls rather than make the window taller than the till's screen (add needs five fields).
+        self.form_scroll = VerticalScroll(self.form)
+        columns.addWidget(self.form_scroll, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.permission_note)
@@ -468,6 +471,7 @@ class StaffPage(QWidget):
             self.active_button.setText(self.tr("&Deactivate…"))
             self.active_button.setAccessibleName(self.tr("Stop the chosen person from signing in"))
         self.form.setVisible(manager and self.mode is not None)
+        self.form_scroll.setVisible(manager and self.mode is not None)
         self.intro.setVisible(self.mode is None)  # the open form says what its change does
         self._draw_form()
 
