@@ -76,12 +76,14 @@ run: $(STAMP) $(QM)
 screenshots: $(STAMP) $(QM)
 	QT_QPA_PLATFORM=offscreen $(PY) -m app.ui.screenshots docs/screenshots
 
+# The suite runs on every core (pytest-xdist, up to 4 workers): each worker has its own pcscd rig, PostgreSQL
+# cluster, centrals and Qt, so no test shares a daemon or a port with another.
 test: $(STAMP) $(QM) test-system-deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider --numprocesses auto --maxprocesses 4
 
 # The hypothesis properties with fresh random examples, many more than `make test` draws: run before landing
 # rule changes; a failure it finds becomes an explicit @example in the property that caught it.

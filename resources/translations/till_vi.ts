@@ -2355,7 +2355,7 @@
         <name>DashboardPage</name>
         <message>
             <source>Dashboard</source>
-            <translation>Bảng số liệu</translation>
+            <translation>Số liệu</translation>
         </message>
         <message>
             <source>Cohort</source>
@@ -4131,7 +4131,7 @@
         <name>PrivacyPage</name>
         <message>
             <source>Privacy</source>
-            <translation>Quyền riêng tư</translation>
+            <translation>Riêng tư</translation>
         </message>
         <message>
             <source>A customer's personal data</source>
@@ -5840,7 +5840,7 @@
         <name>Member360Page</name>
         <message>
             <source>Member</source>
-            <translation>Hồ sơ hội viên</translation>
+            <translation>Hồ sơ</translation>
         </message>
         <message>
             <source>Choose the entry to reverse in the history (arrow keys), then press Enter.</source>

@@ -161,7 +161,7 @@ OPERATIONS = st.lists(
 
 
 @given(OPERATIONS)
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_write_offs_and_decisions_keep_the_arithmetic(operations: list[tuple[str, int, int]]) -> None:
     """Any mix of sales, redemptions, returns (each may leave a debt), write-offs and decisions: the file
     passes ``check`` after every step, a member owes exactly what their open overdrafts hold, and writing

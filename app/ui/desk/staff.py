@@ -136,7 +136,6 @@ class StaffPage(QWidget):
         form_layout.addWidget(self.effect)
         form_layout.addWidget(self.problem)
         form_layout.addStretch(1)
-        form_layout.addLayout(form_buttons)
 
         button_row = QHBoxLayout()
         for button in self.buttons:
@@ -145,9 +144,15 @@ class StaffPage(QWidget):
         # The form opens beside the list, not under it: every row stays in sight while a change is typed.
         columns = QHBoxLayout()
         columns.addWidget(self.table, 2)
-        # The form scrolls rather than make the window taller than the till's screen (add needs five fields).
+        # The form's fields scroll rather than make the window taller than the till's screen (add needs five
+        # fields); its buttons stay in sight below them.
         self.form_scroll = VerticalScroll(self.form)
-        columns.addWidget(self.form_scroll, 1)
+        self.side = QWidget()
+        side_layout = QVBoxLayout(self.side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.form_scroll, 1)
+        side_layout.addLayout(form_buttons)
+        columns.addWidget(self.side, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.permission_note)
@@ -471,7 +476,7 @@ class StaffPage(QWidget):
             self.active_button.setText(self.tr("&Deactivate…"))
             self.active_button.setAccessibleName(self.tr("Stop the chosen person from signing in"))
         self.form.setVisible(manager and self.mode is not None)
-        self.form_scroll.setVisible(manager and self.mode is not None)
+        self.side.setVisible(manager and self.mode is not None)
         self.intro.setVisible(self.mode is None)  # the open form says what its change does
         self._draw_form()
 
