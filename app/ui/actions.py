@@ -41,6 +41,7 @@ class ActionsPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("panel")
         self.ctx = ctx
+        self.version = ctx.program.version  # the program whose actions these keys are
         self.caps = ActionCaps(ctx.svc.core)
         self.member: MemberView | None = None
         self.standings: dict[str, ActionStanding] = {}

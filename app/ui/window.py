@@ -50,6 +50,7 @@ from app.ui.unknown_card import UnknownCardPanel
 from devices.events import CardPresented, ReaderEvent, ReadError
 from loyalty.errors import UnknownCard
 from loyalty.identity import CardRef
+from loyalty.program import Program
 
 if TYPE_CHECKING:  # the desk's pages are imported when first built (app.ui.desk.pages)
     from app.ui.desk.audit import AuditLogPage
@@ -142,9 +143,8 @@ class TillWindow(QMainWindow):
         self.counter.addWidget(self.enrol)
         self.counter.addWidget(self.unknown_card)
         self.returns = ReturnsPanel(ctx)
-        self.actions_panel = ActionsPanel(ctx)
         self.counter.addWidget(self.returns)
-        self.counter.addWidget(self.actions_panel)
+        self.actions_panel = self._make_actions_panel()
         self.desk = DeskPanel(ctx)
         add_desk_pages(self.desk, ctx)  # each built when first needed: the window opens without them
         self.counter.addWidget(self.desk)
@@ -197,9 +197,6 @@ class TillWindow(QMainWindow):
         self.returns.completed.connect(self._return_done)
         # The next receipt typed is the next customer's: the last one's return leaves the display.
         self.returns.receipt.textEdited.connect(lambda _text: self._customer_done_with("return"))
-        self.actions_panel.message.connect(self.show_message)
-        self.actions_panel.recorded.connect(self._action_done)
-        self.actions_panel.back.clicked.connect(lambda _checked: self.back_to_counter())
         self.desk.message.connect(self.show_message)
         self.desk.closed.connect(self.back_to_counter)
         self.returns_button.clicked.connect(lambda _checked: self.open_returns())
@@ -376,6 +373,7 @@ class TillWindow(QMainWindow):
 
     # -- waiting, search, member -------------------------------------------------------------------
     def go_waiting(self) -> None:
+        self.follow_program()  # between customers: a new program version applies from the next one
         self.counter.setCurrentWidget(self.search)
         self.search.reset()
         self.search.field.setFocus()
@@ -505,6 +503,29 @@ class TillWindow(QMainWindow):
         self.counter.setCurrentWidget(self.desk)
         self.desk.open_desk()
 
+    def _make_actions_panel(self) -> ActionsPanel:
+        """The actions screen of the active program (one key per action: built for the program's list)."""
+        panel = ActionsPanel(self.ctx)
+        self.counter.addWidget(panel)
+        panel.message.connect(self.show_message)
+        panel.recorded.connect(self._action_done)
+        panel.back.clicked.connect(lambda _checked: self.back_to_counter())
+        return panel
+
+    def follow_program(self) -> None:
+        """Read the active program again: a version installed on the desk, by a command on this till or
+        pulled from the central. The screens price, cap and describe by the new one from the next customer."""
+        self.ctx.ops.query(self.ctx.svc.programs.active, self._program_read, lambda _text, _exc: None)
+
+    def _program_read(self, program: Program) -> None:
+        if program.version == self.ctx.program.version:
+            return
+        log.info("the active program is now %s", program.version)
+        self.ctx.program = program
+        if self.member is not None:
+            self.member_panel.show_member(self.member)
+            self.sale.update_member(self.member)
+
     def open_actions(self) -> None:
         """F7, with a member shown: their non-purchase actions, one number key each."""
         if not self.serving:
@@ -512,6 +533,11 @@ class TillWindow(QMainWindow):
         if self.member is None:
             self.show_message(self.tr("Show the member first (tap, scan or search), then press F7."), "error")
             return
+        if self.actions_panel.version != self.ctx.program.version:  # another program's actions: rebuilt
+            stale = self.actions_panel
+            self.actions_panel = self._make_actions_panel()
+            self.counter.removeWidget(stale)
+            stale.deleteLater()
         self.show_message("")
         self.counter.setCurrentWidget(self.actions_panel)
         self.actions_panel.open_for(self.member)

@@ -4,15 +4,19 @@ a double press records once."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from app.demo import PROGRAM_FILE
+from app.services import SYSTEM
 from app.services.views import MemberView
 from app.store import models as m
 from app.ui.window import TillWindow
+from loyalty.program import load_program, parse_program
 from tests.services.conftest import Till
 from tests.ui.conftest import enrol, sign_in
 
@@ -180,3 +184,27 @@ def test_f7_needs_a_member_and_the_screen_speaks_the_window_language(
     qtbot.waitUntil(lambda: actions.title.text() == "Actions without a purchase")
     assert actions.cap_labels["survey"].text() == "1 of 1 left this year"
     assert window.actions_button.text() == "Actions (F7)"
+
+
+def test_a_new_program_version_reaches_the_screens_between_customers(
+    qtbot: QtBot, till: Till, make_window: MakeWindow
+) -> None:
+    """A version installed while the window is open (by a command here, or pulled from the central) is the
+    one the next customer meets: its actions on F7, its rewards on the member panel."""
+    member = enrol(till, "Đặng Thị Thảo", "0911111111")
+    window = _serving(qtbot, make_window)
+    _open_actions(qtbot, window, member)
+    assert "survey" in window.actions_panel.codes
+    window.clear_member()
+
+    current = load_program(PROGRAM_FILE)
+    data = json.loads(current.canonical_json())
+    data["version"] = current.version + "-b"
+    data["actions"] = {"review": data["actions"]["review"]}  # only the review earns points now
+    till.svc.programs.install(SYSTEM, parse_program(data))
+
+    window.clear_member()  # the next customer: the screens read the active program again
+    qtbot.waitUntil(lambda: window.ctx.program.version == current.version + "-b")
+    _open_actions(qtbot, window, member)
+    assert window.actions_panel.codes == ["review"]
+    assert window.member_panel.program.version == current.version + "-b"
