@@ -1,5 +1,5 @@
 """Faults between a till and the central, with real processes and a fault-injecting proxy: a reply lost after
-the central committed, 5xx answers, timeouts, and the till killed with SIGKILL while it syncs. After each, the
+the central committed, 5xx answers, timeouts, and the till killed with SIGKILL while it syncs, the central killed with SIGKILL while batches arrive. After each, the
 central holds every entry the till committed exactly once, and agrees with the till to the point."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import text
 
@@ -23,7 +24,9 @@ from app.store.backups import restore_backup, take_backup
 from app.store.db import open_store
 from loyalty.money import Money
 from loyalty.quote import Basket
+from sync.client import Unavailable
 from sync.state import Phase, SyncState
+from tests.central.process import free_port
 
 from .conftest import Central, EnrolledTill, MakeTill
 from .proxy import FaultProxy, fault_proxy
@@ -206,3 +209,83 @@ def test_a_till_restored_from_a_backup_starts_a_new_epoch_and_counts_nothing_twi
     # (which reuses the lost one's ledger number) is added once, under the new epoch.
     assert central.entry_count == central_before.entry_count + 1
     assert central.balance - central_before.balance == sum(e.points for e in sale.entries) > 0
+
+
+def _central_serving(db_url: str, port: int) -> subprocess.Popen[bytes]:
+    """The central as a process on ``port`` (the till's enrolled address), answering."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "central",
+            "serve",
+            "--db",
+            db_url,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def answers() -> bool:
+        assert process.poll() is None, "the central exited"
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    wait_for(answers, timeout=180)
+    return process
+
+
+def test_the_central_killed_in_the_middle_of_a_push_counts_everything_once(
+    make_till: MakeTill, central: Central
+) -> None:
+    """The central is killed with SIGKILL while a till's batches arrive (a batch in its transaction, or a reply
+    on its way), then started again on the same database: the till sends what was not acknowledged, and the
+    central holds every entry once — whatever the kill interrupted."""
+    port = free_port()
+    db_url = central.engine.url.render_as_string(hide_password=False)
+    first = _central_serving(db_url, port)
+    second: subprocess.Popen[bytes] | None = None
+    try:
+        till = make_till(url=f"http://127.0.0.1:{port}")
+        lan = serve(till, 300)
+        start = waiting(till)
+        engine = till.engine(batch_size=10, timeout=30.0)
+        outcome: list[BaseException | None] = []
+
+        def push() -> None:
+            try:
+                engine.sync_once(pull=False)
+                outcome.append(None)
+            except BaseException as err:  # the central went away: said by the engine, checked below
+                outcome.append(err)
+
+        pushing = threading.Thread(target=push)
+        pushing.start()
+        wait_for(lambda: waiting(till) < start - 20 or bool(outcome), timeout=180)  # a few batches are in
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=30)
+        pushing.join(timeout=120)
+        assert outcome and isinstance(outcome[0], Unavailable), outcome  # the till knows it did not finish
+        assert 0 < waiting(till) < start
+
+        second = _central_serving(db_url, port)
+        report = till.engine(timeout=30.0).sync_once()
+        assert report.waiting == 0
+        assert_agrees(till, lan)
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+def waiting(till: EnrolledTill) -> int:
+    with till.store.read() as session:
+        return int(session.execute(text("SELECT count(*) FROM outbox WHERE acked_at IS NULL")).scalar_one())
