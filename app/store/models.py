@@ -254,10 +254,13 @@ class LedgerEntry(Base):
         # Covering the member history and the tier window's net spend (see the migration).
         Index("ix_ledger_entries_member_history", "member_id", "created_at", "kind", "amount_minor"),
         Index("ix_ledger_entries_receipt_ref", "receipt_ref"),
-        # A receipt earns once per store: the database refuses a second award, whatever the code does.
+        # A receipt earns once per till: the database refuses this till a second award, whatever the code
+        # does. Not once per store: two tills may award one number offline and the central keeps both
+        # (migration 0008; the service still refuses a receipt any till of the store is known to have awarded).
         Index(
-            "uq_ledger_entries_earn_receipt",
+            "uq_ledger_entries_till_earn_receipt",
             "store_id",
+            "till_id",
             "receipt_ref",
             unique=True,
             sqlite_where=text("kind = 'earn' AND receipt_ref IS NOT NULL"),

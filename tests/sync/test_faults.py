@@ -1,6 +1,7 @@
 """Faults between a till and the central, with real processes and a fault-injecting proxy: a reply lost after
-the central committed, 5xx answers, timeouts, and the till killed with SIGKILL while it syncs, the central killed with SIGKILL while batches arrive. After each, the
-central holds every entry the till committed exactly once, and agrees with the till to the point."""
+the central committed, 5xx answers, timeouts, the till killed with SIGKILL while it syncs, and the central
+killed with SIGKILL while batches arrive. After each, the central holds every entry the till committed
+exactly once, and agrees with the till to the point."""
 
 from __future__ import annotations
 
