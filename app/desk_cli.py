@@ -39,7 +39,7 @@ SignIn = Callable[[TillServices, argparse.Namespace], Actor]
 FindMember = Callable[[TillServices, object], MemberView]
 
 CARD_ACTIONS = ("link", "block", "replace", "list")
-MEMBER_ACTIONS = ("export", "erase")
+MEMBER_ACTIONS = ("enrol", "export", "erase")
 DEFAULT_WAIT = 30
 
 _QT: list[object] = []
@@ -73,6 +73,8 @@ def add_commands(
     )
     cards.set_defaults(func=lambda args: cmd_cards(args, open_store, sign_in, find))
 
+    members.add_argument("--phone", help="enrol: the member's phone number")
+    members.add_argument("--email", help="enrol: the member's e-mail address")
     members.add_argument("--to", type=Path, metavar="FOLDER", help="export: the folder to write the files in")
     members.add_argument("--pdf", action="store_true", help="export: a readable PDF beside the JSON")
     members.add_argument("--reason", help="erase: why (the customer's request, its date...)")
@@ -176,6 +178,8 @@ def cmd_members(args: argparse.Namespace, open_store: StoreOpener, sign_in: Sign
     query = check_text(args.query, "Member").strip()
     if not query:
         raise UsageError(f"members {args.action}: give the member")
+    if args.action == "enrol":
+        return _enrol(args, query, open_store, sign_in)
     if args.action == "export":
         return _export(args, query, open_store, sign_in, find)
     if not is_member_number(query):
@@ -264,3 +268,18 @@ def _write(path: Path, data: bytes) -> Path:
     part.write_bytes(data)
     os.replace(part, path)
     return path
+
+
+def _enrol(args: argparse.Namespace, name: str, open_store: StoreOpener, sign_in: SignIn) -> int:
+    """``members enrol NAME --phone P [--email E]``: a new member, as at the counter (F3), with the welcome
+    gift the program gives."""
+    phone = check_text(args.phone or "", "Phone number").strip() or None
+    email = check_text(args.email or "", "E-mail").strip() or None
+    if phone is None and email is None:
+        raise UsageError("members enrol: give --phone or --email, so that the member can be found again")
+    svc = TillServices.open(open_store(args))
+    actor = sign_in(svc, args)
+    done = retry_when_busy(svc.members.enroll, actor, name, phone=phone, email=email)
+    member = done.member
+    print(f"Enrolled {member.full_name}: member number {member.member_number}, {member.balance} points.")
+    return 0

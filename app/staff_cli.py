@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from app.cliargs import UsageError, check_text, count_arg
-from app.services import Actor, Role, TillServices
+from app.services import SYSTEM, Actor, Role, TillServices
 from app.services.staff import StaffRow
 from app.services.staff_cards import StaffCardView
 from app.store.db import Store
@@ -190,8 +190,16 @@ def cmd_staff_roster(args: argparse.Namespace, open_store: StoreOpener, sign_in:
     name = check_text(getattr(args, "name", "") or "", "Name").strip()
     pin = _new_pin(code) if command in ("add", "reset-pin") else ""
     svc = TillServices.open(open_store(args))
-    actor = sign_in(svc, args)
     staff = svc.staff
+    if command == "add" and not staff.list():
+        # A new till has nobody to sign in with: its first member of staff is added by the set-up itself
+        # (audited as such), and must be a manager, who adds everyone else.
+        if args.role != Role.MANAGER.value:
+            raise UsageError("this till has no staff yet: add its first manager with --role manager")
+        view = retry_when_busy(staff.create, SYSTEM, code, name, Role.MANAGER, pin)
+        print(f"Added {view.code} {view.name} (manager), this till's first member of staff.")
+        return 0
+    actor = sign_in(svc, args)
     if command == "list":
         _print_roster(retry_when_busy(staff.roster, actor), svc)
         return 0

@@ -487,7 +487,7 @@ def _write_correction(
     )
     _member, posted = work.postings.pop()
     change = work.changes.pop()
-    at = next(
+    place = next(
         (
             i
             for i, (kind, _o, body) in enumerate(work.changes)
@@ -495,7 +495,7 @@ def _write_correction(
         ),
         len(work.changes),
     )
-    work.changes.insert(at, change)
+    work.changes.insert(place, change)
     assert posted.entry_id == entry.id
     return posted
 

@@ -242,9 +242,7 @@ class Account:
         self.apply(posting)
         return posting
 
-    def unexpire(
-        self, entry_id: str, lot: Lot, points: int, at: datetime
-    ) -> tuple[Posting, int]:
+    def unexpire(self, entry_id: str, lot: Lot, points: int, at: datetime) -> tuple[Posting, int]:
         """A correction of an expiry: ``points`` the expiry of ``lot`` took although a debit dated before
         the expiry spent them. Like every credit it pays open overdrafts first (the one ``expire_lot``
         recorded, where this ledger had seen that debit before the expiry); what is left goes back into the

@@ -38,6 +38,7 @@ from app.services.reversals import (
     take_back,
     takeable,
 )
+from app.services.sale_by_receipt import redeems_of_sale, sale_on_receipt
 from app.services.views import Change, EntryView
 from app.store import models as m
 from loyalty.errors import (
@@ -58,12 +59,18 @@ from loyalty.text import clean_receipt
 
 MAX_REASON = 500
 
-_EARN_BY_RECEIPT = select(
-    m.LedgerEntry.id, m.LedgerEntry.member_id, m.LedgerEntry.amount_minor, m.LedgerEntry.points
-).where(
-    m.LedgerEntry.kind == "earn",
-    m.LedgerEntry.receipt_ref == bindparam("receipt"),
-    m.LedgerEntry.store_id == bindparam("store_id"),
+_EARN_BY_RECEIPT = (
+    select(m.LedgerEntry.id, m.LedgerEntry.member_id, m.LedgerEntry.amount_minor, m.LedgerEntry.points)
+    .where(
+        m.LedgerEntry.kind == "earn",
+        m.LedgerEntry.receipt_ref == bindparam("receipt"),
+        m.LedgerEntry.store_id == bindparam("store_id"),
+    )
+    .order_by(
+        # Two tills may have used one number offline (both awards are kept): this till's own comes first.
+        m.LedgerEntry.till_id != bindparam("till_id"),
+        m.LedgerEntry.created_at,
+    )
 )
 
 
@@ -135,7 +142,8 @@ class PointsService:
             program = core.program(session)
             check_sale_amount(basket.total, program.currency)
             prior = session.execute(
-                _EARN_BY_RECEIPT, {"receipt": receipt, "store_id": core.till.store_id}
+                _EARN_BY_RECEIPT,
+                {"receipt": receipt, "store_id": core.till.store_id, "till_id": core.till.till_id},
             ).first()
             if prior is not None:
                 if prior.member_id == member_id and prior.amount_minor == basket.total.amount:
@@ -412,14 +420,8 @@ class PointsService:
                 return replay
             program = core.program(session)
             check_sale_amount(refund, program.currency)
-            earn = session.scalars(
-                select(m.LedgerEntry).where(
-                    m.LedgerEntry.kind == "earn",
-                    m.LedgerEntry.receipt_ref == receipt,
-                    m.LedgerEntry.store_id == core.till.store_id,
-                )
-            ).first()
-            if earn is None or earn.amount_minor is None:
+            earn = sale_on_receipt(session, core.till.store_id, core.till.till_id, receipt)
+            if earn.amount_minor is None:
                 raise NotFound(what="sale with receipt", ref=receipt)
             # A merged member's sale is returned on the member it was merged into.
             member = _member(session, surviving_member_id(session, earn.member_id))
@@ -431,13 +433,7 @@ class PointsService:
                 )
                 or 0
             )
-            redeems = session.scalars(
-                select(m.LedgerEntry).where(
-                    m.LedgerEntry.kind == "redeem",
-                    m.LedgerEntry.receipt_ref == receipt,
-                    m.LedgerEntry.store_id == core.till.store_id,
-                )
-            ).all()
+            redeems = redeems_of_sale(session, earn)
             redeemed = -sum(r.points for r in redeems)
             plan = plan_return(
                 sale_amount=earn.amount_minor,

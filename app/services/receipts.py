@@ -140,8 +140,11 @@ def _group_of(session: Session, core: Core, entry: m.LedgerEntry) -> list[m.Ledg
         earn = (
             entry
             if entry.kind == "earn"
+            # This till's own award of the number first: another till may have used it too (offline).
             else session.scalars(
-                select(_E).where(_E.kind == "earn", _E.receipt_ref == entry.receipt_ref, _E.store_id == store)
+                select(_E)
+                .where(_E.kind == "earn", _E.receipt_ref == entry.receipt_ref, _E.store_id == store)
+                .order_by(_E.till_id != till, _E.created_at)
             ).first()
         )
         member_id = earn.member_id if earn is not None else entry.member_id

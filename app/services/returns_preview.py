@@ -22,7 +22,7 @@ from app.services.accounts import load_member, member_view, surviving_member_id
 from app.services.context import Actor
 from app.services.core import Core
 from app.services.points import PointsService
-from app.services.reversals import redeemed_on_receipt
+from app.services.sale_by_receipt import redeems_of_sale, sale_on_receipt
 from app.services.views import Change, ReceiptView, ReturnPreview
 from app.store import models as m
 from loyalty.errors import NotFound
@@ -98,14 +98,8 @@ class ReturnDesk:
             program = core.program(session)
             # The same rows process_return works from: the sale's earn entry, its reversals, the points
             # redeemed on the receipt.
-            earn = session.scalars(
-                select(m.LedgerEntry).where(
-                    m.LedgerEntry.kind == "earn",
-                    m.LedgerEntry.receipt_ref == receipt,
-                    m.LedgerEntry.store_id == core.till.store_id,
-                )
-            ).first()
-            if earn is None or earn.amount_minor is None:
+            earn = sale_on_receipt(session, core.till.store_id, core.till.till_id, receipt)
+            if earn.amount_minor is None:
                 raise NotFound(what="sale with receipt", ref=receipt)
             reversals = session.execute(
                 select(
@@ -113,7 +107,7 @@ class ReturnDesk:
                     func.coalesce(func.sum(m.LedgerEntry.points), 0),
                 ).where(m.LedgerEntry.reverses_id == earn.id, m.LedgerEntry.kind == "reverse")
             ).one()
-            redeemed, _value = redeemed_on_receipt(session, core.till.store_id, receipt)
+            redeemed = -sum(r.points for r in redeems_of_sale(session, earn))
             member = load_member(session, surviving_member_id(session, earn.member_id))
             currency = earn.currency or program.currency
             return ReceiptView(

@@ -46,6 +46,7 @@ from app.services.accounts import surviving_member_id
 from app.services.core import ACTIVE_PROGRAM, TILL_ID
 from app.services.members import MemberService, merge_consents, resolve_duplicates
 from app.services.privacy import forget, optimize_name_index
+from app.services.sale_by_receipt import warn_if_receipt_clash
 from app.store import models as m
 from app.store.audit import append_audit
 from app.store.integrity import program_digest
@@ -288,6 +289,7 @@ def _entry(session: Session, body: dict[str, Any], own_till: str | None) -> bool
     ).scalar_one_or_none()
     if member is None:
         raise Skipped(f"member {entry.member_id} of entry {entry.id} is not known here")
+    warn_if_receipt_clash(session, entry)
     at = parse_utc(entry.created_at)
     session.execute(
         insert(_ENTRIES),

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -373,12 +373,32 @@ def _merge(
         yield key, out
 
 
-def _write_order(entries: list[_Entry]) -> list[_Entry]:
-    """Each till's entries in sequence order; entries of several tills merged by time."""
-    by_till: dict[str, list[_Entry]] = defaultdict(list)
+class Written(Protocol):
+    """What places an entry in write order: its till, its sequence there and its stored time text."""
+
+    @property
+    def till_id(self) -> str: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def created_at(self) -> str: ...
+
+
+W = TypeVar("W", bound=Written)
+
+
+def write_order(entries: Iterable[W]) -> list[W]:
+    """Each till's entries in sequence order; entries of several tills merged by time (the stored text,
+    fixed-width, so text order is time order).
+
+    The order ``posting_problems`` replays a member's entries in, and the one a till rebuilds a member's lots
+    and overdrafts in when an entry arrives late (``app.services.sync_apply``): one function, so the two
+    cannot drift apart."""
+    by_till: dict[str, list[W]] = defaultdict(list)
     for e in entries:
         by_till[e.till_id].append(e)
-    lists = [sorted(group, key=lambda e: e.seq) for group in by_till.values()]
+    # Tills in id order: entries of two tills at the same instant keep one order, whatever order they came in.
+    lists = [sorted(by_till[till], key=lambda e: e.seq) for till in sorted(by_till)]
     if len(lists) == 1:
         return lists[0]
     return list(heapq.merge(*lists, key=lambda e: e.created_at))
@@ -393,7 +413,7 @@ def _replay_member(
 ) -> list[str]:
     problems: list[str] = []
     say: Callable[[str], None] = problems.append
-    entries = _write_order([_Entry(*row[1:]) for row in entry_rows])
+    entries = write_order([_Entry(*row[1:]) for row in entry_rows])
     by_id = {e.id: e for e in entries}
     lots = {row[1]: row for row in lot_rows}  # lot id (= its entry's id) -> row
     consumptions: dict[str, list[tuple[str, int]]] = defaultdict(list)

@@ -62,6 +62,11 @@ DETAILS = (
     QT_TRANSLATE_NOOP("LoyaltyError", "the sale's records are inconsistent (negative points or refunds)"),
     QT_TRANSLATE_NOOP("LoyaltyError", "the refund must be more than zero"),
     QT_TRANSLATE_NOOP("LoyaltyError", "only {left} of this receipt is left to refund"),
+    QT_TRANSLATE_NOOP(
+        "LoyaltyError",
+        "receipt {receipt} was used for {count} sales at other tills of this store (members {members}); "
+        "make the return at the till that made the sale",
+    ),
     QT_TRANSLATE_NOOP("LoyaltyError", "a credit must add at least one point"),
     QT_TRANSLATE_NOOP("LoyaltyError", "a debit must take at least one point"),
     QT_TRANSLATE_NOOP("LoyaltyError", "an expiry must take at least one point"),

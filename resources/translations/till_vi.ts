@@ -799,6 +799,10 @@
             <translation>hóa đơn này chỉ còn được hoàn tối đa {left}</translation>
         </message>
         <message>
+            <source>receipt {receipt} was used for {count} sales at other tills of this store (members {members}); make the return at the till that made the sale</source>
+            <translation>số hóa đơn {receipt} đã được dùng cho {count} lần bán ở các quầy khác của cửa hàng (hội viên {members}); hãy làm trả hàng tại quầy đã bán</translation>
+        </message>
+        <message>
             <source>a credit must add at least one point</source>
             <translation>mỗi lần cộng phải cộng ít nhất 1 điểm</translation>
         </message>

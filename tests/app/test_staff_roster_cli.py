@@ -140,3 +140,61 @@ def test_deactivate_role_and_the_last_manager(till: Till, tmp_path: Path) -> Non
     assert [d["code"] for _w, d in _audit(till.path, "staff.deactivate")] == ["1001"]
     checked = run(tmp_path, "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr  # every change carried its seal
+
+
+def test_a_new_till_adds_its_first_manager_without_signing_in_then_no_one_else_can(tmp_path: Path) -> None:
+    """A till set up with ``init`` has nobody to sign in with: its first member of staff is added by the set-up
+    (a manager, audited as the set-up); from then on, adding staff needs a manager signed in."""
+    data = tmp_path / "till"
+    assert run(data, "init", "--program", str(ROOT / "resources" / "programs" / "default.toml")).returncode == 0
+    cashier_first = run(data, "staff", "add", "1001", "Trần Thị Mai", env={"LOYALTY_NEW_PIN": "1111"})
+    assert cashier_first.returncode == 2
+    assert "add its first manager with --role manager" in cashier_first.stderr
+    first = run(
+        data, "staff", "add", "9001", "Nguyễn Thị Lan", "--role", "manager", env={"LOYALTY_NEW_PIN": "9999"}
+    )
+    assert first.returncode == 0, first.stderr
+    assert "first member of staff" in first.stdout
+    assert [staff for staff, _details in _audit(data / "till.sqlite", "staff.create")] == ["system"]
+    second = run(
+        data, "staff", "add", "9002", "Lê Văn Hùng", "--role", "manager", env={"LOYALTY_NEW_PIN": "8888"}
+    )
+    assert second.returncode == 2 and "give --staff CODE" in second.stderr
+    added = run(
+        data,
+        "--staff",
+        "9001",
+        "staff",
+        "add",
+        "1001",
+        "Trần Thị Mai",
+        env={**MANAGER, "LOYALTY_NEW_PIN": "1111"},
+    )
+    assert added.returncode == 0, added.stderr
+    enrolled = run(
+        data,
+        "--staff",
+        "1001",
+        "members",
+        "enrol",
+        "Nguyễn Thị Hoa",
+        "--phone",
+        "0912 345 678",
+        env={"LOYALTY_PIN": "1111"},
+    )
+    assert enrolled.returncode == 0, enrolled.stderr
+    assert "Enrolled Nguyễn Thị Hoa: member number" in enrolled.stdout
+    again = run(
+        data,
+        "--staff",
+        "1001",
+        "members",
+        "enrol",
+        "Nguyễn Hoa",
+        "--phone",
+        "+84912345678",
+        env={"LOYALTY_PIN": "1111"},
+    )
+    assert again.returncode == 2 and "\n" not in again.stderr.strip()  # the same phone: one sentence
+    nothing = run(data, "--staff", "1001", "members", "enrol", "Ẩn Danh", env={"LOYALTY_PIN": "1111"})
+    assert nothing.returncode == 2 and "give --phone or --email" in nothing.stderr

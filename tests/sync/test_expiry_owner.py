@@ -363,7 +363,7 @@ def _expected_balance(entries: list[dict[str, object]], swept_until: datetime) -
         if e is None:
             left = account.lots[entry_id].remaining if entry_id in account.lots else 0
             if left:
-                account.expire(f"x{entry_id}", at)
+                account.expire_lot(f"x{entry_id}", entry_id, left, at)
                 expired[entry_id] = left
             continue
         points = int(str(e["points"]))
