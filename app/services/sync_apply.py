@@ -33,9 +33,9 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import Table, bindparam, delete, insert, select, text, update
@@ -49,9 +49,9 @@ from app.services.privacy import forget, optimize_name_index
 from app.services.sale_by_receipt import warn_if_receipt_clash
 from app.store import models as m
 from app.store.audit import append_audit
-from app.store.integrity import program_digest
+from app.store.integrity import program_digest, write_order
 from app.store.settings import get_setting, set_setting
-from app.store.types import parse_utc, utcnow
+from app.store.types import format_utc, parse_utc, utcnow
 from loyalty.audit import canonical_json
 from loyalty.errors import LoyaltyError
 from loyalty.ledger import Account, EntryKind, Lot, Overdraft, Posting
@@ -317,10 +317,55 @@ def _entry(session: Session, body: dict[str, Any], own_till: str | None) -> bool
             "hash": item_hash(ItemKind.LEDGER_ENTRY, entry),
         },
     )
+    if entry.points and _arrived_late(session, entry, at):
+        # Older than entries the member already has here (an offline redemption at another till, pulled after
+        # a later sale here): the lots and overdrafts those entries left are not the ones of this entry's
+        # time, so the member's are worked out again from every entry, in write order, as `check` does.
+        _rebuild_member(session, entry.member_id, own_till, {entry.id: entry.expires_at})
+        return True
     posting = _posting(session, entry, int(member), at)
     if posting is not None:
         _persist(session, entry.member_id, posting, at, entry.kind.value)
     return True
+
+
+_LATER_BY_TIME = text(
+    "SELECT 1 FROM ledger_entries WHERE member_id = :member_id AND created_at >= :at AND id != :id LIMIT 1"
+)
+_LATER_BY_SEQ = text(
+    "SELECT 1 FROM ledger_entries WHERE till_id = :till_id AND seq > :seq AND member_id = :member_id LIMIT 1"
+)
+
+
+def _arrived_late(session: Session, entry: EntryPayload, at: datetime) -> bool:
+    """Whether the member has an entry here that comes after ``entry`` in write order
+    (``app.store.integrity.write_order``): one of a later (or the same) time, or a later one of the same
+    till. Two indexed look-ups; the same instant counts as late, since which of two tills' entries of one
+    instant comes first is the write order's to say."""
+    by_time = {"member_id": entry.member_id, "at": format_utc(at), "id": entry.id}
+    if session.execute(_LATER_BY_TIME, by_time).first() is not None:
+        return True
+    by_seq = {"member_id": entry.member_id, "till_id": entry.till_id, "seq": entry.seq}
+    return session.execute(_LATER_BY_SEQ, by_seq).first() is not None
+
+
+class _Facts(Protocol):
+    """What the posting rules read of an entry: a pulled one (``EntryPayload``) or a stored one (``_Stored``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def kind(self) -> EntryKind: ...
+    @property
+    def points(self) -> int: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def details(self) -> str | None: ...
+    @property
+    def reverses_id(self) -> str | None: ...
+    @property
+    def expires_at(self) -> str | None: ...
 
 
 def _posting(session: Session, entry: EntryPayload, balance: int, at: datetime) -> Posting | None:
@@ -333,19 +378,39 @@ def _posting(session: Session, entry: EntryPayload, balance: int, at: datetime) 
         if row[3] <= at
     ]
     account = Account.of(balance, lots, overdrafts)
+    posting, back = _rule(account, entry, at, lambda lot_id: _stored_lot(session, lot_id))
+    lot_id = _named_lot(entry)
+    if back and lot_id is not None:
+        _unexpire(session, entry, lot_id, back)
+    return posting
+
+
+def _rule(
+    account: Account, entry: _Facts, at: datetime, lot_of: Callable[[str], Lot | None]
+) -> tuple[Posting | None, int]:
+    """The posting of one entry on ``account`` (which it updates), by kind, and the points an expiry
+    correction gave back to the lot its expiry named (the caller takes them off that expiry's consumption of
+    the lot). ``lot_of`` finds a lot by id, whatever it has left. The one rule for an entry pulled in order
+    and for a member's entries replayed (``_rebuild_member``)."""
     lot_id = _named_lot(entry)
     if entry.points > 0 and entry.kind is EntryKind.REVERSE and lot_id is not None:
-        return _unexpire(session, entry, account, lot_id, at)
+        # The central's correction of its expiry ``entry.reverses_id`` of a lot: points an entry dated before
+        # the expiry spent, which reached the central after it. They pay what the expiry left owing here first
+        # (this till spent them before the expiry arrived), and the rest goes back into the lot for that late
+        # entry, which follows in the log, to take — as at the central.
+        lot = lot_of(lot_id)
+        if lot is not None and entry.reverses_id is not None:
+            return account.unexpire(entry.id, lot, entry.points, at)
     if entry.points > 0:
         expires = None if entry.expires_at is None else parse_utc(entry.expires_at)
-        return account.credit(entry.id, entry.points, at, expires)
+        return account.credit(entry.id, entry.points, at, expires), 0
     if entry.points == 0:
-        return None
+        return None, 0
     if entry.kind is EntryKind.EXPIRE and lot_id is not None:
         # The central's expiry of one lot (it owns expiry for enrolled tills): what this till holds of that
         # lot; more than that means a redemption here spent from the lot before its date, and the
         # central's correction, which follows in the log, pays the difference back.
-        return account.expire_lot(entry.id, lot_id, -entry.points, at)
+        return account.expire_lot(entry.id, lot_id, -entry.points, at), 0
     if entry.kind is EntryKind.EXPIRE:
         # The other till removed what was left of the lots due by then: the same lots here, when they
         # hold the same points.
@@ -355,11 +420,11 @@ def _posting(session: Session, entry: EntryPayload, balance: int, at: datetime) 
             if lot.expires_at is not None and lot.expires_at <= at
         )
         if due == -entry.points:
-            return account.expire(entry.id, at)
-    return account.debit(entry.id, -entry.points, at, allow_overdraft=True)
+            return account.expire(entry.id, at), 0
+    return account.debit(entry.id, -entry.points, at, allow_overdraft=True), 0
 
 
-def _named_lot(entry: EntryPayload) -> str | None:
+def _named_lot(entry: _Facts) -> str | None:
     """The lot an expiry written by the central (or its correction) is about, from the entry's details."""
     if entry.channel != "central" or entry.details is None or '"lot_id"' not in entry.details:
         return None
@@ -368,26 +433,179 @@ def _named_lot(entry: EntryPayload) -> str | None:
     return lot_id if isinstance(lot_id, str) else None
 
 
-def _unexpire(session: Session, entry: EntryPayload, account: Account, lot_id: str, at: datetime) -> Posting:
-    """The central's correction of its expiry ``entry.reverses_id`` of a lot: points an entry dated before the
-    expiry spent, which reached the central after it. They pay what the expiry left owing here first (this
-    till spent them before the expiry arrived), and the rest goes back into the lot for that late entry,
-    which follows in the log, to take — as at the central."""
+def _stored_lot(session: Session, lot_id: str) -> Lot | None:
     row = session.execute(
         select(_LOTS.c.id, _LOTS.c.points, _LOTS.c.remaining, _LOTS.c.expires_at, _LOTS.c.created_at).where(
             _LOTS.c.id == lot_id
         )
     ).first()
-    if row is None or entry.reverses_id is None:
-        expires = None if entry.expires_at is None else parse_utc(entry.expires_at)
-        return account.credit(entry.id, entry.points, at, expires)
-    posting, back = account.unexpire(entry.id, Lot(*row), entry.points, at)
-    if back:
-        session.execute(update(_LOTS).where(_LOTS.c.id == lot_id).values(remaining=_LOTS.c.remaining + back))
-        took = (_CONSUMPTIONS.c.entry_id == entry.reverses_id) & (_CONSUMPTIONS.c.lot_id == lot_id)
-        session.execute(delete(_CONSUMPTIONS).where(took, _CONSUMPTIONS.c.points <= back))
-        session.execute(update(_CONSUMPTIONS).where(took).values(points=_CONSUMPTIONS.c.points - back))
-    return posting
+    return None if row is None else Lot(*row)
+
+
+def _unexpire(session: Session, entry: EntryPayload, lot_id: str, back: int) -> None:
+    """Points an expiry correction gave back to the lot: the lot holds them again, and the expiry took that
+    much less of it."""
+    session.execute(update(_LOTS).where(_LOTS.c.id == lot_id).values(remaining=_LOTS.c.remaining + back))
+    took = (_CONSUMPTIONS.c.entry_id == entry.reverses_id) & (_CONSUMPTIONS.c.lot_id == lot_id)
+    session.execute(delete(_CONSUMPTIONS).where(took, _CONSUMPTIONS.c.points <= back))
+    session.execute(update(_CONSUMPTIONS).where(took).values(points=_CONSUMPTIONS.c.points - back))
+
+
+# -- a member's lots and overdrafts worked out again ---------------------------------------------------------
+_MEMBER_LEDGER = text(
+    "SELECT e.id, e.till_id, e.seq, e.kind, e.points, e.created_at, e.reverses_id, e.channel, e.details, "
+    "l.expires_at FROM ledger_entries e LEFT JOIN lots l ON l.id = e.id WHERE e.member_id = :member_id"
+)
+_MEMBER_OVERDRAFTS = text("SELECT id, reason, created_at FROM overdrafts WHERE member_id = :member_id")
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """A ledger entry as stored here, its times as the stored text (the write order compares that text)."""
+
+    id: str
+    till_id: str
+    seq: int
+    kind: EntryKind
+    points: int
+    created_at: str
+    reverses_id: str | None
+    channel: str
+    details: str | None
+    expires_at: str | None
+
+
+@dataclass(slots=True)
+class _Owed:
+    overdraft: Overdraft
+    reason: str
+    created_at: datetime  # a stored overdraft's, kept as it was
+    settled_at: datetime | None = None
+
+
+def _rebuild_member(
+    session: Session, member_id: str, own_till: str | None, expiries: dict[str, str | None]
+) -> None:
+    """Work out the member's lots, lot consumptions and overdrafts again from all of their entries, replayed
+    in write order (``app.store.integrity.write_order``, the order `check` replays them in) by the same rule
+    as an entry pulled in order (``_rule``), and write them in place of the old ones; the balance cache is the
+    sum of the entries.
+
+    Ids do not move: a lot's id is its entry's, an overdraft's is its debit's (``Account.debit``), so what
+    names them (the reconciliation inbox's decisions in the audit log) still finds them. An overdraft that
+    was here keeps its reason and time. ``expiries`` gives the expiry date of entries whose lot is not
+    stored yet (the entry that arrived late).
+
+    Entries made at this till are replayed by the same rule: a debit takes from the soonest-expiring live
+    lots, so a return that took its own sale's lot first may now take another live lot. `check` does not
+    re-derive which live lot a debit drew on, and neither does the central, which keeps its own lots."""
+    rows = session.execute(_MEMBER_LEDGER, {"member_id": member_id}).all()
+    entries = [
+        _Stored(
+            str(r[0]),
+            str(r[1]),
+            int(r[2]),
+            EntryKind(r[3]),
+            int(r[4]),
+            str(r[5]),
+            r[6],
+            str(r[7]),
+            r[8],
+            expiries.get(str(r[0]), r[9]),
+        )
+        for r in rows
+    ]
+    kept = {
+        str(r[0]): (str(r[1]), parse_utc(str(r[2])))
+        for r in session.execute(_MEMBER_OVERDRAFTS, {"member_id": member_id})
+    }
+    account = Account()
+    made: dict[str, Lot] = {}  # every lot opened, as opened
+    left: dict[str, int] = {}  # what each has left
+    took: dict[str, list[list[Any]]] = {}  # entry id -> [lot id, points] in the order taken
+    owed: dict[str, _Owed] = {}
+    for e in write_order(entries):
+        at = parse_utc(e.created_at)
+        posting, back = _rule(account, e, at, made.get)
+        if posting is None:
+            continue
+        if posting.new_lot is not None:
+            made[posting.new_lot.id] = posting.new_lot
+            left[posting.new_lot.id] = posting.new_lot.remaining
+        left.update(posting.lot_remaining)
+        if posting.consumptions:
+            took[e.id] = [[c.lot_id, c.points] for c in posting.consumptions]
+        for od_id, remaining in posting.overdraft_remaining.items():
+            owed[od_id].overdraft = replace(owed[od_id].overdraft, remaining=remaining)
+            owed[od_id].settled_at = at if remaining == 0 else None
+        od = posting.new_overdraft
+        if od is not None:
+            reason, created_at = kept.get(
+                od.id, (e.kind.value if e.till_id == own_till else f"{e.kind.value} at another till", at)
+            )
+            owed[od.id] = _Owed(od, reason, created_at)
+        lot_id = _named_lot(e)
+        if back and lot_id is not None:
+            # As ``_unexpire`` does to the stored rows: the lot holds them again, the expiry took less of it.
+            left[lot_id] += back
+            for pair in took.get(e.reverses_id or "", []):
+                if pair[0] == lot_id:
+                    pair[1] -= back
+            if e.reverses_id in took:
+                took[e.reverses_id] = [p for p in took[e.reverses_id] if p[1] > 0]
+
+    member_entries = select(_ENTRIES.c.id).where(_ENTRIES.c.member_id == member_id)
+    session.execute(
+        delete(_CONSUMPTIONS).where(
+            _CONSUMPTIONS.c.entry_id.in_(member_entries) | _CONSUMPTIONS.c.lot_id.in_(member_entries)
+        )
+    )
+    session.execute(delete(_OVERDRAFTS).where(_OVERDRAFTS.c.member_id == member_id))
+    session.execute(delete(_LOTS).where(_LOTS.c.member_id == member_id))
+    if made:
+        session.execute(
+            insert(_LOTS),
+            [
+                {
+                    "id": lot.id,
+                    "member_id": member_id,
+                    "points": lot.points,
+                    "remaining": left[lot.id],
+                    "expires_at": lot.expires_at,
+                    "created_at": lot.created_at,
+                }
+                for lot in made.values()
+            ],
+        )
+    consumptions = [
+        {"entry_id": entry_id, "lot_id": lot_id, "points": points}
+        for entry_id, pairs in took.items()
+        for lot_id, points in pairs
+    ]
+    if consumptions:
+        session.execute(insert(_CONSUMPTIONS), consumptions)
+    if owed:
+        session.execute(
+            insert(_OVERDRAFTS),
+            [
+                {
+                    "id": o.overdraft.id,
+                    "member_id": member_id,
+                    "entry_id": o.overdraft.id,
+                    "points": o.overdraft.points,
+                    "remaining": o.overdraft.remaining,
+                    "reason": o.reason,
+                    "created_at": o.created_at,
+                    "settled_at": o.settled_at,
+                }
+                for o in owed.values()
+            ],
+        )
+    session.execute(
+        update(_MEMBERS)
+        .where(_MEMBERS.c.id == member_id)
+        .values(balance=sum(e.points for e in entries), updated_at=utcnow())
+    )
 
 
 def _persist(session: Session, member_id: str, posting: Posting, at: datetime, reason: str) -> None:

@@ -148,6 +148,15 @@ class MemberPanel(QFrame):
                 )
             )
             self.expiring.setVisible(True)
+        elif m.lapsed_points:
+            # An enrolled till leaves expiry to the central: points past their date are out of the balance
+            # already, and the central's expiry entry will follow at the next sync.
+            self.expiring.setText(
+                self.tr("{points} points are past their date (not in the balance)").format(
+                    points=points(m.lapsed_points)
+                )
+            )
+            self.expiring.setVisible(True)
         else:
             self.expiring.setVisible(False)
         reward = affordable_reward(self.program, m.balance)

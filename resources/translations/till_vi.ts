@@ -1190,6 +1190,10 @@
     <context>
         <name>MemberPanel</name>
         <message>
+            <source>{points} points are past their date (not in the balance)</source>
+            <translation>{points} điểm đã quá hạn (không tính vào số dư)</translation>
+        </message>
+        <message>
             <source>Member</source>
             <translation>Hội viên</translation>
         </message>
