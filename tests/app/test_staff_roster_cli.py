@@ -146,7 +146,9 @@ def test_a_new_till_adds_its_first_manager_without_signing_in_then_no_one_else_c
     """A till set up with ``init`` has nobody to sign in with: its first member of staff is added by the set-up
     (a manager, audited as the set-up); from then on, adding staff needs a manager signed in."""
     data = tmp_path / "till"
-    assert run(data, "init", "--program", str(ROOT / "resources" / "programs" / "default.toml")).returncode == 0
+    assert (
+        run(data, "init", "--program", str(ROOT / "resources" / "programs" / "default.toml")).returncode == 0
+    )
     cashier_first = run(data, "staff", "add", "1001", "Trần Thị Mai", env={"LOYALTY_NEW_PIN": "1111"})
     assert cashier_first.returncode == 2
     assert "add its first manager with --role manager" in cashier_first.stderr

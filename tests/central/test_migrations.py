@@ -190,7 +190,9 @@ def test_upgrade_to_0003_fills_the_lots_from_the_entries(db_url: str) -> None:
                 {"m": MEMBER, "s": STORE, "u": "2026-03-02T03:00:00.000000Z"},
             )
             connection.execute(
-                text("INSERT INTO member_numbers (store_id, member_number, member_id) VALUES (:s, 'M-1', :m)"),
+                text(
+                    "INSERT INTO member_numbers (store_id, member_number, member_id) VALUES (:s, 'M-1', :m)"
+                ),
                 {"m": MEMBER, "s": STORE},
             )
             for entry in (earn, spend):

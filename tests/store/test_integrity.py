@@ -501,7 +501,9 @@ def test_upgrade_from_0001_chains_existing_entries(till_file: Path) -> None:
         conn.execute("UPDATE ledger_entries SET points = 1")
 
 
-def test_an_older_file_with_a_broken_reference_is_upgraded_and_the_reference_reported(till_file: Path) -> None:
+def test_an_older_file_with_a_broken_reference_is_upgraded_and_the_reference_reported(
+    till_file: Path,
+) -> None:
     """A reference broken by hand in a file at an older schema is the file's problem, not the upgrade's: the
     file opens (upgraded) and ``check`` names the row, as it does at the head, instead of a failed upgrade."""
     migrate.downgrade(till_file.as_posix(), "0001")
