@@ -17,6 +17,7 @@ log names both entries.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +25,9 @@ from sqlalchemy.orm import Session
 from app.store import models as m
 from loyalty.errors import Detail, NotFound, ReturnNotAllowed
 from loyalty.ledger import EntryKind
-from sync.protocol import EntryPayload
+
+if TYPE_CHECKING:  # a type only: the returns screen opens without the sync protocol's models
+    from sync.protocol import EntryPayload
 
 log = logging.getLogger(__name__)
 

@@ -20,24 +20,20 @@ import pytest
 from .scheduler import Outcome, simulate
 from .world import Templates
 
-FIXED_SEEDS = range(1, 16)
+FIXED_SEEDS = (*range(1, 16), 17, 19)
 STEPS = 30
 EXPLORE_STEPS = 100
 EXPLORE_SEEDS = 50
 
-LATE_DEBIT = (
-    "a till takes in another till's entry that is older than entries it holds (an offline redemption pulled "
-    "after a later sale here) among only the lots and overdrafts of the entry's time "
-    "(app/services/sync_apply.py _posting): its later lots do not pay the overdraft the entry opens, so the "
-    "till holds more in lots and owes more in overdrafts than its own `check` (which replays the member's "
-    "entries in time order) and the central find; balances agree"
-)
-KNOWN: dict[tuple[int, int], str] = {
-    # The shortest run known: two tills offline redeem for one member at the same moment, one of them sells
-    # to her a little later, the network heals (13 steps pass).
-    (84, 14): LATE_DEBIT,
-    (1, STEPS): LATE_DEBIT,
+REGRESSIONS = {
+    # Two tills offline redeem for one member at the same moment, one of them sells to her a little later, the
+    # network heals (13 steps pass): the till that sold takes in the other's older redemption, which its later
+    # lot must pay (app/services/sync_apply.py, an entry that arrives late). Seed 1 (in the fixed set) too.
+    (84, 14),
 }
+"""Runs that once broke the invariant, kept whatever the fixed set becomes."""
+
+KNOWN: dict[tuple[int, int], str] = {}
 """Runs that break the invariant today, by a defect found by the simulation and not fixed yet: each stays
 visible (strict: the day it passes, the mark must go)."""
 
@@ -51,7 +47,7 @@ def _runs() -> list[Any]:
         fresh = random.SystemRandom()
         count = int(os.environ.get("LOYALTY_SIM_SEEDS", EXPLORE_SEEDS))
         return [(fresh.randrange(2**32), EXPLORE_STEPS) for _ in range(count)]
-    runs = sorted({*((seed, STEPS) for seed in FIXED_SEEDS), *KNOWN})
+    runs = sorted({*((seed, STEPS) for seed in FIXED_SEEDS), *REGRESSIONS, *KNOWN})
     return [
         pytest.param(*run, marks=pytest.mark.xfail(strict=True, reason=KNOWN[run])) if run in KNOWN else run
         for run in runs
