@@ -9,6 +9,7 @@ serves them (the entry's stored columns, its chain link, the epoch), through the
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -55,7 +56,7 @@ class Store:
         done = self.taken.get((name, source), 0)
         with self.tills[source].store.read() as session:
             rows = session.execute(_ENTRIES_OF_TILL, {"till": self.ids[source]}).all()
-        changes = []
+        changes: list[Change] = []
         for row in rows:
             body = dict(zip(ENTRY_FIELDS, row[: len(ENTRY_FIELDS)], strict=True))
             if body["seq"] > done:
@@ -77,7 +78,9 @@ class Store:
         member_id = self.tills[at].svc.members.enroll(self.tills[at].cashier, name).member.id
         with self.tills[at].store.read() as session:
             row = session.execute(
-                text("SELECT member_number, full_name, home_store_id, updated_at FROM members WHERE id = :id"),
+                text(
+                    "SELECT member_number, full_name, home_store_id, updated_at FROM members WHERE id = :id"
+                ),
                 {"id": member_id},
             ).one()
         profile = {"id": member_id, "member_number": row[0], "full_name": row[1], "store_id": row[2]}
@@ -241,7 +244,7 @@ STEP = st.one_of(
 
 
 @settings(
-    max_examples=25,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -259,10 +262,9 @@ def test_any_interleaving_of_sales_redemptions_and_pulls_leaves_check_clean(
                 if kind == "sale":
                     sale(till, member, points, f"HD{n}")
                 elif kind == "redeem":
-                    try:
+                    # More than this till believes she has is refused, as at a real till.
+                    with contextlib.suppress(LoyaltyError):
                         redeem(till, member, points, f"R{n}")
-                    except LoyaltyError:
-                        pass  # more than this till believes she has: refused, as at a real till
                 else:
                     shop.pull_all(where)
             shop.pull_all("a")
