@@ -6,6 +6,7 @@ python -m bench profile [--op award] [--calls N]                        cProfile
 python -m bench readers [--samples N] [--json PATH]                      only the card readers' rows
 python -m bench window [--samples N] [--sales N] [--cold N]              the till window's rows
 python -m bench sync [--entries N] [--tills N] [--members N]             push, ingest, 50 tills, first pull
+python -m bench desk [--samples N] [--members N] [--entries N]           member list search, member 360 opened
 """
 
 from __future__ import annotations
@@ -232,6 +233,28 @@ def _sync_main(argv: Sequence[str]) -> int:
     return sync_main(config, args.json, stderr_log)
 
 
+def _desk_main(argv: Sequence[str]) -> int:
+    from bench.desk import desk_main
+    from bench.generate import stderr_log
+    from bench.run import resolve_dataset
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bench desk",
+        description="The manager's desk on the dataset: member list search (first page) and member 360 opened, "
+        "each next to the raw sqlite3 query doing the minimum.",
+    )
+    _sizes(parser)
+    parser.add_argument("--data", type=Path, help="use this dataset file instead of the cached one")
+    parser.add_argument("--samples", type=int, default=700, help="timed calls per row (default 700)")
+    parser.add_argument("--seed", type=int, default=11, help="seed for choosing members and queries")
+    parser.add_argument("--json", type=Path, default=Path("bench/results/desk.json"))
+    args = parser.parse_args(argv)
+    if args.samples < 1:
+        parser.error("--samples must be at least 1")
+    path = resolve_dataset(args.members, args.entries, args.data)
+    return desk_main(path, samples=args.samples, seed=args.seed, json_path=args.json, log=stderr_log)
+
+
 def _analytics_main(argv: Sequence[str]) -> int:
     from bench.analytics import DEFAULT_MEMBERS, DEFAULT_RESULTS, analytics_main
 
@@ -274,4 +297,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _window_main(args[1:])
     if args and args[0] == "sync":
         return _sync_main(args[1:])
+    if args and args[0] == "desk":
+        return _desk_main(args[1:])
     return _run_main(args)
