@@ -111,6 +111,7 @@ $(BASELINE_VENV)/.installed:
 bench: $(STAMP) $(QM) $(BASELINE_VENV)/.installed test-system-deps
 	$(PY) -m bench
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench window
+	$(PY) -m bench desk
 	$(PY) -m bench sync
 
 bench-analytics: $(STAMP) $(BASELINE_VENV)/.installed
@@ -119,6 +120,7 @@ bench-analytics: $(STAMP) $(BASELINE_VENV)/.installed
 bench-quick: $(STAMP) $(QM) test-system-deps
 	$(PY) -m bench --members 20000 --entries 200000
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench window --members 20000 --entries 200000 --samples 200 --cold 3
+	$(PY) -m bench desk --members 20000 --entries 200000
 	$(PY) -m bench sync --members 20000 --entries 10000 --tills 10 --till-entries 500 --pull-budget 120
 
 clean:
