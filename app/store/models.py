@@ -260,8 +260,8 @@ class LedgerEntry(Base):
         Index(
             "uq_ledger_entries_till_earn_receipt",
             "store_id",
-            "till_id",
             "receipt_ref",
+            "till_id",
             unique=True,
             sqlite_where=text("kind = 'earn' AND receipt_ref IS NOT NULL"),
         ),

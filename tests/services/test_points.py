@@ -309,3 +309,19 @@ def test_cached_balance_equals_sum_of_entries(till: Till) -> None:
             )
             assert member.balance == total
     assert till.svc.members.get(a.id).balance == 0
+
+
+def test_the_receipt_look_up_before_an_award_reads_one_index_entry(till: Till) -> None:
+    """Every award first asks whether its receipt was awarded already (at any till of the store): that look-up
+    goes straight to the receipt through the per-till receipt index, never along the store's whole ledger."""
+    from app.services.points import _EARN_BY_RECEIPT
+
+    with till.store.read() as session:
+        compiled = _EARN_BY_RECEIPT.compile(session.get_bind())
+        plan = " | ".join(
+            str(row[-1])
+            for row in session.connection().exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + str(compiled), ("earn", "HD1", "s", "t")
+            )
+        )
+    assert "uq_ledger_entries_till_earn_receipt (store_id=? AND receipt_ref=?)" in plan, plan

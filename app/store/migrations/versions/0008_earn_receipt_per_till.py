@@ -10,7 +10,9 @@ pulled the other till's award refuse it, and the entry was lost to that till for
 wrote the entry, it still stops this till awarding one receipt twice (the race the service's own look-up cannot
 close), and every entry the central holds fits.
 
-The new index is weaker than the old one, so the rows of any existing ledger satisfy it.
+The new index is weaker than the old one, so the rows of any existing ledger satisfy it. Its columns are in
+the order the award's look-up asks (store and receipt, then the till): the look-up before every sale reads one
+index entry, not the whole store's.
 
 Written by hand and frozen, like the migrations before it: it does not import the models.
 """
@@ -35,7 +37,7 @@ def upgrade() -> None:
     op.create_index(
         "uq_ledger_entries_till_earn_receipt",
         "ledger_entries",
-        ["store_id", "till_id", "receipt_ref"],
+        ["store_id", "receipt_ref", "till_id"],
         unique=True,
         sqlite_where=sa.text(_WHERE),
     )
