@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import text
 
@@ -27,7 +26,7 @@ from loyalty.money import Money
 from loyalty.quote import Basket
 from sync.client import Unavailable
 from sync.state import Phase, SyncState
-from tests.central.process import free_port
+from tests.central.process import free_port, start_central, stop_central
 
 from .conftest import Central, EnrolledTill, MakeTill
 from .proxy import FaultProxy, fault_proxy
@@ -212,37 +211,6 @@ def test_a_till_restored_from_a_backup_starts_a_new_epoch_and_counts_nothing_twi
     assert central.balance - central_before.balance == sum(e.points for e in sale.entries) > 0
 
 
-def _central_serving(db_url: str, port: int) -> subprocess.Popen[bytes]:
-    """The central as a process on ``port`` (the till's enrolled address), answering."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "central",
-            "serve",
-            "--db",
-            db_url,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-    def answers() -> bool:
-        assert process.poll() is None, "the central exited"
-        try:
-            return httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1).status_code == 200
-        except httpx.TransportError:
-            return False
-
-    wait_for(answers, timeout=180)
-    return process
-
-
 def test_the_central_killed_in_the_middle_of_a_push_counts_everything_once(
     make_till: MakeTill, central: Central
 ) -> None:
@@ -251,8 +219,8 @@ def test_the_central_killed_in_the_middle_of_a_push_counts_everything_once(
     central holds every entry once — whatever the kill interrupted."""
     port = free_port()
     db_url = central.engine.url.render_as_string(hide_password=False)
-    first = _central_serving(db_url, port)
-    second: subprocess.Popen[bytes] | None = None
+    first = start_central(db_url, port)
+    second: subprocess.Popen[str] | None = None
     try:
         till = make_till(url=f"http://127.0.0.1:{port}")
         lan = serve(till, 300)
@@ -276,15 +244,14 @@ def test_the_central_killed_in_the_middle_of_a_push_counts_everything_once(
         assert outcome and isinstance(outcome[0], Unavailable), outcome  # the till knows it did not finish
         assert 0 < waiting(till) < start
 
-        second = _central_serving(db_url, port)
+        second = start_central(db_url, port)
         report = till.engine(timeout=30.0).sync_once()
         assert report.waiting == 0
         assert_agrees(till, lan)
     finally:
         for process in (first, second):
-            if process is not None and process.poll() is None:
-                process.kill()
-                process.wait()
+            if process is not None:
+                stop_central(process)
 
 
 def waiting(till: EnrolledTill) -> int:
