@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from app.demo import seed_demo
 from app.paths import database_path
 from app.services import SYSTEM, ConsentInput, TillServices, bootstrap_till
-from app.services.insights import InsightsService, MemberInsight, metrics_as_dict
+from app.services.insights import MERGED_MEMBERS, InsightsService, MemberInsight, metrics_as_dict
 from app.store import models as m
 from app.store.db import Store, open_store
 from loyalty.analytics import metrics
@@ -340,3 +340,19 @@ def test_the_cashiers_hint_never_waits_for_the_days_refit(
     if background is not None:
         background.join(120)
     assert insights.member(member_id, wait=False).segment is not None  # the snapshot is there now
+
+
+def test_the_merges_every_hint_asks_for_come_from_the_index_of_members_not_active(tmp_path: Path) -> None:
+    """Each cashier's hint looks up which members were merged: through the partial index of members who are
+    not active (a handful), never along every member of the store."""
+    from tests.services.conftest import make_till
+
+    till = make_till(tmp_path)
+    try:
+        with till.store.read() as session:
+            raw = session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + MERGED_MEMBERS)
+            plan = " | ".join(str(row[-1]) for row in raw)
+            assert "ix_members_status_name_folded_id" in plan, plan
+            assert InsightsService(till.svc.core)._survivors(session) == {}
+    finally:
+        till.store.close()
