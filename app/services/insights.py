@@ -153,6 +153,8 @@ def _fixed_offset_minutes(zone: ZoneInfo, year: int) -> int | None:
     return None if offset is None else int(offset.total_seconds() // 60)
 
 
+COUNTER_REFIT_MEMBERS = 200_000
+
 # Merged members and whom they were merged into. "!= 'active'" lets SQLite use the partial index of members who
 # are not active: the merged are a handful, and every cashier's hint asks (a scan of a million members took a
 # second on the till's one database worker).
@@ -171,6 +173,7 @@ class InsightsService:
         # and asks for the refit on a thread of its own, off the till's one database worker.
         self._refit = threading.RLock()
         self._background: threading.Thread | None = None
+        self._members: int | None = None  # counted once: only its size class matters
 
     # -- time --------------------------------------------------------------------------------------------
     def _zone(self, program: Program) -> ZoneInfo:
@@ -300,9 +303,22 @@ class InsightsService:
                 return self._refresh_locked(session, program, as_of)
             finally:
                 self._refit.release()
-        if snap is None or snap.as_of != as_of:
+        if (snap is None or snap.as_of != as_of) and self.refit_at_the_counter(session):
             self.warm_up()
         return snap
+
+    def refit_at_the_counter(self, session: Session | None = None) -> bool:
+        """Whether the cashier's hints may start the day's refit in the till's own process. Not for a store
+        of more than ``COUNTER_REFIT_MEMBERS`` members: there the fit holds hundreds of megabytes and keeps
+        the interpreter busy for a minute, which a sale must never wait behind; the counter's hints then give
+        the member's own facts (points, tier, expiry, birthday, consent), and the predictions come from the
+        desk, where a manager asks for them."""
+        if self._members is None:
+            if session is None:
+                with self.core.read() as own:
+                    return self.refit_at_the_counter(own)
+            self._members = int(session.execute(text("SELECT count(*) FROM members")).scalar_one())
+        return self._members <= COUNTER_REFIT_MEMBERS
 
     def warm_up(self) -> None:
         """Refit the day's models on a background thread (once at a time), with its own read session."""

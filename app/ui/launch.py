@@ -217,6 +217,7 @@ def _ready_and_exit(app: QApplication) -> None:
 
 def _warm_up_insights(svc: TillServices) -> None:
     try:
-        svc.insights.warm_up()  # loads NumPy here, not on the window's thread
+        if svc.insights.refit_at_the_counter():
+            svc.insights.warm_up()  # loads NumPy here, not on the window's thread
     except Exception:  # advice, never a reason to disturb the till
         log.exception("the insight models could not be prepared")
