@@ -35,7 +35,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import Table, bindparam, delete, insert, select, text, update
@@ -765,13 +765,21 @@ def _card(session: Session, body: dict[str, Any], _own_till: str | None) -> bool
     return changed
 
 
-def _merge(session: Session, body: dict[str, Any], _own_till: str | None) -> bool:
+_Body = TypeVar("_Body", bound=BaseModel)
+
+
+def _read(model: type[_Body], body: dict[str, Any], what: str) -> _Body:
+    """A pulled change's body as ``model`` reads it; a body this till cannot read stops the pull there."""
     try:
-        merge = _MergeChange.model_validate_json(canonical_json(body))
+        return model.model_validate_json(canonical_json(body))
     except ValidationError as err:
         raise Unreadable(
-            f"it is not a merge as this till knows one ({err.error_count()} problem(s))"
+            f"it is not {what} as this till knows one ({err.error_count()} problem(s))"
         ) from None
+
+
+def _merge(session: Session, body: dict[str, Any], _own_till: str | None) -> bool:
+    merge = _read(_MergeChange, body, "a merge")
     source = session.get(m.Member, merge.source_id)
     target = session.get(m.Member, merge.target_id)
     if source is None or target is None:
@@ -808,12 +816,7 @@ def _merge(session: Session, body: dict[str, Any], _own_till: str | None) -> boo
 
 
 def _erase(session: Session, body: dict[str, Any], _own_till: str | None) -> bool:
-    try:
-        erase = _EraseChange.model_validate_json(canonical_json(body))
-    except ValidationError as err:
-        raise Unreadable(
-            f"it is not an erasure as this till knows one ({err.error_count()} problem(s))"
-        ) from None
+    erase = _read(_EraseChange, body, "an erasure")
     member = session.get(m.Member, erase.member_id)
     if member is None or _erased_here(member):
         return False
