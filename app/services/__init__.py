@@ -19,6 +19,7 @@ from app.store.db import Store
 
 if TYPE_CHECKING:
     from app.services.insights import InsightsService
+    from app.services.member_facts import CounterHints
 
 
 @dataclass
@@ -29,6 +30,9 @@ class TillServices:
     points: PointsService
     staff: StaffService
     programs: ProgramService
+    separate_models: bool = False
+    """Whether the cashier's hints are scored by the day's models in a process of their own (the window's
+    choice: ``ModelProcess``) rather than by this process's insights service (tools, tests)."""
 
     @classmethod
     def open(cls, store: Store, clock: Clock = utc_now) -> TillServices:
@@ -49,6 +53,23 @@ class TillServices:
         from app.services.insights import InsightsService
 
         return InsightsService(self.core)
+
+    @cached_property
+    def counter_hints(self) -> CounterHints:
+        """The cashier's hint for the member on screen."""
+        from app.services.member_facts import CounterHints
+
+        if self.separate_models:
+            from app.services.model_process import ModelProcess
+
+            return CounterHints(self.core, ModelProcess(self.core.store.path))
+        return CounterHints(self.core, self.insights)
+
+    def close(self) -> None:
+        """End what the services started beside the till: the model process, if the hints started one."""
+        hints = self.__dict__.get("counter_hints")
+        if hints is not None:
+            hints.models.close()
 
     @cached_property
     def staff_cards(self) -> StaffCardService:

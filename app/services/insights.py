@@ -31,33 +31,38 @@ from numpy.typing import NDArray
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from app.services.accounts import load_account, load_member, member_view, surviving_member_id
-from app.services.context import Actor, Permission
+from app.services.context import Actor
 from app.services.core import Core
+from app.services.member_facts import (
+    HORIZON_DAYS,
+    UNIT_DAYS,
+    MemberInsight,
+    MemberScore,
+    MemberSummary,
+    Prediction,
+    day_of,
+    member_insight,
+    record_hint,
+    survivors,
+)
 from app.store import models as m
-from app.store.types import parse_utc
 from loyalty.analytics import clv, metrics
 from loyalty.analytics.clv import BgNbdParams, CannotFit, GammaGammaParams
-from loyalty.analytics.hints import Hint, HintInput, HintKind, RewardOption, TierStep, hints
-from loyalty.analytics.history import HistoricValue, PointsMovement, historic_value
+from loyalty.analytics.hints import Hint
 from loyalty.analytics.metrics import CohortTable, Liability, PointsFlow
-from loyalty.analytics.rfm import SEGMENTS, RfmBook, RfmEdges, Segment, scores, segment_codes
+from loyalty.analytics.rfm import RfmBook, RfmEdges, Segment
+from loyalty.analytics.segments import cell_of, segment_of
 from loyalty.analytics.summary import summarize_arrays
-from loyalty.errors import Detail, InvalidInput, LoyaltyError, NotFound
+from loyalty.errors import LoyaltyError
 from loyalty.program import Program
 
 log = logging.getLogger(__name__)
 
-UNIT_DAYS = 7
-"""The models' time unit: weeks."""
-HORIZON_DAYS = 90
-"""Expected purchases are given for the next 90 days."""
 CLV_MONTHS = 12
 MONTH_DAYS = 30
 MONTHLY_DISCOUNT = 0.01
 ENROLMENT_DAYS = 30
 NORTH_STAR_WEEKS = 13
-PERSONALISATION = "personalisation"
 _CHUNK = 100_000  # sales read per step
 _ORDINAL_OF_JULIAN_DAY = 1721424.5  # julianday('0001-01-01') is 1721425.5 and date(1, 1, 1).toordinal() is 1
 
@@ -104,26 +109,6 @@ class StoreMetrics:
     hint_usage: tuple[HintUsage, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Prediction:
-    p_alive: float
-    expected_purchases: float  # in the next ``horizon_days``
-    expected_spend: float | None  # per purchase, minor units; None without a spend model
-    clv: float | None  # discounted, CLV_MONTHS months, minor units
-    horizon_days: int = HORIZON_DAYS
-
-
-@dataclass(frozen=True, slots=True)
-class MemberInsight:
-    member_id: str
-    as_of: date
-    history: HistoricValue
-    scores: tuple[int, int, int] | None  # R, F, M; None before a first sale
-    segment: Segment | None
-    prediction: Prediction | None  # None before a first sale or without a fitted model
-    hints: tuple[Hint, ...]
-
-
 # -- the day's snapshot ----------------------------------------------------------------------------------
 @dataclass
 class _Snapshot:
@@ -153,17 +138,6 @@ def _fixed_offset_minutes(zone: ZoneInfo, year: int) -> int | None:
     return None if offset is None else int(offset.total_seconds() // 60)
 
 
-COUNTER_REFIT_MEMBERS = 200_000
-
-# Merged members and whom they were merged into. "!= 'active'" lets SQLite use the partial index of members who
-# are not active: the merged are a handful, and every cashier's hint asks (a scan of a million members took a
-# second on the till's one database worker).
-MERGED_MEMBERS = (
-    "SELECT s.rowid, t.rowid FROM members s JOIN members t ON t.id = s.merged_into_id "
-    "WHERE s.status = 'merged' AND s.status != 'active'"
-)
-
-
 class InsightsService:
     def __init__(self, core: Core) -> None:
         self.core = core
@@ -173,7 +147,6 @@ class InsightsService:
         # and asks for the refit on a thread of its own, off the till's one database worker.
         self._refit = threading.RLock()
         self._background: threading.Thread | None = None
-        self._members: int | None = None  # counted once: only its size class matters
 
     # -- time --------------------------------------------------------------------------------------------
     def _zone(self, program: Program) -> ZoneInfo:
@@ -192,22 +165,11 @@ class InsightsService:
         )
 
     def _day_of(self, stamp: str, program: Program) -> int:
-        return parse_utc(stamp).astimezone(self._zone(program)).date().toordinal()
+        return day_of(stamp, program)
 
     # -- sales -------------------------------------------------------------------------------------------
     def _survivors(self, session: Session) -> dict[int, int]:
-        """rowid of every merged member -> rowid of the member it finally leads to."""
-        rows = session.execute(text(MERGED_MEMBERS)).all()
-        step = {int(a): int(b) for a, b in rows}
-        resolved: dict[int, int] = {}
-        for start, target in step.items():
-            seen = {start}
-            end = target
-            while end in step and end not in seen:  # a chain of merges leads to its last survivor
-                seen.add(end)
-                end = step[end]
-            resolved[start] = end
-        return resolved
+        return survivors(session)
 
     def _sales(
         self,
@@ -303,32 +265,22 @@ class InsightsService:
                 return self._refresh_locked(session, program, as_of)
             finally:
                 self._refit.release()
-        if (snap is None or snap.as_of != as_of) and self.refit_at_the_counter(session):
-            self.warm_up()
+        if snap is None or snap.as_of != as_of:
+            self.warm_up(as_of)
         return snap
 
-    def refit_at_the_counter(self, session: Session | None = None) -> bool:
-        """Whether the cashier's hints may start the day's refit in the till's own process. Not for a store
-        of more than ``COUNTER_REFIT_MEMBERS`` members: there the fit holds hundreds of megabytes and keeps
-        the interpreter busy for a minute, which a sale must never wait behind; the counter's hints then give
-        the member's own facts (points, tier, expiry, birthday, consent), and the predictions come from the
-        desk, where a manager asks for them."""
-        if self._members is None:
-            if session is None:
-                with self.core.read() as own:
-                    return self.refit_at_the_counter(own)
-            self._members = int(session.execute(text("SELECT count(*) FROM members")).scalar_one())
-        return self._members <= COUNTER_REFIT_MEMBERS
-
-    def warm_up(self) -> None:
-        """Refit the day's models on a background thread (once at a time), with its own read session."""
+    def warm_up(self, as_of: date | None = None) -> None:
+        """Refit the models of ``as_of`` (default today) on a background thread (once at a time), with its
+        own read session."""
         running = self._background
         if running is not None and running.is_alive():
             return
 
         def refit() -> None:
             try:
-                self.model_fit()
+                with self.core.read() as session:
+                    program = self.core.program(session)
+                    self._refresh(session, program, as_of or self.today(program))
             except Exception:  # advice, not a sale: logged, and the next hint asks again
                 log.exception("the insights refit failed")
 
@@ -473,140 +425,47 @@ class InsightsService:
     def member(self, member_id: str, *, wait: bool = True) -> MemberInsight:
         """The member 360's insights: historic value, predicted value, RFM segment and ranked hints.
 
-        ``wait=False`` (the cashier's hint, on the database worker) never waits for the day's refit: without
-        a snapshot yet, the member's own facts stand alone (no segment, no prediction) while it runs."""
+        ``wait=False`` never waits for the day's refit: without a snapshot yet, the member's own facts stand
+        alone (no segment, no prediction) while it runs."""
         core = self.core
         with core.read() as session:
             program = core.program(session)
-            today = self.today(program)
-            snap = self._refresh(session, program, today) if wait else self._current(session, program, today)
-            member_id = surviving_member_id(session, member_id)
-            member = load_member(session, member_id)
-            rowid = session.scalar(text("SELECT rowid FROM members WHERE id = :id"), {"id": member_id})
-            merged_in = [r for r, s in self._survivors(session).items() if s == rowid]
-            sales = self._member_sales(session, program, [int(rowid), *merged_in])
-            history = historic_value(
-                ((date.fromordinal(d), a) for d, a in sales),
-                self._member_points(session, member_id, [int(rowid), *merged_in]),
-                today,
-                enrolled_on=None
-                if member.created_at is None
-                else member.created_at.astimezone(self._zone(program)).date(),
-            )
-            cell: tuple[int, int, int] | None = None
-            segment: Segment | None = None
-            prediction: Prediction | None = None
-            row = _member_summary(sales, today)
-            if row is not None and snap is not None:
-                x, tx, age, money, last_day, days, total = row
-                rfm = scores(snap.edges, [last_day], [days], [total])
-                cell = (int(rfm[0, 0]), int(rfm[0, 1]), int(rfm[0, 2]))
-                segment = SEGMENTS[int(segment_codes(rfm)[0])]
-                prediction = _predict(snap.fit, x, tx, age, money)
-            account = load_account(session, member)
-            view = member_view(session, program, member, core.now(), account=account)
-            zone = self._zone(program)
-            lots = [
-                (
-                    lot.remaining,
-                    None
-                    if lot.expires_at is None
-                    else (lot.expires_at - timedelta(seconds=1)).astimezone(zone).date(),
-                )
-                for lot in account.lots.values()
-            ]
-            next_tier = None
-            if view.tier is not None and view.tier.next_code is not None:
-                target = program.tier(view.tier.next_code)
-                if target is not None:
-                    next_tier = TierStep(target.name, target.qualifying_spend, view.tier.spend_to_next)
-            data = HintInput(
-                today=today,
-                balance=view.balance,
-                lots=lots,
-                rewards=tuple(RewardOption(r.code, r.name, r.points) for r in program.rewards),
-                minimum_points=program.redemption.minimum_points,
-                next_tier=next_tier,
-                personalisation=self._consent(session, member_id, PERSONALISATION),
-                birthday=member.birthday,
-                visits=history.visits,
-                first_visit=history.first_visit,
-                last_visit=history.last_visit,
-                segment=segment,
-                p_alive=None if prediction is None else prediction.p_alive,
-                referral_points=program.referral.referrer_points,
-            )
-            return MemberInsight(member_id, today, history, cell, segment, prediction, tuple(hints(data)))
+            as_of = self.today(program)
+            snap = self._refresh(session, program, as_of) if wait else self._current(session, program, as_of)
+
+            def score(summary: MemberSummary, _as_of: date) -> MemberScore | None:
+                return None if snap is None else score_member(snap.fit, snap.edges, summary)
+
+            return member_insight(core, session, program, as_of, member_id, score)
+
+    def scoring_models(self, as_of: date) -> tuple[ModelFit, RfmEdges] | None:
+        """The models to score members as of ``as_of``, without waiting: that day's when fitted, else the
+        last ones there are (yesterday's are good enough for a hint) while that day's refit runs in the
+        background, else None. What the model process answers the counter with."""
+        snap = self._snapshot
+        if snap is None or snap.as_of != as_of:
+            self.warm_up(as_of)
+        return None if snap is None else (snap.fit, snap.edges)
+
+    def score(self, summary: MemberSummary, as_of: date) -> MemberScore | None:
+        """What the models of ``as_of`` say of a member, without waiting (``Models``, in this process)."""
+        models = self.scoring_models(as_of)
+        return None if models is None else score_member(models[0], models[1], summary)
+
+    def close(self) -> None:
+        """Nothing to let go of: the models live in this object (``Models``)."""
 
     def hints(self, member_id: str) -> tuple[Hint, ...]:
-        """The cashier's hints, at once: never behind the day's refit (see ``member(wait=False)``)."""
+        """The hints at once: never behind the day's refit (see ``member(wait=False)``)."""
         return self.member(member_id, wait=False).hints
 
     def best_hint(self, member_id: str) -> Hint | None:
         ranked = self.hints(member_id)
         return ranked[0] if ranked else None
 
-    def _member_sales(self, session: Session, program: Program, rowids: list[int]) -> list[tuple[int, int]]:
-        rows = session.execute(
-            text(
-                "SELECT e.created_at, e.amount_minor + COALESCE((SELECT SUM(r.amount_minor) FROM ledger_entries r "
-                "  WHERE r.reverses_id = e.id AND r.kind = 'reverse' AND r.amount_minor IS NOT NULL), 0) "
-                "FROM ledger_entries e JOIN members m ON m.id = e.member_id "
-                f"WHERE m.rowid IN ({', '.join(str(int(r)) for r in rowids)}) "
-                "AND e.kind = 'earn' AND e.amount_minor IS NOT NULL"
-            )
-        ).all()
-        return [
-            (self._day_of(str(stamp), program), int(amount))
-            for stamp, amount in rows
-            if amount and amount > 0
-        ]
-
-    def _member_points(self, session: Session, member_id: str, rowids: list[int]) -> list[PointsMovement]:
-        rows = session.execute(
-            text(
-                "SELECT e.kind, e.points, (e.kind = 'reverse' AND e.points > 0 AND EXISTS (SELECT 1 FROM "
-                "  ledger_entries x WHERE x.id = e.reverses_id AND x.kind = 'redeem')) "
-                "FROM ledger_entries e JOIN members m ON m.id = e.member_id "
-                f"WHERE m.rowid IN ({', '.join(str(int(r)) for r in rowids)})"
-            )
-        ).all()
-        return [PointsMovement(str(kind), int(points), bool(restores)) for kind, points, restores in rows]
-
-    def _consent(self, session: Session, member_id: str, purpose: str) -> bool | None:
-        granted = session.scalar(
-            select(m.Consent.granted)
-            .where(m.Consent.member_id == member_id, m.Consent.purpose == purpose)
-            .order_by(m.Consent.recorded_at.desc(), m.Consent.id.desc())
-            .limit(1)
-        )
-        return None if granted is None else bool(granted)
-
-    # -- what cashiers do with hints ---------------------------------------------------------------------
     def record_hint(self, actor: Actor, member_id: str, hint_kind: str, used: bool) -> None:
         """Record that the cashier used (``used``) or dismissed a hint shown for the member."""
-        actor.require(Permission.SELL)
-        try:
-            kind = HintKind(hint_kind)
-        except ValueError:
-            raise InvalidInput(
-                what="Hint", why=Detail("{kind} is not a kind of hint", kind=repr(hint_kind))
-            ) from None
-        if not isinstance(used, bool):
-            raise InvalidInput(what="Hint", why="say whether it was used (yes or no)")
-        core = self.core
-        with core.write() as session:
-            if session.get(m.Member, member_id) is None:
-                raise NotFound(what="member", ref=member_id)
-            session.add(
-                m.HintUse(
-                    member_id=member_id,
-                    hint_kind=kind.value,
-                    used=used,
-                    staff_id=actor.staff_id,
-                    recorded_at=core.now(),
-                )
-            )
+        record_hint(self.core, actor, member_id, hint_kind, used)
 
 
 # -- pure helpers ----------------------------------------------------------------------------------------
@@ -630,29 +489,11 @@ def _fit(
     return ModelFit(bgnbd, gamma_gamma, problems, int(frequency.size), errors=tuple(errors))
 
 
-def _member_summary(
-    sales: list[tuple[int, int]], as_of: date
-) -> tuple[float, float, float, float, int, int, float] | None:
-    """(x, t_x, T in weeks, mean repeat amount, last day, purchase days, total) of one member's sales."""
-    end = as_of.toordinal()
-    per_day: dict[int, int] = {}
-    for day, amount in sales:
-        if day <= end:
-            per_day[day] = per_day.get(day, 0) + amount
-    if not per_day:
-        return None
-    days = sorted(per_day)
-    repeat = [per_day[d] for d in days[1:]]
-    x = len(days) - 1
-    return (
-        float(x),
-        (days[-1] - days[0]) / UNIT_DAYS,
-        (end - days[0]) / UNIT_DAYS,
-        sum(repeat) / x if x else 0.0,
-        days[-1],
-        len(days),
-        float(sum(per_day.values())),
-    )
+def score_member(fit: ModelFit, edges: RfmEdges, summary: MemberSummary) -> MemberScore:
+    """What the day's models say of one member."""
+    cell = cell_of(edges, summary.last_day, summary.purchase_days, summary.total)
+    prediction = _predict(fit, summary.x, summary.tx, summary.age, summary.money)
+    return MemberScore(cell, segment_of(*cell), prediction)
 
 
 def _predict(fit: ModelFit, x: float, tx: float, age: float, money: float) -> Prediction | None:

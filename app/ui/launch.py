@@ -153,6 +153,7 @@ def run_window(
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Loyalty Till")
+    svc.separate_models = True  # the cashier's hints are scored beside the till, not in it
     window, display = build_window(store, svc, lock_after=lock_after_seconds())
     window.ask_before_closing = True
     if receipts is not None:
@@ -171,11 +172,9 @@ def run_window(
         window.show()
         place(display)
         if not exit_when_ready:
-            # The day's insight models (seconds on a large store) are fitted while the first cashier signs in,
-            # on a thread of their own: the first hint then has its segment and prediction.
-            QTimer.singleShot(
-                2000, lambda: threading.Thread(target=_warm_up_insights, args=(svc,), daemon=True).start()
-            )
+            # The day's insight models are fitted in their own process while the first cashier signs in:
+            # the first hint then has its segment and prediction.
+            QTimer.singleShot(2000, lambda: window.ctx.ops.advise(svc.counter_hints.warm_up))
         demo = svc.core.till.store_id == DEMO_STORE_ID or is_demo_store(store)
 
         def start_readers(uris: list[str]) -> None:
@@ -204,6 +203,7 @@ def run_window(
         window.status_bar.shutdown()
         window.shutdown()
         display.close()
+        svc.close()
         sys.excepthook = previous
         signal.signal(signal.SIGINT, previous_sigint if previous_sigint is not None else signal.SIG_DFL)
     return int(status)
@@ -213,11 +213,3 @@ def _ready_and_exit(app: QApplication) -> None:
     # Painted and idle: the first queued call after show() runs once the window has been laid out and drawn.
     print("window ready", flush=True)
     app.exit(0)
-
-
-def _warm_up_insights(svc: TillServices) -> None:
-    try:
-        if svc.insights.refit_at_the_counter():
-            svc.insights.warm_up()  # loads NumPy here, not on the window's thread
-    except Exception:  # advice, never a reason to disturb the till
-        log.exception("the insight models could not be prepared")

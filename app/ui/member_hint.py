@@ -83,8 +83,8 @@ class HintCard(QFrame):
         if number != self._asked:
             return
         svc = self.ctx.svc
-        self.ctx.ops.query(
-            lambda: svc.insights.hints(member_id),
+        self.ctx.ops.advise(
+            lambda: svc.counter_hints.hints(member_id),
             lambda ranked: self._answer(number, ranked),
             lambda text, _exc: self._failed(number, text),
         )
@@ -124,7 +124,7 @@ class HintCard(QFrame):
         kind = hint.kind.value
         svc = self.ctx.svc
         self.ctx.ops.change(
-            lambda: svc.insights.record_hint(actor, member_id, kind, used),
+            lambda: svc.counter_hints.record_hint(actor, member_id, kind, used),
             lambda _none: self._recorded(member_id, kind, used),
             lambda text, _exc: self._not_recorded(member_id, text),
         )

@@ -8,6 +8,8 @@ Anki's ``CollectionOp``/``QueryOp``.
   shows its own sentence; anything else is logged with its traceback and shown as a short sentence.
 
 One worker thread means the database sees one writer from this window, in the order the cashier acted.
+``advise(fn, on_success)`` runs advice (the cashier's hint: a read of its own and a question to the model
+process) on a second thread, so that advice never queues in front of a sale; it writes nothing.
 ``install_excepthook`` does the same for exceptions escaping a slot: logged, shown, never lost.
 """
 
@@ -42,6 +44,7 @@ class _Job:
     on_success: Callable[[Any], None] | None
     on_failure: Failure | None
     is_change: bool
+    is_advice: bool = False
 
 
 def describe(exc: BaseException, store_path: Path | None = None) -> str:
@@ -72,13 +75,16 @@ class OpRunner(QObject):
         super().__init__(parent)
         self.store_path = store_path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="till-db")
+        self._advice = ThreadPoolExecutor(max_workers=1, thread_name_prefix="till-advice")
         self._pending = 0
+        self._advising = 0
         self._closed = False
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     @property
     def pending(self) -> int:
-        return self._pending
+        """Ops queued or running, advice included."""
+        return self._pending + self._advising
 
     def query(
         self,
@@ -97,6 +103,19 @@ class OpRunner(QObject):
     ) -> None:
         """Run a use case returning ``Change`` records; each is announced on ``changed`` after success."""
         self._submit(_Job(fn, on_success, on_failure, is_change=True))
+
+    def advise(
+        self,
+        fn: Callable[[], T],
+        on_success: Callable[[T], None] | None = None,
+        on_failure: Failure | None = None,
+    ) -> None:
+        """Run advice (a read that must never wait for, or hold up, the database worker) on its own thread.
+        It does not make the window busy."""
+        if self._closed:
+            return
+        self._advising += 1
+        self._advice.submit(self._work, _Job(fn, on_success, on_failure, is_change=False, is_advice=True))
 
     def _submit(self, job: _Job) -> None:
         if self._closed:
@@ -117,9 +136,12 @@ class OpRunner(QObject):
             self._finished.emit(job, result, None)
 
     def _deliver(self, job: _Job, result: object, exc: BaseException | None) -> None:
-        self._pending -= 1
-        if self._pending == 0:
-            self.busy.emit(False)
+        if job.is_advice:
+            self._advising -= 1
+        else:
+            self._pending -= 1
+            if self._pending == 0:
+                self.busy.emit(False)
         if exc is not None:
             text = describe(exc, self.store_path)
             if job.on_failure is not None:
@@ -139,6 +161,7 @@ class OpRunner(QObject):
         """Stop taking ops; by default wait for the one running (a sale being written) to finish."""
         self._closed = True
         self._executor.shutdown(wait=wait, cancel_futures=True)
+        self._advice.shutdown(wait=wait, cancel_futures=True)
 
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], Any]

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from loyalty.analytics.rfm import Segment
+from loyalty.analytics.segments import Segment
 from loyalty.errors import InvalidInput
 
 EXPIRY_NOTICE_DAYS = 30

@@ -22,7 +22,8 @@ from sqlalchemy import func, select
 from app.demo import seed_demo
 from app.paths import database_path
 from app.services import SYSTEM, ConsentInput, TillServices, bootstrap_till
-from app.services.insights import MERGED_MEMBERS, InsightsService, MemberInsight, metrics_as_dict
+from app.services.insights import InsightsService, MemberInsight, metrics_as_dict
+from app.services.member_facts import MERGED_MEMBERS
 from app.store import models as m
 from app.store.db import Store, open_store
 from loyalty.analytics import metrics
@@ -354,28 +355,5 @@ def test_the_merges_every_hint_asks_for_come_from_the_index_of_members_not_activ
             plan = " | ".join(str(row[-1]) for row in raw)
             assert "ix_members_status_name_folded_id" in plan, plan
             assert InsightsService(till.svc.core)._survivors(session) == {}
-    finally:
-        till.store.close()
-
-
-def test_a_large_store_s_counter_never_starts_the_refit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Above the counter's size limit, a cashier's hint gives the member's own facts and starts no refit in
-    the till's process (a sale must never wait behind it); a small store's hint does start it."""
-    from app.services import insights as module
-    from tests.services.conftest import make_till
-
-    till = make_till(tmp_path)
-    try:
-        member = till.svc.members.enroll(till.cashier, "Nguyễn Thị Lan", phone="0901234567").member
-        monkeypatch.setattr(module, "COUNTER_REFIT_MEMBERS", 0)
-        large = InsightsService(till.svc.core)
-        assert not large.refit_at_the_counter()
-        large.hints(member.id)
-        assert large._background is None and large._snapshot is None
-        monkeypatch.setattr(module, "COUNTER_REFIT_MEMBERS", 200_000)
-        small = InsightsService(till.svc.core)
-        assert small.refit_at_the_counter()
     finally:
         till.store.close()

@@ -4,6 +4,7 @@ who said yes (the service decides)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.services import ConsentInput
+from app.services.member_facts import CounterHints
 from app.store import models as m
 from app.ui.insight_text import HINT_KINDS, HINT_TEMPLATES, SEGMENTS
 from app.ui.launch import build_window
@@ -181,3 +183,46 @@ def test_personalised_hints_only_for_members_who_said_yes(qtbot: QtBot, plain_ti
         assert card.text.text() == "Birthday on 20/03: wish them a happy birthday."
     finally:
         window.shutdown()
+
+
+class _StuckModels:
+    """Models that do not answer until let go: a model process busy with the day's refit, say."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.asked = threading.Event()
+
+    def score(self, summary: object, as_of: date) -> None:
+        self.asked.set()
+        self.release.wait(60)
+
+    def warm_up(self, as_of: date) -> None:
+        pass
+
+    def close(self) -> None:
+        self.release.set()
+
+
+def test_a_hint_still_being_worked_out_never_holds_up_a_sale(
+    qtbot: QtBot, make_window: MakeWindow, till: Till
+) -> None:
+    """The hint runs beside the database worker: the cashier's Enter is written while it is still out."""
+    member_id = expiring_member(till)
+    stuck = _StuckModels()
+    till.svc.__dict__["counter_hints"] = CounterHints(till.svc.core, stuck)
+    window = make_window()
+    sign_in(qtbot, window)
+    try:
+        window.open_member_id(member_id)
+        qtbot.waitUntil(lambda: window.member is not None and stuck.asked.is_set())
+        sale = window.sale
+        with qtbot.waitSignal(sale.completed, timeout=10_000):
+            sale.total.setText("120.000")
+            sale.receipt.setText("STUCK-1")
+            sale.submit()
+        assert not card_of(window).answered  # the hint is still out
+        stuck.release.set()
+        qtbot.waitUntil(lambda: card_of(window).answered)
+        assert card_of(window).hint is not None and card_of(window).hint.kind is HintKind.POINTS_EXPIRING
+    finally:
+        stuck.release.set()

@@ -17,6 +17,7 @@ from loyalty.analytics.rfm import (
     segment_of,
     segment_sizes,
 )
+from loyalty.analytics.segments import cell_of
 from loyalty.errors import InvalidInput
 
 
@@ -139,3 +140,19 @@ def test_the_book_fed_sale_by_sale_equals_one_built_from_the_history(
     for who in members:
         assert book.get(who) == batch.get(who)
     assert book.sizes() == batch.sizes()
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 400), st.integers(1, 30), st.integers(1, 10**7)), min_size=1, max_size=60
+    ),
+    st.tuples(st.integers(-10, 420), st.integers(0, 40), st.integers(0, 2 * 10**7)),
+)
+def test_one_member_scored_without_numpy_equals_the_store_wide_scores(
+    members: list[tuple[int, int, int]], one: tuple[int, int, int]
+) -> None:
+    """The counter scores a member alone (``segments.cell_of``); the desk scores the store (``scores``)."""
+    columns = list(zip(*members, strict=True))
+    edges = fit_edges(*columns)
+    expected = scores(edges, [one[0]], [one[1]], [one[2]])[0]
+    assert cell_of(edges, *one) == tuple(int(v) for v in expected)
