@@ -20,6 +20,11 @@ through, counted up to ``SMALL_SET``:
 
 The "many" path checks a name with ``instr`` on the folded name (a word starting with the typed word), which
 is what the FTS index answers for a prefix query, without reading the index for every row.
+
+A name search with many matches, in an order by name, is the exception: a family name clusters its members in
+one place of the name order, after most of a million others. There one typed word splits the matches: the
+names that *start* with it are one range of the name index (read in order), and those where it is a later word
+(FTS5 ``NOT ^word*``) are few and read by rowid; the page merges the two (``_name_split``).
 """
 
 from __future__ import annotations
@@ -109,6 +114,9 @@ class _Part:
     found: str | None  # SELECT of member rowids; None when it would find nearly everyone
     check: str
     params: dict[str, Any] = field(default_factory=dict)
+    terms: tuple[
+        str, ...
+    ] = ()  # a name search: the typed words, folded (each a prefix of a word of the name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +234,7 @@ def search_restriction(query: str, region: str, uid_key: bytes) -> _Restriction 
                     "SELECT rowid FROM members_fts WHERE members_fts MATCH :q_match",
                     " AND ".join(checks),
                     params,
+                    tuple(terms),
                 )
             )
     card = _card_token(q, uid_key)
@@ -339,12 +348,21 @@ def list_page(
         params.update(r.params)
     if few is not None:
         params["few"] = json.dumps(few[1])
+    split = None
+    if few is None and any(seg.keys[0] == "name_folded" for seg in order[start_of(after) :]):
+        split = _name_split(session, restrictions, small_set)
+        if split is not None:
+            params["split_lo"], params["split_hi"] = split[0]
+            params["split_few"] = json.dumps(split[1])
     rows: list[Any] = []
-    start = after.segment if after is not None else 0
+    start = start_of(after)
     for index in range(start, len(order)):
         segment = order[index]
         keyset = after.after if after is not None and index == after.segment else None
-        sql, seg_params = page_statement(segment, keyset, few is not None, checks, limit - len(rows))
+        if split is not None and segment.keys[0] == "name_folded":
+            sql, seg_params = split_statement(segment, keyset, checks, limit - len(rows))
+        else:
+            sql, seg_params = page_statement(segment, keyset, few is not None, checks, limit - len(rows))
         found = session.execute(text(sql), {**params, **segment.params, **seg_params}).all()
         rows += [(index, row) for row in found]
         if len(rows) >= limit:
@@ -363,6 +381,43 @@ def list_page(
         matched=matched,
         more_than=more_than,
     )
+
+
+def start_of(after: ListCursor | None) -> int:
+    return after.segment if after is not None else 0
+
+
+def _name_split(
+    session: Session, restrictions: list[_Restriction], small_set: int
+) -> tuple[tuple[str, str], list[int]] | None:
+    """For a name search with too many matches to sort, ordered by name: a way to read them in name order.
+
+    Walking the name index and checking each row costs the rows *before* the first matches, and a family
+    name clusters its members in one place of that order ("tran" after every "an", "le" and "nguyen": most
+    of a million rows). So a typed word ``t`` splits the matches in two: names that start with ``t``, one
+    range of the name index, read in order; and names where ``t`` is a later word (FTS5 ``NOT ^t*``), read
+    by rowid and sorted when they are few. The first word whose second part is at most ``small_set`` is
+    used; None when no word splits the matches that way (then they are spread across the names, and the
+    walk meets them early)."""
+    named = [r for r in restrictions if len(r.parts) == 1 and r.parts[0].terms]
+    if len(named) != 1:
+        return None
+    part = named[0].parts[0]
+    match = str(part.params["q_match"])
+    for term in dict.fromkeys(part.terms):
+        bounds = prefix_range(term)
+        if bounds is None:
+            continue
+        later = f'({match}) NOT ^"{term.replace(chr(34), chr(34) * 2)}"*'
+        rowids = list(
+            session.execute(
+                text("SELECT rowid FROM members_fts WHERE members_fts MATCH :later LIMIT :cap"),
+                {"later": later, "cap": small_set + 1},
+            ).scalars()
+        )
+        if len(rowids) <= small_set:
+            return bounds, rowids
+    return None
 
 
 def _smallest(
@@ -425,6 +480,23 @@ def page_statement(
     direction = " DESC" if segment.descending else ""
     order = ", ".join(f"m.{k}{direction}" for k in segment.keys)
     return f"SELECT {_COLUMNS} FROM {source} WHERE {where} ORDER BY {order} LIMIT :limit", params
+
+
+def split_statement(
+    segment: _Segment, keyset: tuple[Any, ...] | None, checks: list[_Restriction], limit: int
+) -> tuple[str, dict[str, Any]]:
+    """A page of a name-ordered segment from the two parts of ``_name_split``: the range of names that start
+    with the word (the order's own index), and the few where it is a later word (by rowid), merged."""
+    in_range, params = page_statement(segment, keyset, False, checks, limit)
+    in_range = in_range.replace(
+        " WHERE ", " WHERE m.name_folded >= :split_lo AND m.name_folded < :split_hi AND ", 1
+    )
+    later, _ = page_statement(segment, keyset, True, checks, limit)
+    later = later.replace(":few)", ":split_few)", 1)
+    direction = " DESC" if segment.descending else ""
+    order = ", ".join(f"{k}{direction}" for k in segment.keys)
+    sql = f"SELECT * FROM ({in_range}) UNION ALL SELECT * FROM ({later}) ORDER BY {order} LIMIT :limit"
+    return sql, params
 
 
 def _count(

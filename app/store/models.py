@@ -320,6 +320,13 @@ class Lot(Base):
             "created_at",
             sqlite_where=text("remaining > 0"),
         ),
+        # The day's expiry sweep: which members hold open lots past their date (migration 0009).
+        Index(
+            "ix_lots_open_by_expiry",
+            "expires_at",
+            "member_id",
+            sqlite_where=text("remaining > 0 AND expires_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(Text, ForeignKey("ledger_entries.id"), primary_key=True)

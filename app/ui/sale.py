@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -173,6 +173,19 @@ class SalePanel(QFrame):
             self.retranslate()
         super().changeEvent(event)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        self._size_total()  # the theme's font is known once the panel is polished for showing
+        super().showEvent(event)
+
+    def _size_total(self) -> None:
+        # Room for the example and for a bill in the tens of millions, whatever the window's width leaves
+        # (the receipt column takes a third of it after a sale): a total the cashier cannot read is a risk.
+        metrics = self.total.fontMetrics()
+        widest = max(
+            metrics.horizontalAdvance(self.total.placeholderText()), metrics.horizontalAdvance("99.999.999")
+        )
+        self.total.setMinimumWidth(widest + 32)
+
     def retranslate(self) -> None:
         self.title.setText(self.tr("Sale"))
         self.total_label.setText(self.tr("Bill &total"))
@@ -180,6 +193,7 @@ class SalePanel(QFrame):
         self.redeem_label.setText(self.tr("Pay with p&oints"))
         self.reward_label.setText(self.tr("Re&ward"))
         self.total.setPlaceholderText(self.tr("e.g. 250.000"))
+        self._size_total()
         self.receipt.setPlaceholderText(self.tr("e.g. HD123"))
         self.redeem.setPlaceholderText(self.tr("0"))
         self.confirm.setText(self.tr("Award points (Enter)"))

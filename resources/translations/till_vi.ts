@@ -1397,11 +1397,11 @@
         <name>SalePanel</name>
         <message>
             <source>Lines (F5)</source>
-            <translation>Dòng hàng (F5)</translation>
+            <translation>Dòng (F5)</translation>
         </message>
         <message>
             <source>Hide lines (F5)</source>
-            <translation>Ẩn các dòng (F5)</translation>
+            <translation>Ẩn dòng (F5)</translation>
         </message>
         <message>
             <source>Lines by category or product (F5)</source>

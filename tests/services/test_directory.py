@@ -19,6 +19,7 @@ from app.services.directory import (
     MemberListRow,
     Sort,
     SortKey,
+    _name_split,
     page_statement,
     search_restriction,
     segments,
@@ -54,6 +55,7 @@ NAMES = (
     "Mai Văn Sơn",
     "Hồ Thị Yến",
     "Trương Văn Hải",
+    "Phan Trần Tú",  # a family name as a later word: the name index's range for "tran" does not hold her
 )
 QUERIES = (
     "",
@@ -68,6 +70,10 @@ QUERIES = (
     "0010100",
     "@example",
     "zz",
+    "tran",
+    "trần thị",
+    "van an",
+    "lê văn",
 )
 
 
@@ -162,7 +168,7 @@ def _check_order(rows: list[MemberListRow], sort: Sort) -> None:
     key=st.sampled_from(list(SortKey)),
     descending=st.booleans(),
     size=st.integers(1, 9),
-    small_set=st.sampled_from([0, 2, 5000]),
+    small_set=st.sampled_from([0, 1, 2, 5000]),
 )
 def test_pages_return_every_member_exactly_once_in_order(
     listed: Till,
@@ -311,3 +317,23 @@ def test_a_cursor_belongs_to_its_order(listed: Till) -> None:
     assert page.next is not None
     with pytest.raises(ValueError, match="cursor"):
         directory.list_members(sort=Sort(SortKey.BALANCE), after=page.next)
+
+
+@pytest.mark.parametrize("descending", [False, True], ids=["a to z", "z to a"])
+def test_a_family_name_with_too_many_members_to_sort_is_read_from_its_range_and_the_few_others(
+    listed: Till, descending: bool
+) -> None:
+    """More matches than the few it sorts (here 1): the members named Trần are one range of the name index,
+    and the one with Trần as a later word is read on her own; the page merges them in name order."""
+    directory = MemberDirectory(listed.svc.core, small_set=1)
+    with listed.store.read() as session:
+        restrictions = directory.restrictions("tran", None, None)
+        split = _name_split(session, restrictions, 1)
+    assert split is not None and split[0] == ("tran", "trao") and len(split[1]) == 1
+    sort = Sort(SortKey.NAME, descending)
+    names = [r.full_name for r in _pages(directory, "tran", None, None, sort, 2)]
+    expected = ["Phan Trần Tú", "Trần Thị Lan", "Trần Văn Đức"]
+    assert names == (expected[::-1] if descending else expected)
+    # No word leaves few enough others ("thi": most names have it as a later word): the index is walked.
+    with listed.store.read() as session:
+        assert _name_split(session, directory.restrictions("thi", None, None), 1) is None

@@ -325,3 +325,20 @@ def test_the_receipt_look_up_before_an_award_reads_one_index_entry(till: Till) -
             )
         )
     assert "uq_ledger_entries_till_earn_receipt (store_id=? AND receipt_ref=?)" in plan, plan
+
+
+def test_the_day_s_expiry_sweep_reads_only_the_lots_that_are_due(till: Till) -> None:
+    """Before the first customer the till asks which members hold lots past their date: through the index of
+    open lots by expiry (a range up to now), never a read of every open lot."""
+    from app.services.points import due_members
+
+    with till.store.read() as session:
+        statement = due_members(till.clock.now, 500)
+        compiled = statement.compile(session.get_bind())
+        plan = " | ".join(
+            str(row[-1])
+            for row in session.connection().exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + str(compiled), tuple(compiled.params.values())
+            )
+        )
+    assert "SEARCH lots USING INDEX ix_lots_open_by_expiry" in plan, plan
