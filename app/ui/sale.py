@@ -122,11 +122,13 @@ class SalePanel(QFrame):
             label.setBuddy(buddy)
 
         # The lines button beside the total, not under it: with the manager's approval box open, the sale
-        # must still fit a 1280×800 screen.
+        # must still fit a 1280×800 screen. When the receipt column leaves too little width for the total's
+        # amount and the button's name, that one row goes under its label instead of clipping either.
         total_row = QHBoxLayout()
         total_row.addWidget(self.total, 1)
         total_row.addWidget(self.lines_button)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.total_label, total_row)
         form.addRow(self.lines)
         form.addRow(self.receipt_label, self.receipt)
@@ -178,13 +180,14 @@ class SalePanel(QFrame):
         super().showEvent(event)
 
     def _size_total(self) -> None:
-        # Room for the example and for a bill in the tens of millions, whatever the window's width leaves
-        # (the receipt column takes a third of it after a sale): a total the cashier cannot read is a risk.
+        # Room for a bill in the tens of millions and its example: a total the cashier cannot read is a risk.
+        # The lines key keeps its whole name beside it.
         metrics = self.total.fontMetrics()
         widest = max(
             metrics.horizontalAdvance(self.total.placeholderText()), metrics.horizontalAdvance("99.999.999")
         )
         self.total.setMinimumWidth(widest + 32)
+        self.lines_button.setMinimumWidth(self.lines_button.sizeHint().width())
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Sale"))
@@ -201,6 +204,7 @@ class SalePanel(QFrame):
             self.tr("Hide lines (F5)") if self.lines.isVisibleTo(self) else self.tr("Lines (F5)")
         )
         self.lines_button.setAccessibleName(self.tr("Lines by category or product"))
+        self._size_total()
         self.total.setAccessibleName(self.tr("Bill total"))
         self.receipt.setAccessibleName(self.tr("Receipt number"))
         self.redeem.setAccessibleName(self.tr("Points to redeem"))

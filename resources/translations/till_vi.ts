@@ -1437,7 +1437,7 @@
         </message>
         <message>
             <source>e.g. 250.000</source>
-            <translation>ví dụ 250.000</translation>
+            <translation>VD: 250.000</translation>
         </message>
         <message>
             <source>e.g. HD123</source>
