@@ -517,7 +517,8 @@ def cmd_maintenance(args: argparse.Namespace) -> int:
 
 def cmd_insights(args: argparse.Namespace) -> int:
     """The store's metrics and the lifetime-value models fitted to its history (``--json``: every figure)."""
-    from app.services.insights import InsightsService, metrics_as_dict
+    from app.services.insight_figures import metrics_as_dict
+    from app.services.insights import InsightsService
 
     store = _open(args)
     svc = TillServices.open(store)

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from app.services.context import Actor
 from app.services.core import Core
+from app.services.insight_figures import HintUsage, ModelFit, StoreMetrics
 from app.services.member_facts import (
     HORIZON_DAYS,
     UNIT_DAYS,
@@ -47,10 +48,10 @@ from app.services.member_facts import (
 )
 from app.store import models as m
 from loyalty.analytics import clv, metrics
-from loyalty.analytics.clv import BgNbdParams, CannotFit, GammaGammaParams
 from loyalty.analytics.hints import Hint
-from loyalty.analytics.metrics import CohortTable, Liability, PointsFlow
-from loyalty.analytics.rfm import RfmBook, RfmEdges, Segment
+from loyalty.analytics.metrics import Liability, PointsFlow
+from loyalty.analytics.params import CannotFit
+from loyalty.analytics.rfm import RfmBook, RfmEdges
 from loyalty.analytics.segments import cell_of, segment_of
 from loyalty.analytics.summary import summarize_arrays
 from loyalty.errors import LoyaltyError
@@ -67,46 +68,6 @@ _CHUNK = 100_000  # sales read per step
 _ORDINAL_OF_JULIAN_DAY = 1721424.5  # julianday('0001-01-01') is 1721425.5 and date(1, 1, 1).toordinal() is 1
 
 IntArray = NDArray[np.int64]
-
-
-# -- what the service returns ----------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class ModelFit:
-    """The fitted models, or the sentence saying why one could not be fitted."""
-
-    bgnbd: BgNbdParams | None
-    gamma_gamma: GammaGammaParams | None
-    problems: tuple[str, ...]
-    buyers: int
-    unit_days: int = UNIT_DAYS
-    errors: tuple[CannotFit, ...] = ()  # the same refusals, for the window to say in its language
-
-
-@dataclass(frozen=True, slots=True)
-class HintUsage:
-    kind: str
-    used: int
-    dismissed: int
-
-
-@dataclass(frozen=True, slots=True)
-class StoreMetrics:
-    as_of: date
-    members: int  # active (not merged, not erased)
-    buyers: int  # members with at least one sale
-    active: int  # with a sale in the last metrics.ACTIVE_DAYS days
-    north_star: int  # repeat customers in the last 90 days
-    north_star_trend: tuple[tuple[date, int], ...]  # weekly, oldest first, ending as_of
-    liability: Liability
-    point_value: int
-    owed_points: int  # open overdrafts: owed to the store, not netted from the liability
-    flow: tuple[PointsFlow, ...]
-    redemption_rate: float | None
-    enrolments: tuple[tuple[date, int], ...]  # the last ENROLMENT_DAYS days
-    cohorts: CohortTable
-    segments: dict[Segment, int]
-    fit: ModelFit
-    hint_usage: tuple[HintUsage, ...]
 
 
 # -- the day's snapshot ----------------------------------------------------------------------------------
@@ -525,78 +486,3 @@ def _predict(fit: ModelFit, x: float, tx: float, age: float, money: float) -> Pr
     if not all(math.isfinite(v) for v in (p_alive, purchases)):
         return None
     return Prediction(p_alive, purchases, spend, value)
-
-
-def _number(value: float | None) -> float | None:
-    """JSON has no NaN: a figure that does not exist (yet) is null."""
-    return None if value is None or not math.isfinite(value) else float(value)
-
-
-def metrics_as_dict(s: StoreMetrics) -> dict[str, object]:
-    """The store metrics as plain JSON-ready values (the command line's ``--json``, CSV exports)."""
-    fit = s.fit
-    return {
-        "as_of": s.as_of.isoformat(),
-        "members": s.members,
-        "buyers": s.buyers,
-        "active_members": s.active,
-        "north_star": s.north_star,
-        "north_star_trend": [{"day": d.isoformat(), "repeat_customers": n} for d, n in s.north_star_trend],
-        "liability": {
-            "points": s.liability.points,
-            "value": s.liability.value,
-            "point_value": s.point_value,
-            "expiry_schedule": [
-                {
-                    "month": None if b.month is None else b.month.isoformat()[:7],
-                    "points": b.points,
-                    "value": b.value,
-                }
-                for b in s.liability.schedule
-            ],
-        },
-        "owed_points": s.owed_points,
-        "points_flow": [
-            {
-                "month": f.month.isoformat()[:7],
-                "issued": f.issued,
-                "redeemed": f.redeemed,
-                "expired": f.expired,
-                "redemption_rate": _number(f.redemption_rate),
-            }
-            for f in s.flow
-        ],
-        "redemption_rate": _number(s.redemption_rate),
-        "enrolments_per_day": [{"day": d.isoformat(), "enrolments": n} for d, n in s.enrolments],
-        "cohorts": {
-            "months": [c.isoformat()[:7] for c in s.cohorts.cohorts],
-            "sizes": s.cohorts.sizes.tolist(),
-            "retention": [[_number(v) for v in row] for row in s.cohorts.retention.tolist()],
-            "repeat_rate": [[_number(v) for v in row] for row in s.cohorts.repeat_rate.tolist()],
-            "partial": s.cohorts.partial.tolist(),
-        },
-        "segments": {segment.value: n for segment, n in s.segments.items()},
-        "model": {
-            "unit_days": fit.unit_days,
-            "buyers": fit.buyers,
-            "bgnbd": None
-            if fit.bgnbd is None
-            else {
-                "r": fit.bgnbd.r,
-                "alpha": fit.bgnbd.alpha,
-                "a": fit.bgnbd.a,
-                "b": fit.bgnbd.b,
-                "log_likelihood": fit.bgnbd.log_likelihood,
-            },
-            "gamma_gamma": None
-            if fit.gamma_gamma is None
-            else {
-                "p": fit.gamma_gamma.p,
-                "q": fit.gamma_gamma.q,
-                "v": fit.gamma_gamma.v,
-                "log_likelihood": fit.gamma_gamma.log_likelihood,
-            },
-            "problems": list(fit.problems),
-        },
-        "hint_usage": [{"kind": u.kind, "used": u.used, "dismissed": u.dismissed} for u in s.hint_usage],
-    }

@@ -37,7 +37,14 @@ from scipy.integrate import quad
 from scipy.optimize import minimize
 from scipy.special import betaincinv, betaln, digamma, exprel, gammaln, hyp2f1, roots_legendre
 
-from loyalty.errors import Detail, InvalidInput, LoyaltyError
+from loyalty.analytics import params
+from loyalty.errors import Detail, InvalidInput
+
+# Defined apart (no NumPy, for a process that only shows a fit) and named here too: the public API is this
+# module's (``fit_bgnbd`` returns a ``BgNbdParams``, a refusal is a ``CannotFit``).
+BgNbdParams = params.BgNbdParams
+GammaGammaParams = params.GammaGammaParams
+CannotFit = params.CannotFit
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -52,46 +59,6 @@ LOG_BOUND = 18.0
 _NEAR = 1e-4
 """Closer than this to a = 1 (the closed form's removable pole) or to a vanishing third hypergeometric
 parameter, the conditional expectation is interpolated between closed forms at ±_NEAR."""
-
-
-class CannotFit(LoyaltyError):
-    code = "cannot_fit"
-    template = "The {model} model cannot be fitted to this purchase history: {why}"
-
-
-@dataclass(frozen=True, slots=True)
-class BgNbdParams:
-    """BG/NBD parameters: purchase rates ~ Gamma(r, alpha) (alpha in the summary's time unit), dropout
-    probability after each purchase ~ Beta(a, b)."""
-
-    r: float
-    alpha: float
-    a: float
-    b: float
-    log_likelihood: float = math.nan  # of the data fitted, in the original units
-    customers: int = 0
-
-    def as_tuple(self) -> tuple[float, float, float, float]:
-        return (self.r, self.alpha, self.a, self.b)
-
-
-@dataclass(frozen=True, slots=True)
-class GammaGammaParams:
-    """Gamma-Gamma parameters: spend per purchase ~ Gamma(p, ν), ν ~ Gamma(q, v) (v in money units)."""
-
-    p: float
-    q: float
-    v: float
-    log_likelihood: float = math.nan
-    customers: int = 0
-
-    def as_tuple(self) -> tuple[float, float, float]:
-        return (self.p, self.q, self.v)
-
-    @property
-    def mean_spend(self) -> float:
-        """The population's mean spend per purchase, p·v/(q-1)."""
-        return self.p * self.v / (self.q - 1)
 
 
 # -- input checks --------------------------------------------------------------------------------------

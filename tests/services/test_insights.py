@@ -22,7 +22,8 @@ from sqlalchemy import func, select
 from app.demo import seed_demo
 from app.paths import database_path
 from app.services import SYSTEM, ConsentInput, TillServices, bootstrap_till
-from app.services.insights import InsightsService, MemberInsight, metrics_as_dict
+from app.services.insight_figures import metrics_as_dict
+from app.services.insights import InsightsService, MemberInsight
 from app.services.member_facts import MERGED_MEMBERS
 from app.store import models as m
 from app.store.db import Store, open_store

@@ -49,7 +49,7 @@ from app.ui.i18n import money, points
 from app.ui.insight_text import SEGMENTS, day_month, full_date, month_year, percent, segment_name
 
 if TYPE_CHECKING:
-    from app.services.insights import StoreMetrics
+    from app.services.insight_figures import StoreMetrics
     from app.ui.desk.charts import Chart
 
 MIN_REFRESH_MS = 30_000

@@ -41,7 +41,7 @@ from app.ui.insight_text import full_date, hint_kind_name, hint_text, percent, s
 from app.ui.search import SearchPanel
 
 if TYPE_CHECKING:
-    from app.services.insights import ModelFit
+    from app.services.insight_figures import ModelFit
     from app.services.member_facts import MemberInsight
 
 SECTION_STYLE = "font-size: 20px; font-weight: bold; color: #ffe14d;"

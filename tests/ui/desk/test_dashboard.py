@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 
 from app.paths import exports_dir
-from app.services.insights import StoreMetrics
+from app.services.insight_figures import StoreMetrics
 from app.ui.desk.dashboard import DashboardPage
 from app.ui.i18n import money, points
 from app.ui.insight_text import SEGMENTS, percent, segment_name
