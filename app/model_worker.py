@@ -13,6 +13,9 @@ import json
 import logging
 import os
 import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -43,6 +46,12 @@ class _Question(BaseModel):
     op: str
     as_of: date
     summary: _Summary | None = None
+    wait: bool = False
+
+
+LONG_OPS = frozenset({"fit", "metrics"})
+"""Questions that may take minutes: answered on the worker's second thread, one at a time, so that the
+counter's questions are answered meanwhile."""
 
 
 class Worker:
@@ -56,45 +65,76 @@ class Worker:
         self.store = open_store(db_path, migrate=False, quick_check=False)
         self.insights = InsightsService(Core.open(self.store))
 
-    def answer(self, line: str) -> dict[str, Any]:
-        from app.services.insights import score_member
-        from app.services.member_facts import MemberSummary
-        from app.services.model_process import score_as_dict
-
+    def question(self, line: str) -> _Question | dict[str, Any]:
+        """The question on ``line``, or the reply that refuses it."""
         try:
             raw = json.loads(line)
         except ValueError:
             return {"n": None, "error": "not JSON"}
         number = raw.get("n") if isinstance(raw, dict) else None
         try:
-            question = _Question.model_validate(raw)
+            return _Question.model_validate(raw)
         except ValidationError as err:
             return {"n": number, "error": f"not a question ({err.error_count()} problem(s))"}
+
+    def answer(self, line: str) -> dict[str, Any]:
+        asked = self.question(line)
+        return asked if isinstance(asked, dict) else self.reply(asked)
+
+    def reply(self, question: _Question) -> dict[str, Any]:
+        from app.services.insight_figures import fit_as_dict, metrics_as_dict
+        from app.services.insights import score_member
+        from app.services.member_facts import MemberSummary
+        from app.services.model_process import score_as_dict
+
         if question.op == "warm_up":
             self.insights.scoring_models(question.as_of)
             return {"n": question.n, "ok": True}
         if question.op == "score":
             if question.summary is None:
                 return {"n": question.n, "error": "a score needs the member's summary"}
-            models = self.insights.scoring_models(question.as_of)
+            models = self.insights.scoring_models(question.as_of, wait=question.wait)
             if models is None:
                 return {"n": question.n, "score": None}
             fit, edges = models
             summary = MemberSummary(**question.summary.model_dump())
             return {"n": question.n, "score": score_as_dict(score_member(fit, edges, summary))}
+        if question.op == "fit":
+            return {"n": question.n, "fit": fit_as_dict(self.insights.fit_as_of(question.as_of))}
+        if question.op == "metrics":
+            return {"n": question.n, "metrics": metrics_as_dict(self.insights.store_metrics(question.as_of))}
         return {"n": question.n, "error": f"no such question: {question.op[:40]}"}
 
+    def _safe_reply(self, question: _Question) -> dict[str, Any]:
+        try:
+            return self.reply(question)
+        except Exception as err:  # one question that fails never ends the process: the till asks again
+            log.exception("a question could not be answered")
+            return {"n": question.n, "error": type(err).__name__}
+
+    def _answer_later(self, send: Callable[[dict[str, Any]], None], question: _Question) -> None:
+        send(self._safe_reply(question))
+
     def serve(self, questions: Any, answers: Any) -> None:
-        for line in questions:
-            if not line.strip():
-                continue
-            try:
-                reply = self.answer(line)
-            except Exception as err:  # one bad question never ends the process: the till asks again
-                log.exception("a question could not be answered")
-                reply = {"n": None, "error": type(err).__name__}
-            answers.write(json.dumps(reply, separators=(",", ":")) + "\n")
-            answers.flush()
+        writing = threading.Lock()
+
+        def send(reply: dict[str, Any]) -> None:
+            with writing:
+                answers.write(json.dumps(reply, separators=(",", ":")) + "\n")
+                answers.flush()
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="model-long") as long_work:
+            for line in questions:
+                if not line.strip():
+                    continue
+                asked = self.question(line)
+                if isinstance(asked, dict):
+                    send(asked)
+                elif asked.op in LONG_OPS or (asked.op == "score" and asked.wait):
+                    long_work.submit(self._answer_later, send, asked)
+                else:
+                    send(self._safe_reply(asked))
+            long_work.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         self.store.close()

@@ -28,6 +28,12 @@ class Detail:
         self.text = text
         self.params: dict[str, Any] = params
 
+    @classmethod
+    def rebuilt(cls, text: str, params: dict[str, Any]) -> Detail:
+        """A detail that travelled as plain values (between processes): its text was a literal where it was
+        first made, and stays the translation key."""
+        return cls(text, **params)
+
     def __str__(self) -> str:
         try:
             return self.text.format(**self.params)

@@ -20,6 +20,7 @@ from app.store.db import Store
 if TYPE_CHECKING:
     from app.services.insights import InsightsService
     from app.services.member_facts import CounterHints
+    from app.services.model_process import ModelProcess, RemoteInsights
 
 
 @dataclass
@@ -55,21 +56,39 @@ class TillServices:
         return InsightsService(self.core)
 
     @cached_property
+    def model_process(self) -> ModelProcess | None:
+        """The day's models in a process beside the till, when ``separate_models``; started at the first
+        question."""
+        if not self.separate_models:
+            return None
+        from app.services.model_process import ModelProcess
+
+        return ModelProcess(self.core.store.path)
+
+    @cached_property
     def counter_hints(self) -> CounterHints:
         """The cashier's hint for the member on screen."""
         from app.services.member_facts import CounterHints
 
-        if self.separate_models:
-            from app.services.model_process import ModelProcess
+        process = self.model_process
+        return CounterHints(self.core, process if process is not None else self.insights)
 
-            return CounterHints(self.core, ModelProcess(self.core.store.path))
-        return CounterHints(self.core, self.insights)
+    @cached_property
+    def desk_insights(self) -> InsightsService | RemoteInsights:
+        """The desk's insights (a member's, the fit, the store's figures): from the model process when there
+        is one, else computed here."""
+        process = self.model_process
+        if process is None:
+            return self.insights
+        from app.services.model_process import RemoteInsights
+
+        return RemoteInsights(self.core, process)
 
     def close(self) -> None:
-        """End what the services started beside the till: the model process, if the hints started one."""
-        hints = self.__dict__.get("counter_hints")
-        if hints is not None:
-            hints.models.close()
+        """End what the services started beside the till: the model process, if one was started."""
+        process = self.__dict__.get("model_process")
+        if process is not None:
+            process.close()
 
     @cached_property
     def staff_cards(self) -> StaffCardService:

@@ -12,13 +12,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.services.member_facts import UNIT_DAYS
-from loyalty.analytics.metrics import CohortTable, ExpiryBucket, Liability, PointsFlow
 from loyalty.analytics.params import BgNbdParams, CannotFit, GammaGammaParams
 from loyalty.analytics.segments import Segment
 from loyalty.errors import Detail
+
+if TYPE_CHECKING:  # NumPy comes with the cohort table: loaded when figures are read, not with this module
+    from loyalty.analytics.metrics import CohortTable, Liability, PointsFlow
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +137,7 @@ def _why_as_json(why: object) -> object:
 
 def _why_from_json(why: object) -> object:
     if isinstance(why, dict):
-        return Detail(str(why["text"]), **dict(why.get("params") or {}))
+        return Detail.rebuilt(str(why["text"]), dict(why.get("params") or {}))
     return str(why)
 
 
@@ -202,6 +204,8 @@ def _matrix(rows: list[list[Any]], count: int, dtype: Any) -> Any:
 def metrics_from_dict(data: dict[str, Any]) -> StoreMetrics:
     """``metrics_as_dict`` read back: the same figures."""
     import numpy as np
+
+    from loyalty.analytics.metrics import CohortTable, ExpiryBucket, Liability, PointsFlow
 
     liability = data["liability"]
     cohorts = data["cohorts"]

@@ -47,6 +47,7 @@ from app.services.member_facts import (
     survivors,
 )
 from app.store import models as m
+from app.store.types import parse_utc
 from loyalty.analytics import clv, metrics
 from loyalty.analytics.hints import Hint
 from loyalty.analytics.metrics import Liability, PointsFlow
@@ -79,6 +80,7 @@ class _Snapshot:
     edges: RfmEdges
     book: RfmBook
     survivors: dict[int, int] = field(default_factory=dict)  # merged member rowid -> surviving rowid
+    sales: _Sales | None = None  # every sale read so far, refunds and merges applied: the dashboard's input
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,42 @@ class _Sales:
     member: IntArray  # members.rowid of the (surviving) member
     day: IntArray  # local day, date.toordinal()
     amount: NDArray[np.float64]  # net of refunds, minor units
+    entry: IntArray  # ledger_entries.rowid of the sale
+
+    def live(self) -> _Sales:
+        """The sales not refunded in full (a refund after the read can bring one to nothing)."""
+        keep = self.amount > 0
+        if bool(keep.all()):
+            return self
+        return _Sales(self.member[keep], self.day[keep], self.amount[keep], self.entry[keep])
+
+
+def _joined(old: _Sales, new: _Sales) -> _Sales:
+    return _Sales(
+        np.concatenate([old.member, new.member]),
+        np.concatenate([old.day, new.day]),
+        np.concatenate([old.amount, new.amount]),
+        np.concatenate([old.entry, new.entry]),
+    )
+
+
+def _follow_merges(sales: _Sales, survivors: dict[int, int]) -> None:
+    """Move the sales of members merged since the read to whom they were merged into (in place)."""
+    merged = np.fromiter(survivors, dtype=np.int64)
+    moved = np.isin(sales.member, merged)
+    if bool(moved.any()):
+        sales.member[moved] = [survivors[int(w)] for w in sales.member[moved]]
+
+
+@dataclass
+class _FlowBook:
+    """Points moved, summed by (the stored time cut to ``width`` characters, kind, positive, restores a
+    redemption), over the ledger up to rowid ``high_water``. Entries are never changed once written, so the
+    next read adds only the entries written since."""
+
+    width: int
+    high_water: int = 0
+    sums: dict[tuple[str, str, bool, bool], int] = field(default_factory=dict)
 
 
 def _fixed_offset_minutes(zone: ZoneInfo, year: int) -> int | None:
@@ -99,10 +137,38 @@ def _fixed_offset_minutes(zone: ZoneInfo, year: int) -> int | None:
     return None if offset is None else int(offset.total_seconds() // 60)
 
 
+def _stamp_width(zone: ZoneInfo, year: int) -> int:
+    """How much of a stored UTC time (ISO 8601) decides its local day in ``zone``: the hour (13 characters)
+    when every offset the zone had from 2000 to ``year`` is whole hours, ten minutes (15) when whole tens of
+    minutes, else the minute (16)."""
+    offsets = {
+        int(
+            (
+                datetime(y, month, 15, 12, tzinfo=UTC).astimezone(zone).utcoffset() or timedelta()
+            ).total_seconds()
+        )
+        for y in range(2000, year + 2)
+        for month in range(1, 13)
+    }
+    if all(o % 3600 == 0 for o in offsets):
+        return 13
+    if all(o % 600 == 0 for o in offsets):
+        return 15
+    return 16
+
+
+def _local_day_of_stamp(stamp: str, zone: ZoneInfo) -> date:
+    """The local day of a stored UTC time cut to its hour, ten minutes or minute."""
+    padded = stamp + {13: ":00", 15: "0", 16: ""}[len(stamp)]
+    return datetime.fromisoformat(padded).replace(tzinfo=UTC).astimezone(zone).date()
+
+
 class InsightsService:
     def __init__(self, core: Core) -> None:
         self.core = core
         self._snapshot: _Snapshot | None = None
+        self._flow: _FlowBook | None = None
+        self._flow_lock = threading.Lock()
         # The day's refit reads every sale and fits both models: seconds on a large store. It runs under this
         # lock; the cashier's hint never waits for it (``hints``): it takes the snapshot there is, or none,
         # and asks for the refit on a thread of its own, off the till's one database worker.
@@ -165,7 +231,7 @@ class InsightsService:
             )
         result = session.execute(
             text(
-                f"SELECT m.rowid, {day_column}, e.amount_minor + {refunded} "
+                f"SELECT m.rowid, {day_column}, e.amount_minor + {refunded}, e.rowid "
                 "FROM ledger_entries e JOIN members m ON m.id = e.member_id "
                 f"{joined}"
                 "WHERE e.kind = 'earn' AND e.amount_minor IS NOT NULL AND e.rowid > :after"
@@ -177,11 +243,13 @@ class InsightsService:
             rows = (
                 [tuple(row) for row in part]
                 if day_sql is not None
-                else [(who, self._day_of(str(day), program), amount) for who, day, amount in part]
+                else [(who, self._day_of(str(day), program), amount, row) for who, day, amount, row in part]
             )
-            chunk = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
+            chunk = np.asarray(rows, dtype=np.int64).reshape(-1, 4)
             chunks.append(chunk[chunk[:, 2] > 0])
-        table = np.concatenate(chunks) if chunks else np.zeros((0, 3), dtype=np.int64)
+        table = np.concatenate(chunks) if chunks else np.zeros((0, 4), dtype=np.int64)
+        if table.shape[0] > 1 and not bool((np.diff(table[:, 3]) > 0).all()):
+            table = table[np.argsort(table[:, 3], kind="stable")]  # in ledger order: refunds find their sale
         member = np.ascontiguousarray(table[:, 0])
         if survivors is None:
             survivors = self._survivors(session)
@@ -189,7 +257,28 @@ class InsightsService:
             merged = np.fromiter(survivors, dtype=np.int64)
             moved = np.isin(member, merged)
             member[moved] = [survivors[int(w)] for w in member[moved]]
-        return _Sales(member, np.ascontiguousarray(table[:, 1]), table[:, 2].astype(np.float64))
+        return _Sales(
+            member,
+            np.ascontiguousarray(table[:, 1]),
+            table[:, 2].astype(np.float64),
+            np.ascontiguousarray(table[:, 3]),
+        )
+
+    def _refund_read_sales(self, session: Session, sales: _Sales, read_up_to: int) -> None:
+        """Net the refunds written after ``read_up_to`` into the sales read before it (in place)."""
+        rows = session.execute(
+            text(
+                "SELECT e.rowid, SUM(r.amount_minor) FROM ledger_entries r "
+                "JOIN ledger_entries e ON e.id = r.reverses_id "
+                "WHERE r.rowid > :after AND r.kind = 'reverse' AND r.amount_minor IS NOT NULL "
+                "AND e.rowid <= :after GROUP BY e.rowid"
+            ),
+            {"after": read_up_to},
+        ).all()
+        for sale, refunded in rows:
+            at = int(np.searchsorted(sales.entry, int(sale)))
+            if at < sales.entry.size and int(sales.entry[at]) == int(sale):
+                sales.amount[at] += float(refunded)
 
     def transactions(self, as_of: date | None = None) -> Iterator[tuple[str, date, int]]:
         """Every sale up to ``as_of`` (default today) as ``(member id, local day, net amount)``: what
@@ -261,6 +350,14 @@ class InsightsService:
                 ):
                     if day <= as_of.toordinal():
                         snap.book.add_sale(who, day, amount)
+                if snap.sales is not None:
+                    self._refund_read_sales(session, snap.sales, snap.high_water)
+                    snap.sales = _joined(snap.sales, new)
+                merged = self._survivors(session)
+                if merged != snap.survivors:
+                    if snap.sales is not None:
+                        _follow_merges(snap.sales, merged)
+                    snap.survivors = merged
                 snap.high_water = high_water
             return snap
         sales = self._sales(session, program, as_of)
@@ -268,7 +365,7 @@ class InsightsService:
         fit = _fit(summary.frequency, summary.recency, summary.T, summary.monetary_value)
         purchase_days = summary.frequency + 1
         book = RfmBook.build(summary.customer.tolist(), summary.last_day, purchase_days, summary.total_amount)
-        snap = _Snapshot(as_of, high_water, fit, book.edges, book, self._survivors(session))
+        snap = _Snapshot(as_of, high_water, fit, book.edges, book, self._survivors(session), sales)
         self._snapshot = snap
         return snap
 
@@ -286,7 +383,9 @@ class InsightsService:
             today = self.today(program)
             end = as_of or today
             snap = self._refresh(session, program, today) if end == today else None
-            sales = self._sales(session, program, end)
+            # Today's figures from the sales the day's snapshot keeps up to date; a past day's read afresh.
+            cached = None if snap is None else snap.sales
+            sales = cached.live() if cached is not None else self._sales(session, program, end)
             summary = summarize_arrays(sales.member, sales.day, sales.amount, end.toordinal(), UNIT_DAYS)
             if snap is None:  # a past day: fitted afresh, not kept
                 fit = _fit(summary.frequency, summary.recency, summary.T, summary.monetary_value)
@@ -325,44 +424,61 @@ class InsightsService:
             )
 
     def _liability(self, session: Session, program: Program, as_of: date) -> Liability:
-        # The last usable day is the local day of the instant just before the points expire.
-        day_sql = self._local_day_sql("datetime(expires_at, '-1 seconds')", program, as_of.year)
-        column = day_sql if day_sql is not None else "datetime(expires_at, '-1 seconds')"
+        # Open points by the instant they expire, from the index of open lots by expiry alone (a handful of
+        # distinct instants: a program's expiries fall on local midnights), then each instant's last usable
+        # day: the local day of the instant just before it.
         rows = session.execute(
-            text(
-                f"SELECT {column} AS day, SUM(remaining) FROM lots WHERE remaining > 0 AND expires_at IS NOT NULL "
-                "GROUP BY day"
-            )
+            text("SELECT expires_at, SUM(remaining) FROM lots WHERE remaining > 0 GROUP BY expires_at")
         ).all()
-        never = session.scalar(
-            text("SELECT COALESCE(SUM(remaining), 0) FROM lots WHERE remaining > 0 AND expires_at IS NULL")
-        )
-        lots: list[tuple[int, date | None]] = [(int(never or 0), None)]
-        for day, points in rows:
-            ordinal = int(day) if day_sql is not None else self._day_of(str(day) + "Z", program)
-            lots.append((int(points), date.fromordinal(ordinal)))
+        lots: list[tuple[int, date | None]] = [(0, None)]
+        for expires, points in rows:
+            if expires is None:
+                lots.append((int(points), None))
+            else:
+                last = parse_utc(str(expires)) - timedelta(seconds=1)
+                lots.append((int(points), last.astimezone(program.zone).date()))
         return metrics.points_liability(lots, program.redemption.point_value, as_of)
 
     def _points_flow(self, session: Session, program: Program, as_of: date) -> tuple[PointsFlow, ...]:
-        day_sql = self._local_day_sql("created_at", program, as_of.year)
-        restores = "(kind = 'reverse' AND points > 0 AND reverses_id IN (SELECT id FROM ledger_entries WHERE kind = 'redeem'))"
-        if day_sql is not None:
-            rows = session.execute(
-                text(
-                    f"SELECT {day_sql} AS day, kind, SUM(points), {restores} AS restores FROM ledger_entries "
-                    "GROUP BY day, kind, restores, points > 0"
-                )
-            ).all()
-            entries = [(date.fromordinal(int(d)), str(k), int(p), bool(r)) for d, k, p, r in rows]
-        else:
-            raw = session.execute(
-                text(f"SELECT created_at, kind, points, {restores} FROM ledger_entries")
-            ).all()
-            entries = [
-                (date.fromordinal(self._day_of(str(c), program)), str(k), int(p), bool(r))
-                for c, k, p, r in raw
-            ]
-        return metrics.points_flow(e for e in entries if e[0] <= as_of)
+        """Points issued, redeemed and expired by month, from the flow book: the entries written since the
+        last read are summed and added (a store's ten million entries are read once, not at every refresh).
+        Sums are kept per hour of the stored UTC time (per ten minutes or per minute in a zone whose offset is
+        not whole hours), which falls on one local day."""
+        zone = program.zone
+        width = _stamp_width(zone, as_of.year)
+        # The EXISTS reads the one entry named (its primary key): whether the reversal restores a redemption.
+        restores = (
+            "(e.kind = 'reverse' AND e.points > 0 AND EXISTS (SELECT 1 FROM ledger_entries x "
+            "WHERE x.id = e.reverses_id AND x.kind = 'redeem'))"
+        )
+        with self._flow_lock:
+            book = self._flow
+            if book is None or book.width != width:
+                book = self._flow = _FlowBook(width)
+            high_water = self._high_water(session)
+            if high_water > book.high_water:
+                rows = session.execute(
+                    text(
+                        f"SELECT substr(e.created_at, 1, {width}) AS at, e.kind, e.points > 0 AS positive, "
+                        f"{restores} AS restores, SUM(e.points) FROM ledger_entries e "
+                        "WHERE e.rowid > :after AND e.rowid <= :upto GROUP BY at, e.kind, positive, restores"
+                    ),
+                    {"after": book.high_water, "upto": high_water},
+                ).all()
+                for at, kind, positive, restored, points in rows:
+                    key = (str(at), str(kind), bool(positive), bool(restored))
+                    book.sums[key] = book.sums.get(key, 0) + int(points)
+                book.high_water = high_water
+            sums = list(book.sums.items())
+        days: dict[str, date] = {}
+        entries: list[tuple[date, str, int, bool]] = []
+        for (at, kind, _positive, restored), points in sums:
+            day = days.get(at)
+            if day is None:
+                day = days[at] = _local_day_of_stamp(at, zone)
+            if day <= as_of:
+                entries.append((day, kind, points, restored))
+        return metrics.points_flow(entries)
 
     def _enrolments(self, session: Session, program: Program, as_of: date) -> tuple[tuple[date, int], ...]:
         first = as_of - timedelta(days=ENROLMENT_DAYS - 1)
@@ -399,14 +515,24 @@ class InsightsService:
 
             return member_insight(core, session, program, as_of, member_id, score)
 
-    def scoring_models(self, as_of: date) -> tuple[ModelFit, RfmEdges] | None:
-        """The models to score members as of ``as_of``, without waiting: that day's when fitted, else the
+    def scoring_models(self, as_of: date, *, wait: bool = False) -> tuple[ModelFit, RfmEdges] | None:
+        """The models to score members as of ``as_of``. Without ``wait``: that day's when fitted, else the
         last ones there are (yesterday's are good enough for a hint) while that day's refit runs in the
-        background, else None. What the model process answers the counter with."""
+        background, else None (what the model process answers the counter with). With ``wait``: that
+        day's, fitted first if need be (the desk)."""
+        if wait:
+            with self.core.read() as session:
+                fitted = self._refresh(session, self.core.program(session), as_of)
+            return fitted.fit, fitted.edges
         snap = self._snapshot
         if snap is None or snap.as_of != as_of:
             self.warm_up(as_of)
         return None if snap is None else (snap.fit, snap.edges)
+
+    def fit_as_of(self, as_of: date) -> ModelFit:
+        """The models fitted as of ``as_of`` (fitted now if need be)."""
+        with self.core.read() as session:
+            return self._refresh(session, self.core.program(session), as_of).fit
 
     def score(self, summary: MemberSummary, as_of: date) -> MemberScore | None:
         """What the models of ``as_of`` say of a member, without waiting (``Models``, in this process)."""

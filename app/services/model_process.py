@@ -10,7 +10,10 @@ process read while the till writes), and asks it over a pipe, one JSON line each
     {"n": 7, "score": {"cell": [4, 3, 5], "segment": "loyal", "prediction": {...}}}
 
 ``score`` waits at most ``answer_within`` seconds: a hint is advice, so a model process that is starting, busy
-or gone means the hint goes on the member's own facts, never that the cashier waits. A process that died is
+or gone means the hint goes on the member's own facts, never that the cashier waits. The desk's questions —
+the store's figures (``store_metrics``), the fit (``model_fit``), a member scored once the day's models are
+fitted (``score_fitted``) — take as long as the figures take, up to ``LONG_ANSWER``; the worker answers them
+on a thread of its own, so a hint asked meanwhile is answered at once (replies carry their question's number). A process that died is
 started again on a later question, at most once every ``restart_after`` seconds. Replies are checked before
 they are believed; a line that is not a reply is logged and dropped. The process ends when the till closes
 its end of the pipe, including when the till itself is killed.
@@ -20,20 +23,30 @@ from __future__ import annotations
 
 import json
 import logging
-import queue
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from app.services.member_facts import MemberScore, MemberSummary, Prediction
+from app.services.core import Core
+from app.services.insight_figures import ModelFit, StoreMetrics, fit_from_dict, metrics_from_dict
+from app.services.member_facts import (
+    MemberInsight,
+    MemberScore,
+    MemberSummary,
+    Prediction,
+    member_insight,
+    today,
+)
 from loyalty.analytics.segments import Segment
+from loyalty.errors import LoyaltyError
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +54,19 @@ ANSWER_WITHIN = 0.25
 """Seconds a hint waits for the model process: it answers from memory in a millisecond or two."""
 RESTART_AFTER = 60.0
 """Seconds between two starts of a model process that keeps dying."""
+LONG_ANSWER = 1800.0
+"""Seconds the desk waits for the store's figures: the first of the day reads every sale of the store."""
+
+
+class ModelsUnavailable(LoyaltyError):
+    code = "models_unavailable"
+    template = "The insights are not available right now: {why}"
+
+
+@dataclass
+class _Waiter:
+    done: threading.Event = field(default_factory=threading.Event)
+    reply: dict[str, Any] | None = None
 
 
 class _PredictionReply(BaseModel):
@@ -120,9 +146,9 @@ class ModelProcess:
             list(argv) if argv is not None else [sys.executable, "-m", "app.model_worker", str(db_path)]
         )
         self._clock = clock
-        self._lock = threading.Lock()  # one question at a time; the counter asks from one thread anyway
+        self._lock = threading.Lock()  # the process, the numbering and the pipe's writing end
         self._proc: subprocess.Popen[str] | None = None
-        self._replies: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._waiting: dict[int, _Waiter] = {}
         self._asked = 0
         self._started_at: float | None = None
         self._closed = False
@@ -162,51 +188,55 @@ class ModelProcess:
             log.warning("the model process could not be started: %s", err)
             return None
         self.starts += 1
-        self._replies = queue.Queue()
         assert proc.stdout is not None
+        waiting: dict[int, _Waiter] = {}
+        self._waiting = waiting
         reader = threading.Thread(
-            target=_read_replies, args=(proc.stdout, self._replies), name="model-replies", daemon=True
+            target=_read_replies, args=(proc.stdout, waiting, self._lock), name="model-replies", daemon=True
         )
         reader.start()
         self._proc = proc
         return proc
 
-    def _send(self, request: dict[str, Any]) -> int | None:
-        proc = self._running()
-        if proc is None or proc.stdin is None:
-            return None
-        self._asked += 1
-        request["n"] = self._asked
-        try:
-            proc.stdin.write(json.dumps(request, separators=(",", ":")) + "\n")
-            proc.stdin.flush()
-        except (BrokenPipeError, OSError, ValueError):  # it died between the check and the write
-            return None
-        return self._asked
-
-    def _reply(self, number: int) -> dict[str, Any] | None:
-        deadline = self._clock() + self.answer_within
-        while True:
-            left = deadline - self._clock()
-            if left <= 0:
+    def _ask(self, request: dict[str, Any], within: float) -> dict[str, Any] | None:
+        """Send ``request`` and wait up to ``within`` seconds for its reply; None when none comes."""
+        with self._lock:
+            proc = self._running()
+            if proc is None or proc.stdin is None:
                 return None
+            self._asked += 1
+            number = request["n"] = self._asked
+            waiter = self._waiting[number] = _Waiter()
             try:
-                reply = self._replies.get(timeout=left)
-            except queue.Empty:
+                proc.stdin.write(json.dumps(request, separators=(",", ":")) + "\n")
+                proc.stdin.flush()
+            except (OSError, ValueError):  # it died between the check and the write
+                self._waiting.pop(number, None)
                 return None
-            if reply is None:  # the process closed its end
-                return None
-            if reply.get("n") == number:
-                return reply
-            # An answer to a question that timed out before: too late for anyone, dropped.
+            waiting = self._waiting
+        waiter.done.wait(max(0.0, within))
+        with self._lock:
+            waiting.pop(number, None)  # a reply that comes later is dropped
+        return waiter.reply
 
     # -- the Models protocol -----------------------------------------------------------------------------
     def score(self, summary: MemberSummary, as_of: date) -> MemberScore | None:
-        with self._lock:
-            number = self._send(
-                {"op": "score", "as_of": as_of.isoformat(), "summary": summary_as_dict(summary)}
-            )
-            reply = None if number is None else self._reply(number)
+        """The models of ``as_of`` on the member, or None: no models yet, no answer in time."""
+        return self._score(summary, as_of, wait=False, within=self.answer_within)
+
+    def score_fitted(self, summary: MemberSummary, as_of: date) -> MemberScore | None:
+        """The same once the models of ``as_of`` are fitted (the desk waits; the counter never does)."""
+        return self._score(summary, as_of, wait=True, within=LONG_ANSWER)
+
+    def _score(self, summary: MemberSummary, as_of: date, *, wait: bool, within: float) -> MemberScore | None:
+        question: dict[str, Any] = {
+            "op": "score",
+            "as_of": as_of.isoformat(),
+            "summary": summary_as_dict(summary),
+        }
+        if wait:
+            question["wait"] = True
+        reply = self._ask(question, within)
         if reply is None:
             return None
         if "error" in reply:
@@ -223,8 +253,30 @@ class ModelProcess:
 
     def warm_up(self, as_of: date) -> None:
         """Start the process and have it fit ``as_of``'s models, without waiting for either."""
-        with self._lock:
-            self._send({"op": "warm_up", "as_of": as_of.isoformat()})
+        self._ask({"op": "warm_up", "as_of": as_of.isoformat()}, 0.0)
+
+    # -- the desk's questions ----------------------------------------------------------------------------
+    def _long(self, op: str, key: str, as_of: date) -> Any:
+        reply = self._ask({"op": op, "as_of": as_of.isoformat()}, LONG_ANSWER)
+        if reply is None:
+            raise ModelsUnavailable(why="the process that computes them did not answer")
+        if key not in reply:
+            raise ModelsUnavailable(why="the process that computes them could not")
+        return reply[key]
+
+    def model_fit(self, as_of: date) -> ModelFit:
+        """The models fitted as of ``as_of`` (waits for the fit)."""
+        try:
+            return fit_from_dict(self._long("fit", "fit", as_of))
+        except (KeyError, TypeError, ValueError) as err:
+            raise ModelsUnavailable(why="the process that computes them answered something else") from err
+
+    def store_metrics(self, as_of: date) -> StoreMetrics:
+        """The store's figures as of ``as_of`` (waits for them)."""
+        try:
+            return metrics_from_dict(self._long("metrics", "metrics", as_of))
+        except (KeyError, TypeError, ValueError) as err:
+            raise ModelsUnavailable(why="the process that computes them answered something else") from err
 
     def close(self, timeout: float = 3.0) -> None:
         """End the process: its pipe closed, then terminated if it does not go."""
@@ -251,18 +303,56 @@ class ModelProcess:
             proc.stdout.close()
 
 
-def _read_replies(stream: IO[str], replies: queue.Queue[dict[str, Any] | None]) -> None:
+def _read_replies(stream: IO[str], waiting: dict[int, _Waiter], lock: threading.Lock) -> None:
+    """Hand each reply to the question waiting for it; when the process's end closes, wake them all."""
     try:
         for line in stream:
             try:
                 reply = json.loads(line)
             except ValueError:
+                reply = None
+            if not isinstance(reply, dict):
                 log.warning("the model process wrote a line that is not a reply: %r", line[:200])
                 continue
-            if isinstance(reply, dict):
-                replies.put(reply)
-            else:
-                log.warning("the model process wrote a line that is not a reply: %r", line[:200])
+            number = reply.get("n")
+            with lock:
+                waiter = waiting.pop(number, None) if isinstance(number, int) else None
+            if waiter is not None:
+                waiter.reply = reply
+                waiter.done.set()
     except (OSError, ValueError):  # the pipe closed under the reader
         pass
-    replies.put(None)
+    with lock:
+        left = list(waiting.values())
+        waiting.clear()
+    for waiter in left:
+        waiter.done.set()
+
+
+class RemoteInsights:
+    """The desk's insights asked of the model process: a member's facts read here, the models and the store's
+    figures computed there (``InsightsService`` answers the same questions in the process that asks)."""
+
+    def __init__(self, core: Core, process: ModelProcess) -> None:
+        self.core = core
+        self.process = process
+
+    def _today(self) -> date:
+        with self.core.read() as session:
+            return today(self.core, self.core.program(session))
+
+    def model_fit(self) -> ModelFit:
+        return self.process.model_fit(self._today())
+
+    def member(self, member_id: str) -> MemberInsight:
+        # The day's fit first, with no read open here meanwhile (it may take a minute on a large store);
+        # the member's score then comes at once.
+        self.process.model_fit(self._today())
+        core = self.core
+        with core.read() as session:
+            program = core.program(session)
+            as_of = today(core, program)
+            return member_insight(core, session, program, as_of, member_id, self.process.score_fitted)
+
+    def store_metrics(self, as_of: date | None = None) -> StoreMetrics:
+        return self.process.store_metrics(as_of or self._today())

@@ -320,12 +320,14 @@ class Lot(Base):
             "created_at",
             sqlite_where=text("remaining > 0"),
         ),
-        # The day's expiry sweep: which members hold open lots past their date (migration 0009).
+        # The day's expiry sweep (which members hold open lots past their date) and the points liability by
+        # expiry, from the index alone (migration 0009).
         Index(
             "ix_lots_open_by_expiry",
             "expires_at",
             "member_id",
-            sqlite_where=text("remaining > 0 AND expires_at IS NOT NULL"),
+            "remaining",
+            sqlite_where=text("remaining > 0"),
         ),
     )
 

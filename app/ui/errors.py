@@ -109,11 +109,17 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("LoyaltyError", "{name} is deactivated. Reactivate them first."),
     # The manager's insights: a lifetime-value model the store's history cannot fit (loyalty.analytics.clv).
     QT_TRANSLATE_NOOP("LoyaltyError", "The {model} model cannot be fitted to this purchase history: {why}"),
+    # The insights' process beside the till (app.services.model_process) did not give the desk its figures.
+    QT_TRANSLATE_NOOP("LoyaltyError", "The insights are not available right now: {why}"),
 )
 
 # Words the templates are filled with that a cashier reads (a card's status).
 WORDS = (
     QT_TRANSLATE_NOOP("LoyaltyError", "blocked"),
+    # Why the insights are not available (app.services.model_process).
+    QT_TRANSLATE_NOOP("LoyaltyError", "the process that computes them did not answer"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "the process that computes them could not"),
+    QT_TRANSLATE_NOOP("LoyaltyError", "the process that computes them answered something else"),
     QT_TRANSLATE_NOOP("LoyaltyError", "replaced"),
     QT_TRANSLATE_NOOP("LoyaltyError", "member"),
     # What enrolment and card linking say is wrong ({what} is not valid: {why}; {what} is already in use).

@@ -10,6 +10,9 @@ Anki's ``CollectionOp``/``QueryOp``.
 One worker thread means the database sees one writer from this window, in the order the cashier acted.
 ``advise(fn, on_success)`` runs advice (the cashier's hint: a read of its own and a question to the model
 process) on a second thread, so that advice never queues in front of a sale; it writes nothing.
+``study(fn, on_success)`` runs what a manager asked for that may take minutes (the store's figures, a
+member's predicted value: questions to the model process) on a third, so that neither a sale nor a hint
+waits behind it; it writes nothing either.
 ``install_excepthook`` does the same for exceptions escaping a slot: logged, shown, never lost.
 """
 
@@ -44,7 +47,7 @@ class _Job:
     on_success: Callable[[Any], None] | None
     on_failure: Failure | None
     is_change: bool
-    is_advice: bool = False
+    is_advice: bool = False  # on a side thread (advice or study): not the database worker's
 
 
 def describe(exc: BaseException, store_path: Path | None = None) -> str:
@@ -76,6 +79,7 @@ class OpRunner(QObject):
         self.store_path = store_path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="till-db")
         self._advice = ThreadPoolExecutor(max_workers=1, thread_name_prefix="till-advice")
+        self._study = ThreadPoolExecutor(max_workers=1, thread_name_prefix="till-study")
         self._pending = 0
         self._advising = 0
         self._closed = False
@@ -116,6 +120,19 @@ class OpRunner(QObject):
             return
         self._advising += 1
         self._advice.submit(self._work, _Job(fn, on_success, on_failure, is_change=False, is_advice=True))
+
+    def study(
+        self,
+        fn: Callable[[], T],
+        on_success: Callable[[T], None] | None = None,
+        on_failure: Failure | None = None,
+    ) -> None:
+        """Run a long read a manager asked for on its own thread: never in front of a sale or a hint. It
+        does not make the window busy (the page that asked says it is computing)."""
+        if self._closed:
+            return
+        self._advising += 1
+        self._study.submit(self._work, _Job(fn, on_success, on_failure, is_change=False, is_advice=True))
 
     def _submit(self, job: _Job) -> None:
         if self._closed:
@@ -162,6 +179,8 @@ class OpRunner(QObject):
         self._closed = True
         self._executor.shutdown(wait=wait, cancel_futures=True)
         self._advice.shutdown(wait=wait, cancel_futures=True)
+        # A long study is not waited for: its answer has no window left to go to.
+        self._study.shutdown(wait=False, cancel_futures=True)
 
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], Any]

@@ -343,6 +343,22 @@
     <context>
         <name>LoyaltyError</name>
         <message>
+            <source>The insights are not available right now: {why}</source>
+            <translation>Số liệu phân tích hiện chưa có: {why}</translation>
+        </message>
+        <message>
+            <source>the process that computes them did not answer</source>
+            <translation>tiến trình tính toán không trả lời</translation>
+        </message>
+        <message>
+            <source>the process that computes them could not</source>
+            <translation>tiến trình tính toán không tính được</translation>
+        </message>
+        <message>
+            <source>the process that computes them answered something else</source>
+            <translation>tiến trình tính toán trả lời sai định dạng</translation>
+        </message>
+        <message>
             <source>a correction must give back at least one point</source>
             <translation>một lần chỉnh phải trả lại ít nhất một điểm</translation>
         </message>

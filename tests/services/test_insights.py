@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from app.demo import seed_demo
 from app.paths import database_path
 from app.services import SYSTEM, ConsentInput, TillServices, bootstrap_till
-from app.services.insight_figures import metrics_as_dict
+from app.services.insight_figures import StoreMetrics, metrics_as_dict, metrics_from_dict
 from app.services.insights import InsightsService, MemberInsight
 from app.services.member_facts import MERGED_MEMBERS
 from app.store import models as m
@@ -358,3 +358,88 @@ def test_the_merges_every_hint_asks_for_come_from_the_index_of_members_not_activ
             assert InsightsService(till.svc.core)._survivors(session) == {}
     finally:
         till.store.close()
+
+
+def _comparable(figures: StoreMetrics) -> dict[str, object]:
+    """The figures as JSON, without the day's fit and segment book (kept from the morning on purpose)."""
+    plain = metrics_as_dict(figures)
+    plain.pop("model")
+    plain.pop("segments")
+    return plain
+
+
+def test_the_day_s_figures_kept_up_to_date_equal_figures_read_afresh(
+    demo: tuple[Store, TillServices, InsightsService],
+) -> None:
+    """The dashboard's figures are kept, not re-read: after new sales, refunds of sales read before, a merge
+    of two buyers and an expiry, they equal what a service that reads the whole ledger now computes."""
+    store, svc, insights = demo
+    before = insights.store_metrics()
+    with store.read() as s:
+        refunded = select(m.LedgerEntry.reverses_id).where(m.LedgerEntry.reverses_id.is_not(None))
+        ledger = s.execute(
+            select(m.LedgerEntry.receipt_ref, m.LedgerEntry.member_id, m.LedgerEntry.amount_minor)
+            .where(
+                m.LedgerEntry.kind == "earn",
+                m.LedgerEntry.amount_minor > 0,
+                m.LedgerEntry.receipt_ref.is_not(None),
+                m.LedgerEntry.id.not_in(refunded),
+            )
+            .order_by(m.LedgerEntry.created_at.desc())
+        ).all()
+        buyers = list(dict.fromkeys(str(w) for _, w, _ in ledger))
+    cashier = svc.staff.sign_in("1001", "1111")
+    manager = svc.staff.sign_in("9001", "9999")
+    svc.points.process_return(cashier, str(ledger[0][0]), Money(10_000))  # in part
+    svc.points.process_return(manager, str(ledger[1][0]), Money(int(ledger[1][2])))  # in full: it drops out
+    svc.points.award(cashier, buyers[2], Basket.of_total(Money(350_000)), "KEPT-1")
+    svc.members.merge(manager, buyers[3], buyers[4], "enrolled twice")
+    svc.points.award(cashier, buyers[4], Basket.of_total(Money(90_000)), "KEPT-2")
+    kept = insights.store_metrics()
+    fresh = InsightsService(svc.core).store_metrics()
+    assert _comparable(kept) == _comparable(fresh)
+    assert _comparable(kept) != _comparable(before)
+    assert kept.buyers == fresh.buyers and kept.north_star == fresh.north_star
+    assert (
+        sum(f.issued for f in kept.flow)
+        == sum(f.issued for f in fresh.flow)
+        > sum(f.issued for f in before.flow)
+    )
+
+
+def test_the_figures_travel_as_json_and_come_back_the_same(
+    demo: tuple[Store, TillServices, InsightsService],
+) -> None:
+    _store, _svc, insights = demo
+    figures = insights.store_metrics()
+    plain = json.loads(json.dumps(metrics_as_dict(figures)))
+    back = metrics_from_dict(plain)
+    assert metrics_as_dict(back) == plain
+    assert back.cohorts.retention.shape == figures.cohorts.retention.shape
+    assert np.array_equal(back.cohorts.retention, figures.cohorts.retention, equal_nan=True)
+    assert back.fit == figures.fit or (back.fit.bgnbd, back.fit.problems) == (
+        figures.fit.bgnbd,
+        figures.fit.problems,
+    )
+
+
+def test_a_refusal_to_fit_comes_back_in_words_the_window_translates() -> None:
+    from app.services.insight_figures import ModelFit, fit_as_dict, fit_from_dict
+    from loyalty.analytics.params import CannotFit
+    from loyalty.errors import Detail
+
+    refusal = CannotFit(
+        model="BG/NBD",
+        why=Detail("it has {customers:g} customers and needs at least {minimum}", customers=3, minimum=20),
+    )
+    fit = ModelFit(
+        None, None, (refusal.message,), 3, errors=(refusal, CannotFit(model="Gamma-Gamma", why="no"))
+    )
+    back = fit_from_dict(json.loads(json.dumps(fit_as_dict(fit))))
+    assert [e.message for e in back.errors] == [e.message for e in fit.errors]
+    why = back.errors[0].params["why"]
+    assert (
+        isinstance(why, Detail)
+        and why.text.startswith("it has {customers:g}")
+        and why.params["minimum"] == 20
+    )

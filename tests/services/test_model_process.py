@@ -309,3 +309,72 @@ def test_the_till_s_process_scores_hints_without_numpy_or_scipy(store_path: Path
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["True", "False", "False"]
+
+
+def test_the_desk_s_figures_and_fit_come_from_the_worker_as_computed_here(
+    models: ModelProcess, opened: tuple[Store, TillServices]
+) -> None:
+    from app.services.insight_figures import metrics_as_dict
+    from app.services.model_process import RemoteInsights
+
+    _store, services = opened
+    remote = RemoteInsights(services.core, models)
+    here = InsightsService(services.core)
+    assert metrics_as_dict(remote.store_metrics()) == metrics_as_dict(here.store_metrics())
+    assert remote.model_fit() == here.model_fit()
+    member_id = next(iter(_active_members(services)))
+    theirs, ours = remote.member(member_id), here.member(member_id)
+    assert (theirs.segment, theirs.scores, theirs.hints) == (ours.segment, ours.scores, ours.hints)
+
+
+def _active_members(services: TillServices) -> list[str]:
+    with services.core.read() as session:
+        active = select(m.Member.id).where(m.Member.status == "active").order_by(m.Member.member_number)
+        return [str(i) for i in session.scalars(active)]
+
+
+SLOW_FIGURES = textwrap.dedent(
+    """
+    import json, sys
+    held = None
+    for line in sys.stdin:
+        question = json.loads(line)
+        if question["op"] == "metrics":
+            held = question["n"]  # the figures take long: answered after the next question
+            continue
+        print(json.dumps({"n": question["n"], "score": {"cell": [5, 5, 5], "segment": "champions",
+                                                        "prediction": None}}), flush=True)
+        if held is not None:
+            print(json.dumps({"n": held, "error": "not today"}), flush=True)
+    """
+)
+
+
+def test_a_hint_is_answered_while_the_desk_waits_for_its_figures(store_path: Path) -> None:
+    """Replies carry their question's number: the counter's answer overtakes the desk's long question."""
+    import threading
+
+    from app.services.model_process import ModelsUnavailable
+
+    process = ModelProcess(store_path, answer_within=30.0, argv=[sys.executable, "-c", SLOW_FIGURES])
+    outcome: list[BaseException] = []
+
+    def desk() -> None:
+        try:
+            process.store_metrics(AS_OF)
+        except BaseException as err:
+            outcome.append(err)
+
+    try:
+        waiting = threading.Thread(target=desk)
+        waiting.start()
+        for _ in range(600):  # the desk's question is out
+            if process._waiting:
+                break
+            time.sleep(0.01)
+        hint = process.score(REGULAR, AS_OF)
+        waiting.join(30)
+    finally:
+        process.close()
+    assert hint is not None and hint.cell == (5, 5, 5)
+    assert len(outcome) == 1 and isinstance(outcome[0], ModelsUnavailable)

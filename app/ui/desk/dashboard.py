@@ -6,8 +6,9 @@ charts (the North Star week by week, enrolments per day, points issued vs redeem
 month of expiry, segment sizes, the cohort retention heat map) and three tables — cohorts, segments, the
 liability's expiry schedule — each exported as CSV into the till's ``exports`` folder.
 
-The figures come from ``InsightsService.store_metrics`` on the op runner's worker, with a "computing…" state
-while they are read. The charts are built the first time the page is shown, which is when pyqtgraph and NumPy
+The figures come from ``store_metrics`` of the desk's insights (the model process beside the till, or this
+process's ``InsightsService``), asked on the op runner's study thread — never in front of a sale or a hint —
+with a "computing…" state while they come. The charts are built the first time the page is shown, which is when pyqtgraph and NumPy
 are first imported: a till that never opens the dashboard never loads them.
 """
 
@@ -299,9 +300,9 @@ class DashboardPage(QWidget):
         zone = self.ctx.program.zone
 
         def read() -> tuple[StoreMetrics, datetime]:
-            return svc.insights.store_metrics(), svc.core.now().astimezone(zone)
+            return svc.desk_insights.store_metrics(), svc.core.now().astimezone(zone)
 
-        self.ctx.ops.query(read, lambda result: self._loaded(*result), self._failed)
+        self.ctx.ops.study(read, lambda result: self._loaded(*result), self._failed)
 
     def _loaded(self, metrics: StoreMetrics, computed_at: datetime) -> None:
         self.loading = False

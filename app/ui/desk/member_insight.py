@@ -238,11 +238,12 @@ class MemberInsightPage(QWidget):
         svc = self.ctx.svc
 
         def read() -> tuple[MemberView, MemberInsight, ModelFit]:
-            insight = svc.insights.member(member_id)
+            insights = svc.desk_insights
+            insight = insights.member(member_id)
             # A merged member's insight is their survivor's: name the member the figures are about.
-            return svc.members.get(insight.member_id), insight, svc.insights.model_fit()
+            return svc.members.get(insight.member_id), insight, insights.model_fit()
 
-        self.ctx.ops.query(
+        self.ctx.ops.study(
             read,
             lambda result: self._loaded(number, *result),
             lambda text, _exc: self._failed(number, text),
