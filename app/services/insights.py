@@ -107,6 +107,15 @@ def _joined(old: _Sales, new: _Sales) -> _Sales:
     )
 
 
+def _by_member_and_day(sales: _Sales) -> _Sales:
+    """The sales sorted by member, then day: the summary, the cohorts and the North Star each find them in
+    that order and skip a sort of their own (three sorts of every sale became one)."""
+    if sales.member.size < 2:
+        return sales
+    order = np.lexsort((sales.day, sales.member))
+    return _Sales(sales.member[order], sales.day[order], sales.amount[order], sales.entry[order])
+
+
 def _follow_merges(sales: _Sales, survivors: dict[int, int]) -> None:
     """Move the sales of members merged since the read to whom they were merged into (in place)."""
     merged = np.fromiter(survivors, dtype=np.int64)
@@ -385,7 +394,9 @@ class InsightsService:
             snap = self._refresh(session, program, today) if end == today else None
             # Today's figures from the sales the day's snapshot keeps up to date; a past day's read afresh.
             cached = None if snap is None else snap.sales
-            sales = cached.live() if cached is not None else self._sales(session, program, end)
+            sales = _by_member_and_day(
+                cached.live() if cached is not None else self._sales(session, program, end)
+            )
             summary = summarize_arrays(sales.member, sales.day, sales.amount, end.toordinal(), UNIT_DAYS)
             if snap is None:  # a past day: fitted afresh, not kept
                 fit = _fit(summary.frequency, summary.recency, summary.T, summary.monetary_value)
