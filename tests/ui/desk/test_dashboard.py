@@ -253,3 +253,25 @@ def test_a_store_without_history_says_why_there_are_no_predictions(qtbot: QtBot,
     finally:
         window.shutdown()
         fresh.store.close()
+
+
+def test_the_dashboard_asks_the_model_process_as_the_till_runs_it(
+    qtbot: QtBot, make_window: MakeWindow, till: Till
+) -> None:
+    """With the models beside the till (how ``python -m app`` runs), the figures come from the model process
+    through the study thread and are the figures this process would compute."""
+    from app.services.insight_figures import metrics_as_dict
+    from app.services.insights import InsightsService
+
+    till.svc.separate_models = True
+    try:
+        window = make_window()
+        page = open_dashboard(qtbot, window)
+        qtbot.waitUntil(lambda: page.metrics is not None and not page.loading, timeout=120_000)
+        assert page.error is None and page.metrics is not None
+        assert till.svc.model_process is not None and till.svc.model_process.pid is not None
+        here = InsightsService(till.svc.core).store_metrics()
+        assert metrics_as_dict(page.metrics) == metrics_as_dict(here)
+        assert page.figures["north_star"].text() == points(here.north_star)
+    finally:
+        till.svc.close()
