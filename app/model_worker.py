@@ -88,7 +88,7 @@ class Worker:
         from app.services.model_process import score_as_dict
 
         if question.op == "warm_up":
-            self.insights.scoring_models(question.as_of)
+            self.insights.warm_up(question.as_of, figures=True)  # nothing more while one runs
             return {"n": question.n, "ok": True}
         if question.op == "score":
             if question.summary is None:

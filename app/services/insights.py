@@ -328,9 +328,10 @@ class InsightsService:
             self.warm_up(as_of)
         return snap
 
-    def warm_up(self, as_of: date | None = None) -> None:
+    def warm_up(self, as_of: date | None = None, *, figures: bool = False) -> None:
         """Refit the models of ``as_of`` (default today) on a background thread (once at a time), with its
-        own read session."""
+        own read session; with ``figures``, then read the store's figures once too (the model process
+        does, so that the dashboard's first opening only adds what was written since)."""
         running = self._background
         if running is not None and running.is_alive():
             return
@@ -339,7 +340,10 @@ class InsightsService:
             try:
                 with self.core.read() as session:
                     program = self.core.program(session)
-                    self._refresh(session, program, as_of or self.today(program))
+                    day = as_of or self.today(program)
+                    self._refresh(session, program, day)
+                if figures and day == self.today(program):
+                    self.store_metrics()
             except Exception:  # advice, not a sale: logged, and the next hint asks again
                 log.exception("the insights refit failed")
 
