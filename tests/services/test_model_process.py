@@ -17,39 +17,33 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from app.demo import seed_demo
 from app.model_worker import Worker
 from app.services import TillServices
-from app.services.core import bootstrap_till
 from app.services.insights import InsightsService
 from app.services.member_facts import CounterHints, MemberScore, MemberSummary
 from app.services.model_process import ModelProcess, summary_as_dict
 from app.store import models as m
 from app.store.db import Store, open_store
 from tests.services.conftest import FakeClock
+from tests.ui.insights_data import DEMO_NOW, seed_demo_file
 
 ROOT = Path(__file__).resolve().parents[2]
-NOW = datetime(2026, 11, 1, 5, 0, tzinfo=UTC)  # 12:00 in Ho Chi Minh City
-AS_OF = date(2026, 11, 1)
+NOW = DEMO_NOW
+AS_OF = date(2026, 11, 1)  # DEMO_NOW's local day
 # A regular: four purchase days, the last five days ago.
 REGULAR = MemberSummary(3.0, 10.0, 20.0, 150_000.0, AS_OF.toordinal() - 5, 4, 600_000.0)
 
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A demo store with a year of history (60 members), made once and copied by each test."""
-    path = tmp_path_factory.mktemp("models") / "till.sqlite"
-    store = open_store(path)
-    bootstrap_till(store, store_id="demo", till_id="t1", store_number=1, till_number=1)
-    seed_demo(store, members=60, now=NOW)
-    store.close()
-    return path
+    """The demo store with a year of history (60 members), made once and copied by each test."""
+    return seed_demo_file(tmp_path_factory.mktemp("models"))
 
 
 @pytest.fixture
@@ -288,6 +282,7 @@ def test_the_till_s_process_scores_hints_without_numpy_or_scipy(store_path: Path
         from app.store import models as m
         from app.store.db import open_store
         from tests.services.conftest import FakeClock
+from tests.ui.insights_data import DEMO_NOW, seed_demo_file
         store = open_store(__import__("pathlib").Path({str(store_path)!r}))
         svc = TillServices.open(store, FakeClock(datetime(2026, 11, 1, 5, 0, tzinfo=UTC)))
         svc.separate_models = True
