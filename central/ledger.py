@@ -58,6 +58,7 @@ from central.base import (
     insert_on_conflict,
     sha256_hex,
 )
+from central.bulk import insert_rows
 from central.lots import Facts as LotFacts
 from central.lots import correction_entry_id
 from central.lots import track as track_lots
@@ -551,8 +552,9 @@ def append_changes(
         .returning(STORES.c.last_change)
     ).scalar_one()
     first = last - len(changes) + 1
-    session.execute(
-        insert(CHANGES),
+    insert_rows(
+        session,
+        CHANGES,
         [
             {
                 "store_id": store_id,

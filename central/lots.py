@@ -26,11 +26,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from central import models as m
 from central.base import ENTRIES, MEMBERS, Posted, Work
+from central.bulk import insert_rows
 from loyalty.ids import derived_id
 from loyalty.ledger import Account, Consumption, EntryKind, ExpiredLot, Lot, Overdraft, Restore
 from sync.protocol import parse_utc
@@ -327,8 +328,7 @@ def _write(session: Session, store_id: str, members: list[str], state: dict[str,
             {"b_member": member_id, "b_entry": entry_id, "b_lot": lot_id, "b_back": back}
             for (entry_id, lot_id), back in sorted(member.shrunk.items())
         ]
-    if new_rows:
-        session.execute(insert(LOTS), new_rows)
+    insert_rows(session, LOTS, new_rows)
     if changed:
         session.execute(
             update(LOTS)
@@ -343,8 +343,7 @@ def _write(session: Session, store_id: str, members: list[str], state: dict[str,
             .values(expired=bindparam("b_expired"), expire_id=bindparam("b_expire_id")),
             expired,
         )
-    if uses:
-        session.execute(insert(LOT_USES), uses)
+    insert_rows(session, LOT_USES, uses)
     if shrunk:
         one_use = (
             (LOT_USES.c.member_id == bindparam("b_member"))

@@ -55,6 +55,7 @@ from central.base import (
     sha256_hex,
 )
 from central.base import now as _now
+from central.bulk import insert_rows
 from central.inbox import inbox, to_inbox
 from central.ledger import append_changes, audit, entry_row, finish, insert_entry, survivor
 from central.members import apply_card, apply_erase, apply_member, apply_member_edit, apply_merge
@@ -583,15 +584,17 @@ def _new_entries(session: Session, batch: _Batch, items: Sequence[PushItem]) -> 
             if len(placed) != len(entries):
                 raise _NotInBulk
             bodies = [entry.model_dump(mode="json") for entry in entries]
-            session.execute(
-                insert(ENTRIES),
+            insert_rows(
+                session,
+                ENTRIES,
                 [
                     entry_row(entry, counted_on[entry.member_id], epoch=epoch, digest=item.hash, body=body)
                     for item, entry, body in zip(items, entries, bodies, strict=True)
                 ],
             )
-            session.execute(
-                insert(SLOTS),
+            insert_rows(
+                session,
+                SLOTS,
                 [
                     {
                         "till_id": till_id,

@@ -194,3 +194,41 @@ def test_entries_sent_again_under_a_new_epoch_are_duplicates(
     with Session(engine) as session:
         member = session.get_one(m.Member, lan.id)
         assert (member.balance, member.entry_count) == (2 * RUN, RUN)
+
+
+def test_rows_copied_in_bulk_read_back_as_inserted(engine: Engine) -> None:
+    """``insert_rows`` (COPY on PostgreSQL, INSERT on SQLite): times, JSON documents with accents and quotes,
+    NULLs and big numbers come back as they went in."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from central.base import CHANGES
+    from central.bulk import COPY_FROM, insert_rows
+    from central.service import create_store
+
+    at = datetime(2026, 11, 29, 23, 30, 15, 123456, tzinfo=timezone(timedelta(hours=7)))
+    rows = [
+        {
+            "store_id": "",
+            "no": 2**40 + i,
+            "kind": "entry",
+            "origin_till_id": None if i % 2 else f"till-{i}",
+            "body": {"name": 'Nguyễn "Văn" An\\t\n', "points": -i, "nested": {"list": [1, None, True]}},
+            "created_at": at + timedelta(seconds=i),
+        }
+        for i in range(COPY_FROM + 5)
+    ]
+    with Session(engine) as session, session.begin():
+        store_id = create_store(session, "BULK", "Bulk").id
+        for row in rows:
+            row["store_id"] = store_id
+        insert_rows(session, CHANGES, rows)
+    with Session(engine) as session:
+        back = session.execute(
+            select(m.Change.no, m.Change.origin_till_id, m.Change.body, m.Change.created_at)
+            .where(m.Change.store_id == store_id)
+            .order_by(m.Change.no)
+        ).all()
+    assert [(r.no, r.origin_till_id, r.body) for r in back] == [
+        (row["no"], row["origin_till_id"], row["body"]) for row in rows
+    ]
+    assert [r.created_at for r in back] == [row["created_at"].astimezone(UTC) for row in rows]
