@@ -174,7 +174,14 @@ def run_window(
         if not exit_when_ready:
             # The day's insight models are fitted in their own process while the first cashier signs in:
             # the first hint then has its segment and prediction.
-            QTimer.singleShot(2000, lambda: window.ctx.ops.advise(svc.counter_hints.warm_up))
+            QTimer.singleShot(
+                2000,
+                lambda: window.ctx.ops.advise(
+                    svc.counter_hints.warm_up,
+                    None,
+                    lambda text, _exc: log.warning("the insight models could not be prepared: %s", text),
+                ),
+            )
         demo = svc.core.till.store_id == DEMO_STORE_ID or is_demo_store(store)
 
         def start_readers(uris: list[str]) -> None:
