@@ -295,6 +295,11 @@ def shoot_desk_members(window: TillWindow, member_id: str, out: Path, language: 
     settle()
     saved.append(save(window, out, "desk_adjust", language))
     form.close_form()
+    page.open_profile_edit()
+    page.profile_edit.phone.setText("0912 345 678")
+    settle()
+    saved.append(save(window, out, "desk_profile_edit", language))
+    page.profile_edit.close_form()
     window.escape()
     sign_in_as(window, "1001", "1111")
     return saved

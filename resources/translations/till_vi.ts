@@ -5863,6 +5863,18 @@
     <context>
         <name>Member360Page</name>
         <message>
+            <source>Only an active member's profile can be corrected, by staff who enrol.</source>
+            <translation>Chỉ sửa được hồ sơ của hội viên đang hoạt động, do nhân viên được phép đăng ký hội viên.</translation>
+        </message>
+        <message>
+            <source>Correct the &amp;profile…</source>
+            <translation>Sửa &amp;hồ sơ…</translation>
+        </message>
+        <message>
+            <source>Correct the name, phone number or e-mail address</source>
+            <translation>Sửa họ tên, số điện thoại hoặc địa chỉ e-mail</translation>
+        </message>
+        <message>
             <source>Member</source>
             <translation>Hồ sơ</translation>
         </message>
@@ -6813,6 +6825,69 @@ hóa đơn {receipt}</translation>
         <message>
             <source>{who} becomes {role} from their next sign-in; their approvals change at once.</source>
             <translation>{who} trở thành {role} từ lần đăng nhập tiếp theo; quyền duyệt thay đổi ngay.</translation>
+        </message>
+    </context>
+    <context>
+        <name>ProfileEditPanel</name>
+        <message>
+            <source>Nothing was changed.</source>
+            <translation>Không có gì thay đổi.</translation>
+        </message>
+        <message>
+            <source>Correct the profile</source>
+            <translation>Sửa hồ sơ</translation>
+        </message>
+        <message>
+            <source>Change what is wrong and press Enter. An empty phone number or e-mail address removes it. Esc closes without saving.</source>
+            <translation>Sửa chỗ sai rồi nhấn Enter. Để trống số điện thoại hoặc e-mail thì thông tin đó bị xoá. Esc để đóng mà không lưu.</translation>
+        </message>
+        <message>
+            <source>&amp;Name</source>
+            <translation>Họ &amp;tên</translation>
+        </message>
+        <message>
+            <source>&amp;Phone</source>
+            <translation>&amp;Số điện thoại</translation>
+        </message>
+        <message>
+            <source>&amp;E-mail</source>
+            <translation>&amp;E-mail</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>Họ tên</translation>
+        </message>
+        <message>
+            <source>Phone number</source>
+            <translation>Số điện thoại</translation>
+        </message>
+        <message>
+            <source>E-mail address</source>
+            <translation>Địa chỉ e-mail</translation>
+        </message>
+        <message>
+            <source>Save (Enter)</source>
+            <translation>Lưu (Enter)</translation>
+        </message>
+        <message>
+            <source>Save the profile</source>
+            <translation>Lưu hồ sơ</translation>
+        </message>
+        <message>
+            <source>Cancel (Esc)</source>
+            <translation>Huỷ (Esc)</translation>
+        </message>
+        <message>
+            <source>Close without saving</source>
+            <translation>Đóng mà không lưu</translation>
+        </message>
+        <message>
+            <source>Nothing changed in the profile.</source>
+            <translation>Hồ sơ không có gì thay đổi.</translation>
+        </message>
+        <message>
+            <source>Profile saved for {name}.</source>
+            <translation>Đã lưu hồ sơ của {name}.</translation>
         </message>
     </context>
 </TS>

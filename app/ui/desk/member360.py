@@ -49,6 +49,7 @@ from app.ui.context import TillContext
 from app.ui.desk.corrections import CorrectionPanel
 from app.ui.desk.entries import channel_text, kind_text, reason_text, signed, when
 from app.ui.desk.paged import Index, PagedTableModel
+from app.ui.desk.profile_edit import ProfileEditPanel
 from app.ui.i18n import money, phone, points
 from app.ui.member import tier_progress
 
@@ -267,6 +268,8 @@ class Member360Page(QWidget):
         self.adjust_button = QPushButton()
         self.reverse_button = QPushButton()
         self.reverse_button.setProperty("secondary", True)
+        self.edit_button = QPushButton()
+        self.edit_button.setProperty("secondary", True)
         self.permission_note = QLabel()
         self.permission_note.setObjectName("hint")
         self.permission_note.setWordWrap(True)
@@ -387,6 +390,7 @@ class Member360Page(QWidget):
         self.tabs.addTab(history_page, "")
         self.tabs.addTab(statement_page, "")
         self.corrections = CorrectionPanel(ctx)
+        self.profile_edit = ProfileEditPanel(ctx)
 
         head = QHBoxLayout()
         who = QVBoxLayout()
@@ -401,14 +405,17 @@ class Member360Page(QWidget):
         purse.addWidget(self.balance)
         purse.addWidget(self.worth)
         head.addLayout(purse)
-        actions = QVBoxLayout()
-        actions.addWidget(self.adjust_button)
-        actions.addWidget(self.reverse_button)
+        # Two rows, not three: the page must keep to a 1280×800 screen.
+        actions = QGridLayout()
+        actions.addWidget(self.adjust_button, 0, 0)
+        actions.addWidget(self.reverse_button, 1, 0)
+        actions.addWidget(self.edit_button, 0, 1)
         head.addLayout(actions)
         # A correction takes the place of the member's pages while it is open (room for its preview).
         self.body = QStackedWidget()
         self.body.addWidget(self.tabs)
         self.body.addWidget(self.corrections)
+        self.body.addWidget(self.profile_edit)
         self.member_box = QWidget()
         member_column = QVBoxLayout(self.member_box)
         member_column.setContentsMargins(0, 0, 0, 0)
@@ -421,6 +428,7 @@ class Member360Page(QWidget):
 
         self.adjust_button.clicked.connect(lambda _c: self.open_adjust())
         self.reverse_button.clicked.connect(lambda _c: self.open_reverse())
+        self.edit_button.clicked.connect(lambda _c: self.open_profile_edit())
         self.open_merged.clicked.connect(lambda _c: self._open_merged())
         self.history.activated.connect(lambda _i: self.open_reverse())
         self.tabs.currentChanged.connect(self._tab_shown)
@@ -429,6 +437,8 @@ class Member360Page(QWidget):
         self.history.selectionModel().selectionChanged.connect(lambda *_a: self._show_buttons())
         self.corrections.message.connect(self.message.emit)
         self.corrections.closed.connect(self._correction_closed)
+        self.profile_edit.message.connect(self.message.emit)
+        self.profile_edit.closed.connect(self._correction_closed)
         self.ctx.ops.changed.connect(self._changed)
         self.setFocusProxy(self.tabs)
         self.retranslate()
@@ -446,6 +456,8 @@ class Member360Page(QWidget):
         """Read this member (the desk's ``open_member``)."""
         if member_id != self.member_id and self.correcting:
             self.corrections.close_form()
+        if member_id != self.member_id and self.body.currentWidget() is self.profile_edit:
+            self.profile_edit.close_form()
         self.member_id = member_id
         self.overview = None
         self.statement = None
@@ -532,6 +544,27 @@ class Member360Page(QWidget):
         self.body.setCurrentWidget(self.corrections)
         self.corrections.open_reverse(self.overview.member, line)
 
+    @property
+    def may_edit_profile(self) -> bool:
+        actor, o = self.ctx.actor, self.overview
+        return (
+            actor is not None
+            and actor.can(Permission.ENROLL)
+            and o is not None
+            and o.member.status == "active"
+        )
+
+    def open_profile_edit(self) -> None:
+        if self.overview is None:
+            return
+        if not self.may_edit_profile:
+            self.message.emit(
+                self.tr("Only an active member's profile can be corrected, by staff who enrol."), "error"
+            )
+            return
+        self.body.setCurrentWidget(self.profile_edit)
+        self.profile_edit.open_for(self.overview.member)
+
     def _tab_shown(self, index: int) -> None:
         if index == 2:
             self.statement_table.scrollToBottom()  # the last line's total is the balance
@@ -560,6 +593,8 @@ class Member360Page(QWidget):
         self.adjust_button.setAccessibleName(self.tr("Adjust points"))
         self.reverse_button.setText(self.tr("&Reverse an entry…"))
         self.reverse_button.setAccessibleName(self.tr("Reverse the entry chosen in the history"))
+        self.edit_button.setText(self.tr("Correct the &profile…"))
+        self.edit_button.setAccessibleName(self.tr("Correct the name, phone number or e-mail address"))
         self.tabs.setTabText(0, self.tr("&Overview"))
         self.tabs.setTabText(1, self.tr("&History"))
         self.tabs.setTabText(2, self.tr("&Why this balance?"))
@@ -619,6 +654,7 @@ class Member360Page(QWidget):
         loaded = self.overview is not None
         self.adjust_button.setEnabled(allowed and loaded)
         self.reverse_button.setEnabled(allowed and loaded)
+        self.edit_button.setEnabled(self.may_edit_profile)
         self.permission_note.setVisible(loaded and not allowed)
         self.permission_note.setText(self._refusal())
 

@@ -146,3 +146,44 @@ def test_why_this_balance_ends_at_the_balance(qtbot: QtBot, make_window: MakeWin
     assert rows[1][4].startswith("receipt HD1; expires ")
     assert _text(page.statement_total).startswith(f"Total: {balance:,} points = the balance.")
     assert "points expired in all" in page.statement_total.text()
+
+
+def test_a_cashier_corrects_a_profile_and_a_refusal_keeps_the_form(
+    qtbot: QtBot, make_window: MakeWindow, till: Till
+) -> None:
+    """Only what was changed is sent; a number another member has is refused in the form, which keeps what was
+    typed; Esc closes without saving; the page shows the saved profile and the audit log holds the change."""
+    from app.ui.desk.profile_edit import ProfileEditPanel
+    from tests.ui.conftest import enrol
+
+    member_id = _member(till)
+    enrol(till, "Trần Văn Bình", "0912000999")
+    page = _open(qtbot, make_window, member_id, "1001", "1111")  # a cashier: may enrol, so may correct
+    assert page.edit_button.isEnabled() and not page.adjust_button.isEnabled()
+    qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
+    form = page.profile_edit
+    assert isinstance(form, ProfileEditPanel) and page.body.currentWidget() is form
+    assert (form.name.text(), form.email.text()) == ("Nguyễn Thị Lan", "lan@example.vn")
+
+    form.phone.setText("0912 000 999")  # Bình's number
+    qtbot.keyClick(form.phone, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.problem.isVisible() and not form.in_flight)
+    assert "already" in form.problem.text() and page.body.currentWidget() is form
+    assert form.phone.text() == "0912 000 999"
+    assert till.svc.members.get(member_id).phone == "+84901234567"
+
+    form.phone.setText("")  # removes it
+    form.name.setText("Nguyễn Thị Lan Anh")
+    with qtbot.waitSignal(form.saved, timeout=10_000) as saved:
+        qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    assert saved.args[0].member.full_name == "Nguyễn Thị Lan Anh"
+    qtbot.waitUntil(lambda: page.name.text() == "Nguyễn Thị Lan Anh")
+    assert page.body.currentWidget() is page.tabs
+    view = till.svc.members.get(member_id)
+    assert (view.full_name, view.phone, view.email) == ("Nguyễn Thị Lan Anh", None, "lan@example.vn")
+
+    qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
+    form.email.setText("someone@else.vn")
+    qtbot.keyClick(form.email, Qt.Key.Key_Escape)
+    assert page.body.currentWidget() is page.tabs
+    assert till.svc.members.get(member_id).email == "lan@example.vn"
