@@ -3,6 +3,7 @@ die and go offline; then the quiet phase, where the network heals and every till
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,10 +32,17 @@ class Outcome:
     """Overdrafts the central recorded (two tills overspent a member offline)."""
 
 
+CENTRAL_RESTART_CHANCE = 0.04
+"""Per step: the central process stops and starts again (drawn apart from the run's own choices)."""
+
+
 class Run:
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, restarts: random.Random | None = None) -> None:
         self.world = world
         self.rng = world.rng
+        # A stream of its own: a seed's trade, faults and syncs are the same with or without central restarts,
+        # so a run kept for the scenario it shows (REGRESSIONS) still shows it.
+        self.restarts = restarts
         self.receipts = 0
         self.members = 0
         self.sales: list[str] = []
@@ -161,6 +169,9 @@ class Run:
     def step(self) -> None:
         world = self.world
         world.clock.advance(self.rng.randint(1, 20_000))
+        if self.restarts is not None and self.restarts.random() < CENTRAL_RESTART_CHANCE:
+            world.central.restart()
+            world.trace.add("the central restarted")
         world.network.deliver_due()
         till = self.rng.choice(world.tills)
         actions: list[tuple[int, Callable[[SimTill], None]]] = [
@@ -206,7 +217,7 @@ class Run:
 def simulate(seed: int, folder: Path, templates: Templates, *, steps: int, tills: int = 3) -> Outcome:
     """Run the seed: ``steps`` steps of trade, faults and syncs, then quiet; check the invariant."""
     with World.open(seed, folder, templates, tills, Faults()) as world:
-        run = Run(world)
+        run = Run(world, random.Random(f"central restarts {seed}"))
         world.trace.add(f"seed {seed}: {tills} tills, {steps} steps")
         for _ in range(steps):
             run.step()

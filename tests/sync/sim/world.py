@@ -69,10 +69,12 @@ class CentralApp:
     through httpx's ASGI transport on an event loop of its own."""
 
     def __init__(self, db_file: Path, clock: SimClock) -> None:
+        self.db_file, self.clock = db_file, clock
         self.engine: Engine = make_engine(f"sqlite:///{db_file}")
         self.transport = httpx.ASGITransport(
             app=create_app(self.engine, clock.now), raise_app_exceptions=False
         )
+        self.restarts = 0
         self.loop = asyncio.new_event_loop()
         self.applied: list[str] = []
         """Ids of the items the central answered ``applied``, in the order it applied them."""
@@ -90,6 +92,17 @@ class CentralApp:
         reply = await self.transport.handle_async_request(request)
         content = await reply.aread()
         return httpx.Response(reply.status_code, headers=reply.headers, content=content, request=request)
+
+    def restart(self) -> None:
+        """The central process stopped and started again between two requests: a new application and
+        engine over the same database. What it committed stays; whatever it held only in memory is gone."""
+        self.loop.run_until_complete(self.transport.aclose())
+        self.engine.dispose()
+        self.engine = make_engine(f"sqlite:///{self.db_file}")
+        self.transport = httpx.ASGITransport(
+            app=create_app(self.engine, self.clock.now), raise_app_exceptions=False
+        )
+        self.restarts += 1
 
     def close(self) -> None:
         self.loop.run_until_complete(self.transport.aclose())
