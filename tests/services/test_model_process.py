@@ -282,7 +282,6 @@ def test_the_till_s_process_scores_hints_without_numpy_or_scipy(store_path: Path
         from app.store import models as m
         from app.store.db import open_store
         from tests.services.conftest import FakeClock
-from tests.ui.insights_data import DEMO_NOW, seed_demo_file
         store = open_store(__import__("pathlib").Path({str(store_path)!r}))
         svc = TillServices.open(store, FakeClock(datetime(2026, 11, 1, 5, 0, tzinfo=UTC)))
         svc.separate_models = True
