@@ -16,8 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert, text
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 COPY_FROM = 20
@@ -48,33 +47,3 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
                     for name, convert in zip(names, converters, strict=True)
                 ]
             )
-
-
-def claim_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], returning: str) -> list[Any]:
-    """Insert ``rows`` (each with the same keys) into ``table``, skipping any that clash with a row there, and
-    return the ``returning`` column of the rows inserted: the claim of a batch's items and ledger positions.
-
-    On PostgreSQL one short statement takes the rows as one array per column (``INSERT … SELECT … FROM
-    unnest(…) ON CONFLICT DO NOTHING RETURNING``): the driver neither builds nor parses a statement of
-    thousands of placeholders. Elsewhere, the dialect's multi-row ``INSERT … ON CONFLICT DO NOTHING``."""
-    if not rows:
-        return []
-    connection = session.connection()
-    dialect = connection.dialect
-    if dialect.name != "postgresql":
-        statement = sqlite_insert(table).on_conflict_do_nothing().returning(table.c[returning])
-        return list(session.execute(statement, list(rows)).scalars())
-    names = list(rows[0])
-    arrays: dict[str, list[Any]] = {}
-    casts: list[str] = []
-    for i, name in enumerate(names):
-        column = table.c[name]
-        convert = column.type._cached_bind_processor(dialect)
-        arrays[f"a{i}"] = [row[name] if convert is None else convert(row[name]) for row in rows]
-        casts.append(f"CAST(:a{i} AS {column.type.compile(dialect=dialect)}[])")
-    columns = ", ".join(f'"{name}"' for name in names)
-    sql = (
-        f'INSERT INTO "{table.name}" ({columns}) SELECT * FROM unnest({", ".join(casts)}) '
-        f'ON CONFLICT DO NOTHING RETURNING "{returning}"'
-    )
-    return list(session.execute(text(sql), arrays).scalars())

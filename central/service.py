@@ -55,7 +55,7 @@ from central.base import (
     sha256_hex,
 )
 from central.base import now as _now
-from central.bulk import claim_rows, insert_rows
+from central.bulk import insert_rows
 from central.inbox import inbox, to_inbox
 from central.ledger import append_changes, audit, entry_row, finish, insert_entry, survivor
 from central.members import apply_card, apply_erase, apply_member, apply_member_edit, apply_merge
@@ -555,9 +555,8 @@ def _new_entries(session: Session, batch: _Batch, items: Sequence[PushItem]) -> 
         follows.append((member_id, target))
     try:
         with session.begin_nested():
-            claimed = claim_rows(
-                session,
-                ITEMS,
+            claimed = session.execute(
+                insert_on_conflict(session, ITEMS).on_conflict_do_nothing().returning(ITEMS.c.id),
                 [
                     {
                         "id": item.id,
@@ -573,16 +572,15 @@ def _new_entries(session: Session, batch: _Batch, items: Sequence[PushItem]) -> 
                     }
                     for item in items
                 ],
-                "id",
-            )
+            ).all()
             if len(claimed) != len(items):
                 raise _NotInBulk
-            placed = claim_rows(
-                session,
-                POSITIONS,
+            placed = session.execute(
+                insert_on_conflict(session, POSITIONS)
+                .on_conflict_do_nothing()
+                .returning(POSITIONS.c.entry_id),
                 [{"till_id": e.till_id, "epoch": epoch, "seq": e.seq, "entry_id": e.id} for e in entries],
-                "entry_id",
-            )
+            ).all()
             if len(placed) != len(entries):
                 raise _NotInBulk
             bodies = [entry.model_dump(mode="json") for entry in entries]

@@ -232,30 +232,3 @@ def test_rows_copied_in_bulk_read_back_as_inserted(engine: Engine) -> None:
         (row["no"], row["origin_till_id"], row["body"]) for row in rows
     ]
     assert [r.created_at for r in back] == [row["created_at"].astimezone(UTC) for row in rows]
-
-
-def test_claims_in_bulk_take_only_what_nobody_holds(
-    engine: Engine, client: TestClient, new_code: Callable[[str], str]
-) -> None:
-    """``claim_rows`` (one ``unnest`` statement on PostgreSQL): the rows inserted are returned, the ones that
-    clash with a row there are skipped and not returned."""
-    from central.base import POSITIONS
-    from central.bulk import claim_rows
-
-    till = enroll(client, new_code("CL"))
-
-    def rows(seqs: range) -> list[dict[str, object]]:
-        return [{"till_id": till.id, "epoch": 2, "seq": s, "entry_id": f"e-{s}"} for s in seqs]
-
-    with Session(engine) as session, session.begin():
-        assert sorted(claim_rows(session, POSITIONS, rows(range(1, 31)), "entry_id")) == sorted(
-            f"e-{s}" for s in range(1, 31)
-        )
-    with Session(engine) as session, session.begin():
-        again = claim_rows(session, POSITIONS, rows(range(21, 41)), "entry_id")
-    assert sorted(again) == sorted(f"e-{s}" for s in range(31, 41))
-    with Session(engine) as session:
-        held = session.execute(
-            select(m.LedgerPosition.seq).where(m.LedgerPosition.till_id == till.id)
-        ).scalars()
-        assert sorted(held) == list(range(1, 41))
