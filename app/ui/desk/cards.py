@@ -18,7 +18,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QEvent, QLocale, QObject, Qt, QTime, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -38,6 +37,7 @@ from app.services.points import MAX_REASON
 from app.services.views import CardEventView, CardView, MemberView
 from app.ui.approval import ApprovalBox
 from app.ui.context import TillContext
+from app.ui.desk.escape import escape_claimed
 from app.ui.i18n import points
 from app.ui.readers import card_digits, card_ref, refusal
 from app.ui.search import SearchPanel
@@ -653,13 +653,8 @@ class CardsPage(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # While waiting for a card, Esc belongs to the page (it stops waiting): claim it before the window's
         # Esc shortcut, which would leave the desk.
-        if self.waiting is not None and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape:
-            if event.type() == QEvent.Type.ShortcutOverride:
-                event.accept()
-                return True
-            if event.type() == QEvent.Type.KeyPress:
-                self.cancel()
-                return True
+        if self.waiting is not None and escape_claimed(event, self.cancel):
+            return True
         return super().eventFilter(watched, event)
 
 

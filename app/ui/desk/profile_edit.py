@@ -9,8 +9,7 @@ stays open with what was typed. Any cashier who may enrol may correct a profile;
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.services.views import Change, MemberView
 from app.ui.context import TillContext
+from app.ui.desk.escape import escape_claimed
 
 
 class ProfileEditPanel(QFrame):
@@ -80,15 +80,13 @@ class ProfileEditPanel(QFrame):
     # -- Esc -------------------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # With the form open, Esc closes it: claim it before the window's Esc shortcut, which leaves the desk.
-        if self.member is not None and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape:
-            if event.type() == QEvent.Type.ShortcutOverride:
-                event.accept()
-                return True
-            if event.type() == QEvent.Type.KeyPress:
-                self.close_form()
-                self.message.emit(self.tr("Nothing was changed."), "info")
-                return True
+        if self.member is not None and escape_claimed(event, self._escape):
+            return True
         return super().eventFilter(watched, event)
+
+    def _escape(self) -> None:
+        self.close_form()
+        self.message.emit(self.tr("Nothing was changed."), "info")
 
     # -- language --------------------------------------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:

@@ -17,7 +17,6 @@ from datetime import datetime
 from itertools import pairwise
 
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QEvent, QLocale, QObject, Qt, QTime, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,6 +37,7 @@ from app.services import Actor, Permission, Role
 from app.services.staff import MAX_STAFF_NAME, StaffRow
 from app.services.views import StaffView
 from app.ui.context import TillContext
+from app.ui.desk.escape import escape_claimed
 from app.ui.scroll import VerticalScroll
 
 ADD = "add"
@@ -563,15 +563,13 @@ class StaffPage(QWidget):
     # -- Esc -------------------------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # With a form open, Esc closes it: claim it before the window's Esc shortcut, which leaves the desk.
-        if self.mode is not None and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape:
-            if event.type() == QEvent.Type.ShortcutOverride:
-                event.accept()
-                return True
-            if event.type() == QEvent.Type.KeyPress:
-                self.close_form()
-                self._say(self.tr("Nothing was changed."), "info")
-                return True
+        if self.mode is not None and escape_claimed(event, self._escape):
+            return True
         return super().eventFilter(watched, event)
+
+    def _escape(self) -> None:
+        self.close_form()
+        self._say(self.tr("Nothing was changed."), "info")
 
 
 def _table(columns: int, *, stretch: tuple[int, ...]) -> QTableWidget:
