@@ -116,10 +116,7 @@ class OpRunner(QObject):
     ) -> None:
         """Run advice (a read that must never wait for, or hold up, the database worker) on its own thread.
         It does not make the window busy."""
-        if self._closed:
-            return
-        self._advising += 1
-        self._advice.submit(self._work, _Job(fn, on_success, on_failure, is_change=False, is_advice=True))
+        self._beside(self._advice, _Job(fn, on_success, on_failure, is_change=False, is_advice=True))
 
     def study(
         self,
@@ -129,10 +126,14 @@ class OpRunner(QObject):
     ) -> None:
         """Run a long read a manager asked for on its own thread: never in front of a sale or a hint. It
         does not make the window busy (the page that asked says it is computing)."""
+        self._beside(self._study, _Job(fn, on_success, on_failure, is_change=False, is_advice=True))
+
+    def _beside(self, executor: ThreadPoolExecutor, job: _Job) -> None:
+        """A read on a thread beside the database worker (advice or study)."""
         if self._closed:
             return
         self._advising += 1
-        self._study.submit(self._work, _Job(fn, on_success, on_failure, is_change=False, is_advice=True))
+        executor.submit(self._work, job)
 
     def _submit(self, job: _Job) -> None:
         if self._closed:
