@@ -46,6 +46,7 @@ from app.services.member_facts import (
     record_hint,
     survivors,
 )
+from app.services.member_facts import today as local_today
 from app.store import models as m
 from app.store.types import parse_utc
 from loyalty.analytics import clv, metrics
@@ -189,7 +190,7 @@ class InsightsService:
         return program.zone
 
     def today(self, program: Program) -> date:
-        return self.core.now().astimezone(self._zone(program)).date()
+        return local_today(self.core, program)
 
     def _local_day_sql(self, column: str, program: Program, year: int) -> str | None:
         """SQL for the local day number of a UTC text column (fixed-offset zones only)."""

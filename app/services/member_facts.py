@@ -119,6 +119,12 @@ def today(core: Core, program: Program) -> date:
     return core.now().astimezone(program.zone).date()
 
 
+def current_day(core: Core) -> date:
+    """The store's local day now, in the active program's zone."""
+    with core.read() as session:
+        return today(core, core.program(session))
+
+
 def day_of(stamp: str, program: Program) -> int:
     """The store's local day number (``date.toordinal``) of a stored UTC time."""
     return parse_utc(stamp).astimezone(program.zone).date().toordinal()
@@ -265,6 +271,13 @@ def member_insight(
     )
 
 
+def read_member_insight(core: Core, member_id: str, score: Scorer) -> MemberInsight:
+    """``member_insight`` as of today, in a read of its own."""
+    with core.read() as session:
+        program = core.program(session)
+        return member_insight(core, session, program, today(core, program), member_id, score)
+
+
 def record_hint(core: Core, actor: Actor, member_id: str, hint_kind: str, used: bool) -> None:
     """Record that the cashier used (``used``) or dismissed a hint shown for the member."""
     actor.require(Permission.SELL)
@@ -298,20 +311,12 @@ class CounterHints:
         self.core = core
         self.models = models
 
-    def today(self) -> date:
-        with self.core.read() as session:
-            return today(self.core, self.core.program(session))
-
     def warm_up(self) -> None:
         """Have today's models fitted before the first member is tapped."""
-        self.models.warm_up(self.today())
+        self.models.warm_up(current_day(self.core))
 
     def member(self, member_id: str) -> MemberInsight:
-        core = self.core
-        with core.read() as session:
-            program = core.program(session)
-            as_of = today(core, program)
-            return member_insight(core, session, program, as_of, member_id, self.models.score)
+        return read_member_insight(self.core, member_id, self.models.score)
 
     def hints(self, member_id: str) -> tuple[Hint, ...]:
         return self.member(member_id).hints

@@ -28,7 +28,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -42,8 +42,8 @@ from app.services.member_facts import (
     MemberScore,
     MemberSummary,
     Prediction,
-    member_insight,
-    today,
+    current_day,
+    read_member_insight,
 )
 from loyalty.analytics.segments import Segment
 from loyalty.errors import LoyaltyError
@@ -98,33 +98,12 @@ class _ScoreReply(BaseModel):
         return MemberScore(self.cell, self.segment, prediction)
 
 
-def summary_as_dict(summary: MemberSummary) -> dict[str, float | int]:
-    return {
-        "x": summary.x,
-        "tx": summary.tx,
-        "age": summary.age,
-        "money": summary.money,
-        "last_day": summary.last_day,
-        "purchase_days": summary.purchase_days,
-        "total": summary.total,
-    }
+def summary_as_dict(summary: MemberSummary) -> dict[str, Any]:
+    return asdict(summary)
 
 
 def score_as_dict(score: MemberScore) -> dict[str, Any]:
-    p = score.prediction
-    return {
-        "cell": list(score.cell),
-        "segment": score.segment.value,
-        "prediction": None
-        if p is None
-        else {
-            "p_alive": p.p_alive,
-            "expected_purchases": p.expected_purchases,
-            "expected_spend": p.expected_spend,
-            "clv": p.clv,
-            "horizon_days": p.horizon_days,
-        },
-    }
+    return {**asdict(score), "cell": list(score.cell), "segment": score.segment.value}
 
 
 class ModelProcess:
@@ -337,22 +316,14 @@ class RemoteInsights:
         self.core = core
         self.process = process
 
-    def _today(self) -> date:
-        with self.core.read() as session:
-            return today(self.core, self.core.program(session))
-
     def model_fit(self) -> ModelFit:
-        return self.process.model_fit(self._today())
+        return self.process.model_fit(current_day(self.core))
 
     def member(self, member_id: str) -> MemberInsight:
         # The day's fit first, with no read open here meanwhile (it may take a minute on a large store);
         # the member's score then comes at once.
-        self.process.model_fit(self._today())
-        core = self.core
-        with core.read() as session:
-            program = core.program(session)
-            as_of = today(core, program)
-            return member_insight(core, session, program, as_of, member_id, self.process.score_fitted)
+        self.process.model_fit(current_day(self.core))
+        return read_member_insight(self.core, member_id, self.process.score_fitted)
 
     def store_metrics(self, as_of: date | None = None) -> StoreMetrics:
-        return self.process.store_metrics(as_of or self._today())
+        return self.process.store_metrics(as_of or current_day(self.core))
