@@ -448,22 +448,30 @@ def _smallest(
     return chosen, list(session.execute(text(str(chosen.found)), chosen.params).scalars())
 
 
-_FEW = "SELECT value FROM json_each(:few)"
+def _listed(name: str = "few") -> str:
+    """The rowids of a JSON list passed as parameter ``name``."""
+    return f"SELECT value FROM json_each(:{name})"
 
 
 def page_statement(
     segment: _Segment,
     keyset: tuple[Any, ...] | None,
-    few: bool,
+    few: bool | str,
     checks: list[_Restriction],
     limit: int,
+    *,
+    within: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    conditions: list[str] = []
+    """A page of ``segment``. ``few``: the members are read by rowid from a JSON list (True: the parameter
+    ``few``; a string: the parameter of that name); else along the order's index. ``within``: one more
+    condition, which may use that index (a range of it)."""
+    conditions: list[str] = [] if within is None else [within]
     params: dict[str, Any] = {"limit": limit}
     if few:
         # Few members: read them by rowid and sort them; NOT INDEXED keeps the planner off the order's index.
         source = "members AS m NOT INDEXED"
-        conditions.append(f"m.rowid IN ({_FEW})")
+        name = few if isinstance(few, str) else "few"
+        conditions.append(f"m.rowid IN ({_listed(name)})")
     else:
         source = "members AS m"
     if segment.where:
@@ -487,12 +495,15 @@ def split_statement(
 ) -> tuple[str, dict[str, Any]]:
     """A page of a name-ordered segment from the two parts of ``_name_split``: the range of names that start
     with the word (the order's own index), and the few where it is a later word (by rowid), merged."""
-    in_range, params = page_statement(segment, keyset, False, checks, limit)
-    in_range = in_range.replace(
-        " WHERE ", " WHERE m.name_folded >= :split_lo AND m.name_folded < :split_hi AND ", 1
+    in_range, params = page_statement(
+        segment,
+        keyset,
+        False,
+        checks,
+        limit,
+        within="m.name_folded >= :split_lo AND m.name_folded < :split_hi",
     )
-    later, _ = page_statement(segment, keyset, True, checks, limit)
-    later = later.replace(":few)", ":split_few)", 1)
+    later, _ = page_statement(segment, keyset, "split_few", checks, limit)
     direction = " DESC" if segment.descending else ""
     order = ", ".join(f"{k}{direction}" for k in segment.keys)
     sql = f"SELECT * FROM ({in_range}) UNION ALL SELECT * FROM ({later}) ORDER BY {order} LIMIT :limit"
@@ -514,7 +525,7 @@ def _count(
     if not checks:
         return len(few[1]), None
     where = " AND ".join(r.check for r in checks)
-    sql = f"SELECT count(*) FROM members AS m NOT INDEXED WHERE m.rowid IN ({_FEW}) AND {where}"
+    sql = f"SELECT count(*) FROM members AS m NOT INDEXED WHERE m.rowid IN ({_listed()}) AND {where}"
     return int(session.execute(text(sql), params).scalar() or 0), None
 
 
