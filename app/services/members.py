@@ -46,6 +46,13 @@ from loyalty.text import (
 )
 
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the counter
+
+
+def random_referral_code() -> str:
+    """Eight letters and digits from ``REFERRAL_ALPHABET`` (not yet checked against the store)."""
+    return "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(8))
+
+
 SEARCH_LIMIT = 20
 
 
@@ -239,7 +246,7 @@ class MemberService:
     @staticmethod
     def _new_referral_code(session: Session) -> str:
         while True:
-            code = "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(8))
+            code = random_referral_code()
             if session.scalar(select(m.Member.id).where(m.Member.referral_code == code)) is None:
                 return code
 

@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 
 from app.services.accounts import surviving_member_id
 from app.services.core import ACTIVE_PROGRAM, TILL_ID
-from app.services.members import MemberService, merge_consents, resolve_duplicates
+from app.services.members import MemberService, merge_consents, random_referral_code, resolve_duplicates
 from app.services.privacy import forget, optimize_name_index
 from app.services.sale_by_receipt import warn_if_receipt_clash
 from app.store import models as m
@@ -56,6 +56,7 @@ from loyalty.audit import canonical_json
 from loyalty.errors import LoyaltyError
 from loyalty.ledger import Account, EntryKind, Lot, Overdraft, Posting
 from loyalty.program import loads_program
+from loyalty.text import fold
 from sync.protocol import (
     ERASED_NAME,
     PROFILE_FIELDS,
@@ -119,34 +120,49 @@ def apply_changes(session: Session, changes: Sequence[Change]) -> ChunkResult:
     first one this till cannot take in yet (``ChunkResult.stopped``)."""
     result = ChunkResult()
     own_till = get_setting(session, TILL_ID)
-    for change in changes:
-        apply = _APPLY.get(change.kind)
-        if apply is None:
-            # A kind newer than this till. Skipping it would lose it for good once the till is updated.
-            result.stopped = (
-                f"this till needs an update to take in changes of kind {change.kind!r} (change {change.no} "
-                "and everything after it wait at the central; sales are still sent)"
-            )
-            result.stopped_no = change.no
+    i = 0
+    while i < len(changes):
+        if changes[i].kind == ChangeKind.MEMBER:
+            run = _member_run(changes, i)
+            if not _member_run_applied(session, run, own_till, result):
+                return result
+            i += len(run)
+            continue
+        if not _apply_one(session, changes[i], own_till, result):
             return result
-        try:
-            with session.begin_nested():
-                if apply(session, change.body, own_till):
-                    result.written += 1
-        except Unreadable as err:
-            result.stopped = (
-                f"this till needs an update to take in change {change.no} of kind {change.kind!r}: {err} "
-                "(it and everything after it wait at the central; sales are still sent)"
-            )
-            result.stopped_no = change.no
-            return result
-        except (Skipped, IntegrityError, LoyaltyError) as err:
-            why = str(err) if not isinstance(err, IntegrityError) else _constraint(err)
-            sentence = f"change {change.no} ({change.kind}) not taken in: {why}"
-            log.warning("pull: %s", sentence)
-            result.skipped.append(sentence)
-        result.read += 1
+        i += 1
     return result
+
+
+def _apply_one(session: Session, change: Change, own_till: str | None, result: ChunkResult) -> bool:
+    """Apply one change in a savepoint of its own; False when the pull stops before it."""
+    apply = _APPLY.get(change.kind)
+    if apply is None:
+        # A kind newer than this till. Skipping it would lose it for good once the till is updated.
+        result.stopped = (
+            f"this till needs an update to take in changes of kind {change.kind!r} (change {change.no} "
+            "and everything after it wait at the central; sales are still sent)"
+        )
+        result.stopped_no = change.no
+        return False
+    try:
+        with session.begin_nested():
+            if apply(session, change.body, own_till):
+                result.written += 1
+    except Unreadable as err:
+        result.stopped = (
+            f"this till needs an update to take in change {change.no} of kind {change.kind!r}: {err} "
+            "(it and everything after it wait at the central; sales are still sent)"
+        )
+        result.stopped_no = change.no
+        return False
+    except (Skipped, IntegrityError, LoyaltyError) as err:
+        why = str(err) if not isinstance(err, IntegrityError) else _constraint(err)
+        sentence = f"change {change.no} ({change.kind}) not taken in: {why}"
+        log.warning("pull: %s", sentence)
+        result.skipped.append(sentence)
+    result.read += 1
+    return True
 
 
 def _constraint(err: IntegrityError) -> str:
@@ -226,6 +242,147 @@ def _member(session: Session, body: dict[str, Any], own_till: str | None) -> boo
             at=utcnow(),
         )
     return bool(changed)
+
+
+# -- members in bulk ------------------------------------------------------------------------------------------
+MEMBER_RUN = 500
+"""At most this many consecutive member changes are looked at together (one query per unique column)."""
+
+_UNIQUE = ("id", "member_number", "phone", "email")
+
+
+def _member_run(changes: Sequence[Change], start: int) -> list[Change]:
+    """The consecutive member changes from ``start`` whose ids, numbers, phones and e-mails all differ.
+
+    Within such a run no change can touch what another one holds, so taking the new members among them in
+    bulk and the others one by one, in order, ends as taking each in turn would (a first pull: a page of
+    profiles, each new here)."""
+    run: list[Change] = []
+    seen: set[tuple[str, str]] = set()
+    for change in changes[start : start + MEMBER_RUN]:
+        if change.kind != ChangeKind.MEMBER:
+            break
+        keys = {
+            (name, str(change.body.get(name)).lower())
+            for name in _UNIQUE
+            if change.body.get(name) is not None
+        }
+        if run and not keys.isdisjoint(seen):
+            break
+        seen |= keys
+        run.append(change)
+    return run
+
+
+def _member_run_applied(
+    session: Session, run: Sequence[Change], own_till: str | None, result: ChunkResult
+) -> bool:
+    """Apply a run of member changes (``_member_run``): the members new here with one multi-row insert per
+    stretch, the others alone. False when the pull stops in the run."""
+    rows = _new_member_rows(session, run)
+    pending: list[tuple[Change, dict[str, Any]]] = []
+    for n, change in enumerate(run):
+        row = rows.get(n)
+        if row is not None:
+            pending.append((change, row))
+            continue
+        if not _insert_members(session, pending, own_till, result):
+            return False
+        pending = []
+        if not _apply_one(session, change, own_till, result):
+            return False
+    return _insert_members(session, pending, own_till, result)
+
+
+def _new_member_rows(session: Session, run: Sequence[Change]) -> dict[int, dict[str, Any]]:
+    """The row of each change of the run (by its place) that creates a member, with nothing here in its way:
+    its id, number, phone and e-mail all free. The others (an update, a clash, an unreadable body) go alone."""
+    profiles: dict[int, MemberPayload] = {}
+    for n, change in enumerate(run):
+        try:
+            profile = parse_payload(
+                ItemKind.MEMBER, {k: v for k, v in change.body.items() if k != "field_times"}
+            )
+        except ProtocolError:
+            continue  # alone, it stops the pull in a sentence
+        assert isinstance(profile, MemberPayload)
+        profiles[n] = profile
+    if not profiles:
+        return {}
+    emails = {n: p.email.lower() for n, p in profiles.items() if p.email is not None}
+    held = {
+        "id": _held(session, _MEMBERS.c.id, [p.id for p in profiles.values()]),
+        "number": _held(session, _MEMBERS.c.member_number, [p.member_number for p in profiles.values()]),
+        "phone": _held(session, _MEMBERS.c.phone, [p.phone for p in profiles.values() if p.phone]),
+        "email": _held(session, _MEMBERS.c.email, list(emails.values())),
+    }
+    rows: dict[int, dict[str, Any]] = {}
+    for n, p in profiles.items():
+        if (
+            p.id in held["id"]
+            or p.member_number in held["number"]
+            or (p.phone is not None and p.phone in held["phone"])
+            or emails.get(n, "") in held["email"]
+        ):
+            continue
+        # As ``_member`` creates one: a merge comes as a change of its own, which says into whom.
+        status = p.status if p.status in m.MEMBER_STATUSES and p.status != "merged" else "active"
+        at = parse_utc(p.updated_at)
+        rows[n] = {
+            "id": p.id,
+            "member_number": p.member_number,
+            "full_name": p.full_name,
+            "name_folded": fold(p.full_name),
+            "phone": p.phone,
+            "email": emails.get(n),
+            "status": status,
+            "tier_code": p.tier_code,
+            "balance": 0,
+            "preferred_language": "vi",
+            "home_store_id": p.store_id,
+            "created_at": at,
+            "updated_at": at,
+        }
+    return rows
+
+
+def _held(session: Session, column: Any, values: Sequence[str]) -> set[str]:
+    if not values:
+        return set()
+    return set(session.scalars(select(column).where(column.in_(values))))
+
+
+def _insert_members(
+    session: Session,
+    pending: Sequence[tuple[Change, dict[str, Any]]],
+    own_till: str | None,
+    result: ChunkResult,
+) -> bool:
+    """Insert new members with one statement (each with a referral code of its own); should the store refuse
+    (it was checked just before), each goes alone and is answered as it deserves."""
+    if not pending:
+        return True
+    codes = _referral_codes(session, len(pending))
+    try:
+        with session.begin_nested():
+            session.execute(
+                insert(_MEMBERS),
+                [{**row, "referral_code": code} for (_c, row), code in zip(pending, codes, strict=True)],
+            )
+    except IntegrityError:  # pragma: no cover - checked against the store in the same transaction
+        return all(_apply_one(session, change, own_till, result) for change, _row in pending)
+    result.written += len(pending)
+    result.read += len(pending)
+    return True
+
+
+def _referral_codes(session: Session, n: int) -> list[str]:
+    """``n`` referral codes no member here holds, nor each other."""
+    codes: set[str] = set()
+    while len(codes) < n:
+        fresh = {random_referral_code() for _ in range(n - len(codes))} - codes
+        codes |= fresh - _held(session, _MEMBERS.c.referral_code, sorted(fresh))
+    return sorted(codes)
 
 
 def _erased_here(member: m.Member) -> bool:
