@@ -34,6 +34,7 @@ from app.paths import backup_dir, database_path, default_data_dir
 from app.receipts.setup import ReceiptSetup, receipt_setup
 from app.services import SYSTEM, Actor, TillServices, bootstrap_till
 from app.services.views import EntryView, MemberView
+from app.store import name_index
 from app.store.audit import verify_audit_chain
 from app.store.backups import (
     DEFAULT_KEEP,
@@ -215,6 +216,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     # The day's maintenance before the first customer: points past their date, tier reviews that are due.
     retry_when_busy(svc.points.expire_due)
     retry_when_busy(svc.points.review_tiers)
+    retry_when_busy(name_index.catch_up, store)  # a pull cut short left names to index
     program = svc.programs.active()
     with store.read() as session:
         from sqlalchemy import func, select
@@ -483,12 +485,21 @@ def _backup_if_due(svc: TillServices, args: argparse.Namespace) -> str:
     return f"{result.backup.path} written and verified, {result.kept} kept"
 
 
+def _index_names(svc: TillServices, _args: argparse.Namespace) -> str:
+    store = svc.core.store
+    with store.read() as session:
+        behind = name_index.behind(session)
+    retry_when_busy(name_index.catch_up, store)
+    return f"{behind} names added" if behind else "up to date"
+
+
 MaintenanceStep = Callable[[TillServices, argparse.Namespace], str]
 
 MAINTENANCE: tuple[tuple[str, MaintenanceStep], ...] = (
     # Each step: (name, what it did as words). Writes first, so the day's backup has them.
     ("expiry", lambda svc, _: f"{retry_when_busy(svc.points.expire_due)} points expired"),
     ("tier reviews", lambda svc, _: f"{retry_when_busy(svc.points.review_tiers)} members changed tier"),
+    ("name index", _index_names),
     ("backup", _backup_if_due),
 )
 """The daily jobs of ``python -m app maintenance``, in order."""

@@ -36,8 +36,9 @@ from tenacity import (
 )
 
 from sync.client import CentralClient, Refused, Unavailable
+from sync.pacing import BatchPacer
 from sync.port import Credentials, PushBatch, TillPort
-from sync.protocol import DEFAULT_PAGE, MAX_BATCH, PullResponse, PushRequest
+from sync.protocol import MAX_BATCH, MAX_PAGE, PullResponse, PushRequest
 from sync.state import Phase, SyncStatus
 
 log = logging.getLogger(__name__)
@@ -110,11 +111,12 @@ class SyncEngine:
         connect: Connect | None = None,
         timeout: float = 30.0,
         batch_size: int = MAX_BATCH,
-        page_size: int = DEFAULT_PAGE,
+        page_size: int = MAX_PAGE,
         interval: float = 15.0,
         refused_interval: float = 300.0,
         backoff: Backoff | None = None,
         clock: Callable[[], datetime] = utc_now,
+        push_target_s: float = 1.0,
     ) -> None:
         if not 1 <= batch_size <= MAX_BATCH:
             raise ValueError(f"batch_size must be 1 to {MAX_BATCH}")
@@ -122,6 +124,7 @@ class SyncEngine:
         self.status = status or SyncStatus()
         self.connect = connect or default_connect(timeout)
         self.batch_size = batch_size
+        self.pacer = BatchPacer(largest=batch_size, smallest=min(10, batch_size), target_s=push_target_s)
         self.page_size = page_size
         self.interval = interval
         self.refused_interval = refused_interval
@@ -211,11 +214,13 @@ class SyncEngine:
         client = self._client_for(credentials)
         renumbered = False
         while True:
-            batch = self.port.batch(self.batch_size)
+            batch = self.port.batch(self.pacer.size)
             if batch is None:
                 return
             try:
+                started = time.monotonic()
                 response = client.push(self._request(credentials, batch))
+                self.pacer.took(len(batch.items), time.monotonic() - started)
             except Refused as err:
                 if err.status != STALE_EPOCH or renumbered:
                     raise

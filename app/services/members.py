@@ -46,11 +46,13 @@ from loyalty.text import (
 )
 
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the counter
+assert len(REFERRAL_ALPHABET) == 32
 
 
 def random_referral_code() -> str:
-    """Eight letters and digits from ``REFERRAL_ALPHABET`` (not yet checked against the store)."""
-    return "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(8))
+    """Eight letters and digits from ``REFERRAL_ALPHABET`` (not yet checked against the store): five random
+    bits each, since the alphabet has 32 signs (a first pull makes a million of them)."""
+    return "".join(REFERRAL_ALPHABET[byte & 31] for byte in secrets.token_bytes(8))
 
 
 SEARCH_LIMIT = 20

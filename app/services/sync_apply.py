@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -50,6 +51,7 @@ from app.services.sale_by_receipt import warn_if_receipt_clash
 from app.store import models as m
 from app.store.audit import append_audit
 from app.store.integrity import program_digest, write_order
+from app.store.name_index import open_gap
 from app.store.settings import get_setting, set_setting
 from app.store.types import format_utc, parse_utc, utcnow
 from loyalty.audit import canonical_json
@@ -115,13 +117,19 @@ class ChunkResult:
     stopped_no: int | None = None
 
 
-def apply_changes(session: Session, changes: Sequence[Change]) -> ChunkResult:
-    """Apply pulled changes in the caller's write transaction, each in a savepoint of its own, up to the
-    first one this till cannot take in yet (``ChunkResult.stopped``)."""
+def apply_changes(
+    session: Session, changes: Sequence[Change], *, within_s: float | None = None
+) -> ChunkResult:
+    """Apply pulled changes in the caller's write transaction, each in a savepoint of its own (new members
+    in bulk), up to the first one this till cannot take in yet (``ChunkResult.stopped``) — or, with
+    ``within_s``, up to the change that takes the transaction past that time (``ChunkResult.read``)."""
     result = ChunkResult()
     own_till = get_setting(session, TILL_ID)
+    deadline = None if within_s is None else time.monotonic() + within_s
     i = 0
     while i < len(changes):
+        if deadline is not None and i > 0 and time.monotonic() > deadline:
+            return result  # the rest in another transaction: ``result.read`` says how far this one came
         if changes[i].kind == ChangeKind.MEMBER:
             run = _member_run(changes, i)
             if not _member_run_applied(session, run, own_till, result):
@@ -365,6 +373,8 @@ def _insert_members(
     codes = _referral_codes(session, len(pending))
     try:
         with session.begin_nested():
+            # Their names go into the name index in large chunks once the page is in (app.store.name_index).
+            open_gap(session)
             session.execute(
                 insert(_MEMBERS),
                 [{**row, "referral_code": code} for (_c, row), code in zip(pending, codes, strict=True)],

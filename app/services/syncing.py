@@ -56,6 +56,7 @@ from app.services.sync_settings import (
     TOKEN,
     VERIFY_TLS,
 )
+from app.store import name_index
 from app.store.db import Store
 from app.store.settings import delete_setting, get_setting, set_setting
 from app.store.types import format_utc, parse_utc, utcnow
@@ -79,8 +80,9 @@ from sync.state import SyncStatus
 
 log = logging.getLogger(__name__)
 
-APPLY_CHUNK = 100
-"""Pulled changes applied per write transaction: a sale waits behind one such chunk at most."""
+APPLY_WITHIN_S = 0.1
+"""A write transaction applying pulled changes ends after the change that takes it past this time, so a sale
+waits behind about this long at most (the rest of the page goes on in the next transaction)."""
 
 _LOOPBACK_NAMES = frozenset({"localhost"})
 
@@ -492,10 +494,10 @@ class TillSyncStore:
         changes = list(page.changes)
         written = 0
         skipped: list[str] = []
-        chunks = [changes[i : i + APPLY_CHUNK] for i in range(0, len(changes), APPLY_CHUNK)] or [[]]
-        for n, chunk in enumerate(chunks):
+        start = 0
+        while True:
             with self.store.write() as session:
-                done = apply_changes(session, chunk)
+                done = apply_changes(session, changes[start:], within_s=APPLY_WITHIN_S)
                 if done.stopped is not None and done.stopped_no is not None:
                     # The cursor stays right before the change this till cannot take in: an updated till
                     # pulls it from there, so nothing of the log is lost by skipping it.
@@ -503,7 +505,7 @@ class TillSyncStore:
                     if get_setting(session, PULL_STOPPED) != done.stopped:
                         log.warning("pull stopped: %s", done.stopped)
                         set_setting(session, PULL_STOPPED, done.stopped)
-                elif n == len(chunks) - 1:
+                elif start + done.read >= len(changes):
                     if get_setting(session, CURSOR, "") != page.next_cursor:
                         set_setting(session, CURSOR, page.next_cursor)
                     if get_setting(session, PULL_STOPPED) is not None:
@@ -511,9 +513,26 @@ class TillSyncStore:
             written += done.written
             skipped.extend(done.skipped)
             if done.stopped is not None:
-                taken = n * APPLY_CHUNK + done.read
-                return Applied(taken, written, tuple(skipped), stopped=done.stopped)
+                self._index_names(last_page=True)
+                return Applied(start + done.read, written, tuple(skipped), stopped=done.stopped)
+            start += done.read
+            if start >= len(changes):
+                break
+        self._index_names(last_page=not page.more)
+        self.store.checkpoint_when_large()  # pages back to back never give the background one a moment
         return Applied(len(changes), written, tuple(skipped))
+
+    def _index_names(self, *, last_page: bool) -> None:
+        """Names of pulled members into the name index: all of them after the pull's last page, and a chunk
+        whenever a chunk's worth waits (a first pull of a million members is searchable as it comes in)."""
+        if last_page:
+            name_index.catch_up(self.store)
+            return
+        with self.store.read() as session:
+            behind = name_index.behind(session)
+        if behind >= name_index.CHUNK:
+            with self.store.write() as session:
+                name_index.catch_up_step(session)
 
     def pull_stopped(self) -> str | None:
         """Why the last pull stopped before a change this till cannot take in yet (None: it did not)."""

@@ -48,12 +48,13 @@ class Checkpointer:
             conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
         conn.close()
 
-    def run_once(self) -> bool:
-        """One round of the thread: a PASSIVE checkpoint when the log has reached the threshold.
+    def run_once(self, threshold: int | None = None) -> bool:
+        """One round of the thread: a PASSIVE checkpoint when the log has reached the threshold (``threshold``:
+        another one than the thread's).
 
         True when a checkpoint ran; False when the log is still small, or the database was busy or locked
         (the next round tries again)."""
-        if self._wal_size() < self.threshold:
+        if self._wal_size() < (self.threshold if threshold is None else threshold):
             return False
         try:
             self.checkpoint()

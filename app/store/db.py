@@ -48,6 +48,10 @@ _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
 
 
+WAL_LIMIT = 64 * 1024 * 1024
+"""The write-ahead log a long series of writes lets grow before it checkpoints itself (``checkpoint_when_large``)."""
+
+
 class Store:
     """The open database of one till: an engine and the sessions made from it."""
 
@@ -102,6 +106,15 @@ class Store:
                 yield session
             finally:
                 session.rollback()
+
+    def checkpoint_when_large(self, limit: int = WAL_LIMIT) -> None:
+        """Copy the write-ahead log into the database now if it has grown past ``limit``.
+
+        The background checkpoint never waits for the writer, and SQLite only starts the log afresh when a
+        checkpoint has copied all of it before the next write: a long run of back-to-back writes (a first
+        pull of a million members) never leaves it that moment, and the log grew to gigabytes. A writer that
+        runs such a series calls this between its transactions."""
+        self._checkpointer.run_once(threshold=limit)
 
     def vacuum(self) -> None:
         """Compact the file, then rebuild the name index.

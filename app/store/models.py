@@ -234,6 +234,15 @@ class Setting(Base):
     value: Mapped[Any] = mapped_column(JSONText)
 
 
+class NameIndexGap(Base):
+    """At most one row: members whose rowid is above ``indexed_to`` are not yet in the name index
+    (``app.store.name_index``; migration 0010). Empty: every member is."""
+
+    __tablename__ = "name_index_gap"
+
+    indexed_to: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
 class Counter(Base):
     __tablename__ = "counters"
 

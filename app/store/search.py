@@ -60,6 +60,8 @@ def rebuild_member_search(session: Session) -> None:
     this after any VACUUM (``Store.vacuum()`` does), or when ``check_member_search`` fails.
     """
     session.execute(text("INSERT INTO members_fts(members_fts) VALUES ('rebuild')"))
+    # Every member is in the index now: no names wait for a catch-up (app.store.name_index).
+    session.execute(text("DELETE FROM name_index_gap"))
 
 
 def check_member_search(session: Session) -> bool:

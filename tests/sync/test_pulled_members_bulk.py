@@ -20,8 +20,10 @@ from sqlalchemy.orm import Session
 from app.services import sync_apply
 from app.services.core import TILL_ID
 from app.store import models as m
+from app.store import name_index
 from app.store.db import Store
 from app.store.integrity import check_database
+from app.store.search import check_member_search
 from app.store.settings import get_setting
 from app.store.types import format_utc
 from sync.protocol import Change, ChangeKind
@@ -82,6 +84,9 @@ def _run(store: Store, apply: Callable[[Session], sync_apply.ChunkResult]) -> tu
             codes = session.scalars(select(m.Member.referral_code)).all()
             assert len(set(codes)) == len(codes)
             assert check_database(session) == []
+            while not name_index.catch_up_step(session, chunk=3):
+                pass
+            assert check_member_search(session)  # the names of members in bulk reach the index too
             seen = (result.written, result.read, len(result.skipped), result.stopped, result.stopped_no, rows)
             raise _Undo
     except _Undo:

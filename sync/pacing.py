@@ -1,0 +1,47 @@
+"""How many items the next push carries: as many as the central answers within a target time.
+
+A till that comes back online with a day of sales pushes batches of the most the protocol allows; a central
+busy with fifty such tills at once answers each of them more slowly, and a batch of 500 that waits behind 49
+others takes half a minute — past the till's request timeout, so it is sent again and the central does the
+work twice. So the size follows the time each push took, as TCP's window follows its round trips:
+
+- slower than the target: the next batch is cut to what the target time would have carried at the rate just
+  seen (never below ``smallest``);
+- well within the target: the next batch may double (never above ``largest``).
+
+A batch that went up already is sent again as it was (the outbox keeps it); only new batches follow the size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sync.protocol import MAX_BATCH
+
+
+@dataclass(slots=True)
+class BatchPacer:
+    largest: int = MAX_BATCH
+    smallest: int = 10
+    target_s: float = 1.0
+    """A push's round trip the till aims for (the fleet's target for the p99 is twice this)."""
+    size: int = 0
+    """The size of the next batch (``largest`` until a push says otherwise)."""
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.smallest <= self.largest:
+            raise ValueError("the smallest batch must be at least 1 and at most the largest")
+        if self.target_s <= 0:
+            raise ValueError("the target time must be positive")
+        self.size = self.largest if self.size == 0 else min(max(self.size, self.smallest), self.largest)
+
+    def took(self, items: int, seconds: float) -> None:
+        """A push of ``items`` items was answered in ``seconds``."""
+        if items <= 0:
+            return
+        if seconds > self.target_s:
+            carried = int(items * self.target_s / seconds)
+            self.size = max(self.smallest, min(self.size, carried))
+        elif seconds < self.target_s / 4 and items >= self.size:
+            # Only a full batch says the central could take more: a short one (the outbox's last) does not.
+            self.size = min(self.largest, self.size * 2)
