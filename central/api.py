@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -165,6 +166,13 @@ def _write(engine: Engine, work: Callable[[Session], Any]) -> Any:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _json(model: BaseModel) -> Response:
+    """A large answer (500 push results, 1,000 pulled changes) serialised by pydantic itself: the framework's
+    generic path through ``json.dumps`` took a tenth of a push's time. The model is declared on the route
+    (``response_model``), so the OpenAPI document is unchanged."""
+    return Response(content=model.model_dump_json(), media_type="application/json")
+
+
 Till = Annotated[TillIdentity, Depends(_till)]
 Channel = Annotated[TillIdentity, Depends(_channel)]
 IdempotencyKey = Annotated[
@@ -207,29 +215,30 @@ def create_app(engine: Engine, clock: Callable[[], datetime] = now) -> FastAPI:
 
     @app.post(
         "/v1/push",
+        response_model=PushResponse,
         responses={**_ERRORS, 409: {"model": ErrorBody, "description": "not the till's current epoch"}},
     )
-    def push(request: PushRequest, identity: Till, engine: Db) -> PushResponse:
+    def push(request: PushRequest, identity: Till, engine: Db) -> Response:
         """Apply a batch of the till's outbox; one result per item."""
         result: PushResponse = _write(
             engine, lambda session: service.push(session, identity, request, clock())
         )
-        return result
+        return _json(result)
 
-    @app.get("/v1/pull", responses=_ERRORS)
+    @app.get("/v1/pull", response_model=PullResponse, responses=_ERRORS)
     def pull_get(
         identity: Till,
         tx: Tx,
         cursor: Annotated[str, Query(max_length=64, pattern=CURSOR_PATTERN)] = "",
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-    ) -> PullResponse:
+    ) -> Response:
         """The store's changes after ``cursor`` (empty: from the start)."""
-        return service.pull(tx, identity, PullRequest(cursor=cursor, limit=limit))
+        return _json(service.pull(tx, identity, PullRequest(cursor=cursor, limit=limit)))
 
-    @app.post("/v1/pull", responses=_ERRORS)
-    def pull_post(request: PullRequest, identity: Till, tx: Tx) -> PullResponse:
+    @app.post("/v1/pull", response_model=PullResponse, responses=_ERRORS)
+    def pull_post(request: PullRequest, identity: Till, tx: Tx) -> Response:
         """The same as ``GET /v1/pull``, with the request as a JSON body."""
-        return service.pull(tx, identity, request)
+        return _json(service.pull(tx, identity, request))
 
     @app.get("/v1/members/{number}", responses={**_ERRORS, 404: {"model": ErrorBody}})
     def member(

@@ -5,11 +5,12 @@ pull log, merges to finish) before ``central.ledger.finish`` closes it."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, any_, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -82,6 +83,15 @@ def insert_on_conflict(session: Session, table: Table) -> Any:
     return sqlite.insert(table)
 
 
+def among(session: Session, column: Any, values: Iterable[Any]) -> Any:
+    """``column IN (values)``. On PostgreSQL ``column = ANY(:array)``: one parameter however many values, where
+    an ``IN`` list renders a placeholder per value that the driver parses again for every batch of a push."""
+    listed = list(values)
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, listed, type_=postgresql.ARRAY(column.type)))
+    return column.in_(listed)
+
+
 def now() -> datetime:
     return m.utcnow()
 
@@ -97,6 +107,9 @@ class Posted:
     program_version: str
     pays_first: str | None = None
     """An overdraft this credit pays before any other (a write-off pays the overdraft it writes off)."""
+    body: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    """The entry as stored (its JSON body), when the request has it at hand: lot tracking reads it from
+    here instead of reading the row back (``central.lots.track``)."""
 
 
 @dataclass

@@ -7,8 +7,11 @@ transaction (and savepoint) as everything else the batch writes; each value is f
 column's type converts it for an ``INSERT`` (aware UTC times, JSON documents), so the rows stored are the
 same. SQLite, the embedded default, takes the plain ``INSERT``.
 
-Only for plain inserts: nothing is returned and no conflict is tolerated (a clash fails the transaction, as
-the ``INSERT`` would).
+``insert_rows`` is for plain inserts: nothing is returned and no conflict is tolerated (a clash fails the
+transaction, as the ``INSERT`` would). ``claim_rows`` is for claims (``ON CONFLICT DO NOTHING``, returning the
+keys taken): on PostgreSQL the rows go as one array per column through ``unnest``, a statement whose text is
+the same for every batch, so the driver converts it once and the server plans it once; the multi-row
+``INSERT … RETURNING`` spent a sixth of a push's time in the driver's parsing of its placeholders.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Table, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 COPY_FROM = 20
@@ -47,3 +51,35 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
                     for name, convert in zip(names, converters, strict=True)
                 ]
             )
+
+
+def claim_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], key: str) -> list[Any]:
+    """Insert ``rows`` (each with the same keys) whose primary key is free, and return the ``key`` column of
+    those inserted: the rest were claimed before (``INSERT … ON CONFLICT DO NOTHING RETURNING``)."""
+    if not rows:
+        return []
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "postgresql" or len(rows) < COPY_FROM:
+        ins = postgresql.insert(table) if dialect.name == "postgresql" else sqlite.insert(table)
+        return list(
+            session.execute(ins.on_conflict_do_nothing().returning(table.c[key]), list(rows)).scalars()
+        )
+    names = list(rows[0])
+    arrays = []
+    casts = []
+    for name in names:
+        column = table.c[name]
+        convert = column.type._cached_bind_processor(dialect)
+        arrays.append([row[name] if convert is None else convert(row[name]) for row in rows])
+        casts.append(f"%s::{column.type.compile(dialect=dialect)}[]")
+    columns = ", ".join(f'"{name}"' for name in names)
+    statement = (
+        f'INSERT INTO "{table.name}" ({columns}) SELECT * FROM unnest({", ".join(casts)}) '
+        f'ON CONFLICT DO NOTHING RETURNING "{key}"'
+    )
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        cursor.execute(statement, arrays)
+        return [row[0] for row in cursor.fetchall()]

@@ -55,6 +55,7 @@ from central.base import (
     TILLS,
     Posted,
     Work,
+    among,
     insert_on_conflict,
     sha256_hex,
 )
@@ -176,7 +177,7 @@ def settle(session: Session, work: Work) -> None:
         row.id: (int(row.balance), int(row.entry_count))
         for row in session.execute(
             select(MEMBERS.c.id, MEMBERS.c.balance, MEMBERS.c.entry_count)
-            .where(MEMBERS.c.id.in_(members))
+            .where(among(session, MEMBERS.c.id, members))
             .order_by(MEMBERS.c.id)
             # NO KEY UPDATE, like the UPDATE that follows: the request's entry rows hold KEY SHARE locks on
             # these members (their foreign key), and so do other requests'; a plain FOR UPDATE would wait
@@ -401,7 +402,7 @@ def write_entry(
     session.execute(insert(POSITIONS).values(till_id=writer_id, epoch=1, seq=seq, entry_id=entry.id))
     insert_entry(session, entry, member_id, epoch=1, digest=digest)
     session.execute(update(TILLS).where(TILLS.c.id == writer_id).values(ledger_seq=seq, ledger_head=digest))
-    work.post(member_id, Posted(entry.id, points, writer_id, digest, program_version, pays_first))
+    work.post(member_id, Posted(entry.id, points, writer_id, digest, program_version, pays_first, body=body))
     work.changes.append((ChangeKind.ENTRY, writer_id, {**body, "epoch": 1}))
     return entry
 

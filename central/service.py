@@ -51,11 +51,12 @@ from central.base import (
     ServiceError,
     Unauthorized,
     Work,
+    among,
     insert_on_conflict,
     sha256_hex,
 )
 from central.base import now as _now
-from central.bulk import insert_rows
+from central.bulk import claim_rows, insert_rows
 from central.inbox import inbox, to_inbox
 from central.ledger import append_changes, audit, entry_row, finish, insert_entry, survivor
 from central.members import apply_card, apply_erase, apply_member, apply_member_edit, apply_merge
@@ -487,11 +488,12 @@ def _apply_entry(session: Session, batch: _Batch, item: PushItem, entry: EntryPa
             Reason.ENTRY_SEQ_TAKEN,
             f"ledger position {entry.seq} of this till's epoch {batch.epoch} holds another entry",
         )
+    body = entry.model_dump(mode="json")
     insert_entry(session, entry, counted_on, epoch=batch.epoch, digest=item.hash)
     batch.work.post(
-        counted_on, Posted(entry.id, entry.points, batch.till.till_id, item.hash, entry.program_version)
+        counted_on,
+        Posted(entry.id, entry.points, batch.till.till_id, item.hash, entry.program_version, body=body),
     )
-    body = entry.model_dump(mode="json")
     batch.work.changes.append((ChangeKind.ENTRY, batch.till.till_id, {**body, "epoch": batch.epoch}))
 
 
@@ -540,7 +542,7 @@ def _new_entries(session: Session, batch: _Batch, items: Sequence[PushItem]) -> 
     wanted = sorted({entry.member_id for entry in entries})
     found = session.execute(
         select(MEMBERS.c.id, MEMBERS.c.merged_into_id).where(
-            MEMBERS.c.store_id == store_id, MEMBERS.c.id.in_(wanted)
+            MEMBERS.c.store_id == store_id, among(session, MEMBERS.c.id, wanted)
         )
     ).all()
     if len(found) != len(wanted):
@@ -555,8 +557,9 @@ def _new_entries(session: Session, batch: _Batch, items: Sequence[PushItem]) -> 
         follows.append((member_id, target))
     try:
         with session.begin_nested():
-            claimed = session.execute(
-                insert_on_conflict(session, ITEMS).on_conflict_do_nothing().returning(ITEMS.c.id),
+            claimed = claim_rows(
+                session,
+                ITEMS,
                 [
                     {
                         "id": item.id,
@@ -572,15 +575,16 @@ def _new_entries(session: Session, batch: _Batch, items: Sequence[PushItem]) -> 
                     }
                     for item in items
                 ],
-            ).all()
+                "id",
+            )
             if len(claimed) != len(items):
                 raise _NotInBulk
-            placed = session.execute(
-                insert_on_conflict(session, POSITIONS)
-                .on_conflict_do_nothing()
-                .returning(POSITIONS.c.entry_id),
+            placed = claim_rows(
+                session,
+                POSITIONS,
                 [{"till_id": e.till_id, "epoch": epoch, "seq": e.seq, "entry_id": e.id} for e in entries],
-            ).all()
+                "entry_id",
+            )
             if len(placed) != len(entries):
                 raise _NotInBulk
             bodies = [entry.model_dump(mode="json") for entry in entries]
@@ -613,7 +617,7 @@ def _new_entries(session: Session, batch: _Batch, items: Sequence[PushItem]) -> 
     for member_id, target in follows:
         follow_merge(work, member_id, target)
     for item, entry, body in zip(items, entries, bodies, strict=True):
-        posted = Posted(entry.id, entry.points, till_id, item.hash, entry.program_version)
+        posted = Posted(entry.id, entry.points, till_id, item.hash, entry.program_version, body=body)
         work.post(counted_on[entry.member_id], posted)
         work.changes.append((ChangeKind.ENTRY, till_id, {**body, "epoch": epoch}))
     return [ItemResult(id=item.id, seq=item.seq, status=ItemStatus.APPLIED) for item in items]

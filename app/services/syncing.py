@@ -431,17 +431,19 @@ class TillSyncStore:
             # Another process of this till (the window and a ``sync`` command) may have settled this batch and
             # sent the next: then only the acknowledgements are recorded, not the sequence state.
             ours = self._stored(session) == (batch.epoch, batch.items[0].seq, list(batch.rows))
+            sent: list[dict[str, Any]] = []
+            acked: list[dict[str, Any]] = []
             for item, row in zip(batch.items, batch.rows, strict=True):
                 result = by_seq.get(item.seq)
                 if result is None or result.status is ItemStatus.GAP:
                     gap = gap or result is not None
-                    session.execute(_SENT, {"at": at, "row": row})
+                    sent.append({"at": at, "row": row})
                     continue
                 if result.status is ItemStatus.CONFLICT and result.reason is Reason.SEQ_TAKEN:
                     # Another item holds this number at the central: this till forgot what it sent under it
                     # (restored from a backup). Sent again under a new epoch, where numbers start afresh.
                     renumber = True
-                    session.execute(_SENT, {"at": at, "row": row})
+                    sent.append({"at": at, "row": row})
                     continue
                 error = None
                 if result.status in (ItemStatus.CONFLICT, ItemStatus.REJECTED):
@@ -451,7 +453,12 @@ class TillSyncStore:
                     log.warning("the central %s outbox row %d: %s", result.status.value, row, error)
                 else:
                     counts[result.status.value] += 1
-                session.execute(_ACK, {"at": at, "row": row, "error": error})
+                acked.append({"at": at, "row": row, "error": error})
+            # One statement each for the whole batch: a batch is hundreds of rows.
+            if sent:
+                session.execute(_SENT, sent)
+            if acked:
+                session.execute(_ACK, acked)
             # The central has seen numbers past this batch: this till forgot items it sent (a restore).
             renumber = ours and (renumber or response.next_seq > last + 1)
             if ours:
