@@ -218,7 +218,7 @@ def bench_push(rig: CentralRig, folder: Path, cfg: SyncConfig, log: Log) -> tupl
     report = result["report"]
     seconds = result["seconds"]
     row: dict[str, Any] = {
-        "what": f"one till pushes {till.committed[0]:,} offline entries (its sync engine, batches of 500)",
+        "what": f"one till pushes {till.committed[0]:,} offline entries (its sync engine, batches of up to 500)",
         "entries": till.committed[0],
         "seconds": round(seconds, 2),
         "items_per_s": round(till.committed[0] / seconds, 1) if seconds else None,
@@ -439,7 +439,7 @@ def bench_first_pull(rig: CentralRig, folder: Path, cfg: SyncConfig, log: Log) -
     progress_lines = len(progress)
     flat = memory["growth_mb"] <= FLAT_MB
     return {
-        "what": f"an empty enrolled till pulls {loaded.count:,} members (its sync engine, pages of 200)",
+        "what": f"an empty enrolled till pulls {loaded.count:,} members (its sync engine, pages of 1,000)",
         "members": loaded.count,
         "finished": result is not None,
         "pulled": pulled,

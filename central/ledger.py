@@ -20,11 +20,12 @@ leaves behind) are chained like a till's: each channel, and the central itself, 
 with its own sequence and chain head, taken under that row's lock. Tills receive them at the next pull and
 check their chains as they check each other's.
 
-Lock order, everywhere: a till's own row (pushes), then members (in id order when settling), then a writer's
-chain row, then the store row (audit chain, change numbers) last. Rows are locked ``FOR NO KEY UPDATE``
-(never plain ``FOR UPDATE``): inserting a row that refers to a member or a till takes a ``KEY SHARE`` lock on
-it through the foreign key, which ``NO KEY UPDATE`` does not wait for and ``FOR UPDATE`` would (a deadlock
-between two requests that both inserted entries for a member before locking it).
+Lock order, everywhere: a till's own row and then its store's push turn (pushes), then members (in id order
+when settling), then a writer's chain row, then the store row (audit chain, change numbers) last. Rows are
+locked ``FOR NO KEY UPDATE`` (never plain ``FOR UPDATE``): inserting a row that refers to a member or a till
+takes a ``KEY SHARE`` lock on it through the foreign key, which ``NO KEY UPDATE`` does not wait for and
+``FOR UPDATE`` would (a deadlock between two requests that both inserted entries for a member before locking
+it).
 """
 
 from __future__ import annotations

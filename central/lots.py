@@ -114,6 +114,8 @@ def _lot(row: Any) -> Lot:
 
 def _load(session: Session, members: list[str], earliest_debit: datetime | None) -> dict[str, _Member]:
     state = {member_id: _Member(Account(), {}, {}) for member_id in members}
+    if not members:
+        return state
     for row in session.execute(
         select(LOTS).where(among(session, LOTS.c.member_id, members), LOTS.c.remaining > 0)
     ).all():
@@ -177,7 +179,13 @@ def track(
             )
         )
     debit_times = [f.at for f in facts.values() if f.points < 0]
-    state = _load(session, members, min(debit_times) if debit_times else None)
+    # A credit opens a lot of its own and takes nothing from the others: only members with a debit (a
+    # redemption, a return, an expiry) in the request need their open lots read. A batch of sales reads none.
+    spending = sorted(
+        {member_id for member_id, p in todo if p.entry_id in facts and facts[p.entry_id].points < 0}
+    )
+    state = _load(session, spending, min(debit_times) if debit_times else None)
+    state.update((member_id, _Member(Account(), {}, {})) for member_id in members if member_id not in state)
     running = dict(balances)
     out: list[tuple[str, Posted]] = []
     for member_id, posted in todo:

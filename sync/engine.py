@@ -116,7 +116,7 @@ class SyncEngine:
         refused_interval: float = 300.0,
         backoff: Backoff | None = None,
         clock: Callable[[], datetime] = utc_now,
-        push_target_s: float = 1.0,
+        push_target_s: float = 3.0,
     ) -> None:
         if not 1 <= batch_size <= MAX_BATCH:
             raise ValueError(f"batch_size must be 1 to {MAX_BATCH}")
@@ -124,7 +124,11 @@ class SyncEngine:
         self.status = status or SyncStatus()
         self.connect = connect or default_connect(timeout)
         self.batch_size = batch_size
-        self.pacer = BatchPacer(largest=batch_size, smallest=min(10, batch_size), target_s=push_target_s)
+        # Starting at the floor: a store's tills back online together would otherwise all send their first
+        # batch at the most, and the last in line wait behind fifty of them. A till alone doubles to the
+        # most within three pushes.
+        floor = min(100, batch_size)
+        self.pacer = BatchPacer(largest=batch_size, smallest=floor, target_s=push_target_s, size=floor)
         self.page_size = page_size
         self.interval = interval
         self.refused_interval = refused_interval

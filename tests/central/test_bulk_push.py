@@ -232,3 +232,57 @@ def test_rows_copied_in_bulk_read_back_as_inserted(engine: Engine) -> None:
         (row["no"], row["origin_till_id"], row["body"]) for row in rows
     ]
     assert [r.created_at for r in back] == [row["created_at"].astimezone(UTC) for row in rows]
+
+
+def test_claims_in_bulk_take_only_what_is_free(engine: Engine) -> None:
+    """``claim_rows`` (unnest arrays on PostgreSQL, INSERT … RETURNING on SQLite): the keys of the rows it
+    inserted, none of those claimed before (by an earlier claim or within the same call's earlier rows), and
+    the rows as they went in."""
+    from datetime import UTC, datetime, timedelta
+
+    from central.base import ITEMS
+    from central.bulk import COPY_FROM, claim_rows
+    from central.ledger import central_writer
+    from central.service import create_store
+
+    at = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
+    till_id = ""
+
+    def rows(store_id: str, numbers: range) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": f"01930000-0000-7000-8000-{n:012d}",
+                "store_id": store_id,
+                "till_id": till_id,
+                "epoch": 1,
+                "seq": 2**40 + n,
+                "kind": "ledger_entry",
+                "hash": f"{n:064x}",
+                "status": "applied",
+                "reason": None if n % 2 else 'it\'s "quoted"',
+                "received_at": at + timedelta(seconds=n),
+            }
+            for n in numbers
+        ]
+
+    with Session(engine) as session, session.begin():
+        store_id = create_store(session, "CLAIM", "Claims").id
+        till_id = central_writer(session, store_id)
+        first = claim_rows(session, ITEMS, rows(store_id, range(COPY_FROM * 2)), "id")
+        assert len(first) == COPY_FROM * 2
+        # Half of these were claimed above: only the new half comes back, in bulk and one by one alike.
+        again = claim_rows(session, ITEMS, rows(store_id, range(COPY_FROM, COPY_FROM * 3)), "id")
+        assert sorted(again) == [
+            f"01930000-0000-7000-8000-{n:012d}" for n in range(COPY_FROM * 2, COPY_FROM * 3)
+        ]
+        few = claim_rows(session, ITEMS, rows(store_id, range(COPY_FROM * 3 - 2, COPY_FROM * 3 + 2)), "id")
+        assert len(few) == 2
+    with Session(engine) as session:
+        back = session.execute(
+            select(m.Item.seq, m.Item.reason, m.Item.received_at)
+            .where(m.Item.store_id == store_id)
+            .order_by(m.Item.seq)
+        ).all()
+    assert [(r.seq, r.reason, r.received_at) for r in back] == [
+        (row["seq"], row["reason"], row["received_at"]) for row in rows(store_id, range(COPY_FROM * 3 + 2))
+    ]
