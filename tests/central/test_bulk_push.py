@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from central import models as m
 from central.service import BULK_MIN
@@ -50,7 +50,24 @@ def _state(engine: Engine, till: Till) -> dict[str, Any]:
             .group_by(m.Change.kind)
             .order_by(m.Change.kind)
         ).all()
+        # Lots and what each debit took from them, by the entries' places in the till's ledger.
+        lots = session.execute(
+            select(m.Entry.seq, m.CentralLot.points, m.CentralLot.remaining)
+            .join(m.Entry, m.Entry.id == m.CentralLot.id)
+            .where(m.Entry.till_id == till.id)
+            .order_by(m.Entry.seq)
+        ).all()
+        debit, lot_entry = aliased(m.Entry), aliased(m.Entry)
+        uses = session.execute(
+            select(debit.seq, lot_entry.seq, m.CentralLotUse.points)
+            .join(debit, debit.id == m.CentralLotUse.entry_id)
+            .join(lot_entry, lot_entry.id == m.CentralLotUse.lot_id)
+            .where(debit.till_id == till.id)
+            .order_by(debit.seq, lot_entry.seq)
+        ).all()
     return {
+        "lots": [tuple(row) for row in lots],
+        "uses": [tuple(row) for row in uses],
         "entries": [tuple(row) for row in entries],
         "members": [(number[-1:], balance, count) for number, balance, count in members],
         "slots": [tuple(row) for row in slots],
@@ -59,14 +76,16 @@ def _state(engine: Engine, till: Till) -> dict[str, Any]:
     }
 
 
-def _sales(till: Till, numbers: tuple[str, str]) -> None:
-    """Two members and a run of their sales, with redemptions, as a till queues them offline."""
+def _sales(till: Till, numbers: tuple[str, str, str]) -> None:
+    """Three members and a run of their sales, with redemptions for two of them (the third only earns: its
+    lots are never read), as a till queues them offline."""
     lan = till.new_member(number=numbers[0])
     minh = till.new_member(number=numbers[1])
+    an = till.new_member(number=numbers[2])
     for n in range(RUN):
-        member = lan if n % 3 else minh
-        if n % 7 == 6:
-            till.redeem(member.id, 5)
+        member = an if n % 5 == 4 else lan if n % 3 else minh
+        if n % 7 == 6 and member is not an:
+            till.redeem(member.id, 5 + n)
         else:
             till.entry(member.id, 10 + n)
 
@@ -75,17 +94,17 @@ def test_a_run_in_bulk_holds_what_item_by_item_holds(
     client: TestClient, new_code: Callable[[str], str], engine: Engine
 ) -> None:
     bulk, one_by_one = enroll(client, new_code("B1")), enroll(client, new_code("B2"))
-    _sales(bulk, ("B1-1", "B1-2"))
-    _sales(one_by_one, ("B2-1", "B2-2"))
+    _sales(bulk, ("B1-1", "B1-2", "B1-3"))
+    _sales(one_by_one, ("B2-1", "B2-2", "B2-3"))
 
-    assert statuses(bulk.push(client, bulk.outbox)) == ["applied"] * (RUN + 2)
+    assert statuses(bulk.push(client, bulk.outbox)) == ["applied"] * (RUN + 3)
     for item in one_by_one.outbox:  # batches of one: never a run
         assert statuses(one_by_one.push(client, [item])) == ["applied"]
 
     assert _state(engine, bulk) == _state(engine, one_by_one)
     # A lost reply: the same batch again is answered from the claims, item by item, and changes nothing.
     again = bulk.push(client, bulk.outbox)
-    assert statuses(again) == ["duplicate"] * (RUN + 2)
+    assert statuses(again) == ["duplicate"] * (RUN + 3)
     assert {r.original for r in again.results} == {ItemStatus.APPLIED}
     assert _state(engine, bulk) == _state(engine, one_by_one)
 
