@@ -38,7 +38,7 @@ TINY = SyncConfig(
     tills=3,
     till_entries=40,
     fleet_members=12,
-    members=450,
+    members=2_500,
     pull_budget=300.0,
     seed=5,
 )
@@ -62,7 +62,9 @@ def test_the_push_lands_every_entry_once(results: dict[str, Any]) -> None:
     assert push["applied"] == push["entries"] == TINY.entries
     assert push["central_holds"] == push["till_committed"] and push["agrees"]
     assert push["left_waiting"] == 0 and push["refused"] == 0
-    assert push["batches"]["n"] == 1  # 260 entries: one batch of at most 500
+    # 260 entries: a first batch of 100 (the engine's pacing starts there), then 160 in one batch or 100 + 60,
+    # as quick as the central answered the first.
+    assert 2 <= push["batches"]["n"] <= 3
     assert push["seconds"] > 0 and push["baseline"]["seconds"] > 0
 
 
@@ -84,7 +86,7 @@ def test_the_tills_all_finish_and_the_central_agrees_with_each(results: dict[str
 def test_the_first_pull_takes_in_every_member_with_progress(results: dict[str, Any]) -> None:
     pull = results["first_pull"]
     assert pull["finished"] and pull["pulled"] == pull["members"] == TINY.members
-    assert pull["progress_lines"] >= 1  # pages of 200: the pull says how far it is between pages
+    assert pull["progress_lines"] >= 1  # pages of 1,000: the pull says how far it is between pages
     assert pull["pages"]["n"] == 3
     assert pull["memory"]["samples"] > 0 and pull["memory"]["peak_mb"] > 0
     assert pull["baseline"]["rows"] == TINY.members
