@@ -123,7 +123,6 @@ class SyncEngine:
         self.port = port
         self.status = status or SyncStatus()
         self.connect = connect or default_connect(timeout)
-        self.batch_size = batch_size
         # Starting at the floor: a store's tills back online together would otherwise all send their first
         # batch at the most, and the last in line wait behind fifty of them. A till alone doubles to the
         # most within three pushes.

@@ -49,10 +49,20 @@ REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read alou
 assert len(REFERRAL_ALPHABET) == 32
 
 
-def random_referral_code() -> str:
+def _random_referral_code() -> str:
     """Eight letters and digits from ``REFERRAL_ALPHABET`` (not yet checked against the store): five random
     bits each, since the alphabet has 32 signs (a first pull makes a million of them)."""
     return "".join(REFERRAL_ALPHABET[byte & 31] for byte in secrets.token_bytes(8))
+
+
+def new_referral_codes(session: Session, n: int) -> list[str]:
+    """``n`` referral codes no member here holds, nor each other (one query per round, however many)."""
+    codes: set[str] = set()
+    while len(codes) < n:
+        fresh = {_random_referral_code() for _ in range(n - len(codes))} - codes
+        held = set(session.scalars(select(m.Member.referral_code).where(m.Member.referral_code.in_(fresh))))
+        codes |= fresh - held
+    return sorted(codes)
 
 
 SEARCH_LIMIT = 20
@@ -247,10 +257,7 @@ class MemberService:
 
     @staticmethod
     def _new_referral_code(session: Session) -> str:
-        while True:
-            code = random_referral_code()
-            if session.scalar(select(m.Member.id).where(m.Member.referral_code == code)) is None:
-                return code
+        return new_referral_codes(session, 1)[0]
 
     def record_consent(self, actor: Actor, member_id: str, consent: ConsentInput) -> None:
         actor.require(Permission.ENROLL)

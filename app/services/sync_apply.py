@@ -45,7 +45,7 @@ from sqlalchemy.orm import Session
 
 from app.services.accounts import surviving_member_id
 from app.services.core import ACTIVE_PROGRAM, TILL_ID
-from app.services.members import MemberService, merge_consents, random_referral_code, resolve_duplicates
+from app.services.members import MemberService, merge_consents, new_referral_codes, resolve_duplicates
 from app.services.privacy import forget, optimize_name_index
 from app.services.sale_by_receipt import warn_if_receipt_clash
 from app.store import models as m
@@ -370,7 +370,7 @@ def _insert_members(
     (it was checked just before), each goes alone and is answered as it deserves."""
     if not pending:
         return True
-    codes = _referral_codes(session, len(pending))
+    codes = new_referral_codes(session, len(pending))
     try:
         with session.begin_nested():
             # Their names go into the name index in large chunks once the page is in (app.store.name_index).
@@ -384,15 +384,6 @@ def _insert_members(
     result.written += len(pending)
     result.read += len(pending)
     return True
-
-
-def _referral_codes(session: Session, n: int) -> list[str]:
-    """``n`` referral codes no member here holds, nor each other."""
-    codes: set[str] = set()
-    while len(codes) < n:
-        fresh = {random_referral_code() for _ in range(n - len(codes))} - codes
-        codes |= fresh - _held(session, _MEMBERS.c.referral_code, sorted(fresh))
-    return sorted(codes)
 
 
 def _erased_here(member: m.Member) -> bool:
