@@ -105,7 +105,15 @@ class CentralClient:
         return self._call("POST", "/v1/epoch", EpochResponse)
 
     def push(self, request: PushRequest) -> PushResponse:
-        return self._call("POST", "/v1/push", PushResponse, json=request.model_dump(mode="json"))
+        # Serialised by pydantic itself: a batch is hundreds of items, and the generic route through
+        # ``json.dumps`` of a dumped dict costs twice as much.
+        return self._call(
+            "POST",
+            "/v1/push",
+            PushResponse,
+            content=request.model_dump_json(),
+            headers={"Content-Type": "application/json"},
+        )
 
     def pull(self, cursor: str = "", limit: int = DEFAULT_PAGE) -> PullResponse:
         request = PullRequest(cursor=cursor, limit=limit)
@@ -127,7 +135,7 @@ class CentralClient:
 
     # -- plumbing ----------------------------------------------------------------------------------------------
     def _call(self, method: str, path: str, model: type[M], *, auth: bool = True, **kwargs: Any) -> M:
-        headers: dict[str, str] = {}
+        headers: dict[str, str] = dict(kwargs.pop("headers", None) or {})
         if auth:
             if self.token is None:
                 raise Refused(401, "this till is not enrolled: no token")

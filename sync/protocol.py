@@ -124,12 +124,25 @@ def parse_utc(text: str) -> datetime:
     return datetime.fromisoformat(text.removesuffix("Z")).replace(tzinfo=UTC)
 
 
+class CheckedPayload(dict[str, JsonValue]):
+    """A push item's payload as its bounds were checked, with the canonical JSON text the size check made:
+    ``parse_payload`` parses that text instead of encoding the payload a second time (a push checks and
+    parses every item of a batch). Nothing changes a payload after it was checked."""
+
+    __slots__ = ("canonical",)
+
+    def __init__(self, value: dict[str, JsonValue], canonical: str) -> None:
+        super().__init__(value)
+        self.canonical = canonical
+
+
 def _bounded_payload(value: dict[str, JsonValue]) -> dict[str, JsonValue]:
     if nesting_depth(value, MAX_PAYLOAD_DEPTH) > MAX_PAYLOAD_DEPTH:
         raise ValueError(f"nests deeper than {MAX_PAYLOAD_DEPTH} levels")
-    if len(canonical_json(value)) > MAX_PAYLOAD_CHARS:
+    text = canonical_json(value)
+    if len(text) > MAX_PAYLOAD_CHARS:
         raise ValueError(f"is longer than {MAX_PAYLOAD_CHARS} characters as JSON")
-    return value
+    return CheckedPayload(value, text)
 
 
 Uuid7 = Annotated[str, StringConstraints(min_length=36, max_length=36), AfterValidator(_uuid7)]
@@ -668,7 +681,8 @@ def parse_payload(kind: ItemKind, payload: dict[str, JsonValue]) -> ItemPayload:
     model = _PAYLOAD_MODELS[kind]
     try:
         # JSON mode: the payload arrived as JSON, so strings stand for enums and nothing else is coerced.
-        return model.model_validate_json(canonical_json(payload))
+        text = payload.canonical if isinstance(payload, CheckedPayload) else canonical_json(payload)
+        return model.model_validate_json(text)
     except ValidationError as err:
         raise ProtocolError(_problems(err)) from None
 
