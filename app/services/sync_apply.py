@@ -118,17 +118,18 @@ class ChunkResult:
 
 
 def apply_changes(
-    session: Session, changes: Sequence[Change], *, within_s: float | None = None
+    session: Session, changes: Sequence[Change], *, enough: Callable[[float], bool] | None = None
 ) -> ChunkResult:
     """Apply pulled changes in the caller's write transaction, each in a savepoint of its own (new members
     in bulk), up to the first one this till cannot take in yet (``ChunkResult.stopped``) — or, with
-    ``within_s``, up to the change that takes the transaction past that time (``ChunkResult.read``)."""
+    ``enough`` (given the seconds since the start), up to the change after which it says the transaction
+    has gone on long enough (``ChunkResult.read``)."""
     result = ChunkResult()
     own_till = get_setting(session, TILL_ID)
-    deadline = None if within_s is None else time.monotonic() + within_s
+    started = time.monotonic()
     i = 0
     while i < len(changes):
-        if deadline is not None and i > 0 and time.monotonic() > deadline:
+        if enough is not None and i > 0 and enough(time.monotonic() - started):
             return result  # the rest in another transaction: ``result.read`` says how far this one came
         if changes[i].kind == ChangeKind.MEMBER:
             run = _member_run(changes, i)

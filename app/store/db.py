@@ -107,6 +107,10 @@ class Store:
             finally:
                 session.rollback()
 
+    def writers_waiting(self) -> bool:
+        """Whether another writer of this process (a sale, say) waits for its turn right now."""
+        return self._writers.waiting() > 0
+
     def checkpoint_when_large(self, limit: int = WAL_LIMIT) -> None:
         """Copy the write-ahead log into the database now if it has grown past ``limit``.
 

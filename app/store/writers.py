@@ -45,6 +45,9 @@ class WriterQueue:
         self.path = queue_path(db_path)
         self.timeout = timeout
         self._local = threading.Lock()
+        self._queued = 0
+        """Threads of this process waiting for their turn (``waiting``)."""
+        self._count = threading.Lock()
         self._fd: int | None = None
         self._unusable = False
 
@@ -60,7 +63,14 @@ class WriterQueue:
     @contextlib.contextmanager
     def turn(self) -> Iterator[None]:
         """Hold the writers' turn for the duration of the block; ``DatabaseBusy`` if it does not come."""
-        if not self._local.acquire(timeout=self.timeout):
+        with self._count:
+            self._queued += 1
+        try:
+            turn = self._local.acquire(timeout=self.timeout)
+        finally:
+            with self._count:
+                self._queued -= 1
+        if not turn:
             raise DatabaseBusy()
         try:
             held = self._acquire_file()
@@ -73,6 +83,13 @@ class WriterQueue:
                         os.close(held)
         finally:
             self._local.release()
+
+    def waiting(self) -> int:
+        """How many threads of this process wait for the turn now: a long series of writes (a first pull)
+        keeps its transactions short while a sale waits, and long otherwise. Other processes are not
+        counted; they wait for the series' longest transaction at most."""
+        with self._count:
+            return self._queued
 
     def _acquire_file(self) -> int | None:
         """The descriptor holding the file lock, or None when the queue is not in use."""

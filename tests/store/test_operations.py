@@ -285,3 +285,29 @@ def _take_turn(queue: object, order: list[str]) -> None:
     assert isinstance(queue, WriterQueue)
     with queue.turn():
         order.append("third")
+
+
+def test_a_writer_waiting_for_its_turn_is_counted(tmp_path: Path) -> None:
+    """A long series of writes (a first pull) ends its transaction early while another writer of the process
+    waits: the queue says how many wait."""
+    from app.store.writers import WriterQueue
+
+    queue = WriterQueue(tmp_path / "till.sqlite")
+    order: list[str] = []
+    try:
+        assert queue.waiting() == 0
+        with queue.turn():
+            assert queue.waiting() == 0  # the holder is not waiting
+            waiter = threading.Thread(target=lambda: _take_turn(queue, order))
+            waiter.start()
+            for _ in range(3000):  # until the thread is in the queue (it has nothing else to do)
+                if queue.waiting() == 1:
+                    break
+                threading.Event().wait(0.01)
+            assert queue.waiting() == 1
+            order.append("holder done")
+        waiter.join(timeout=30)
+        assert order == ["holder done", "third"]
+        assert queue.waiting() == 0
+    finally:
+        queue.close()

@@ -5,6 +5,7 @@ and changes of an unknown kind the page holds."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -166,3 +167,37 @@ def test_a_first_pull_page_is_one_insert(store: Store, monkeypatch: pytest.Monke
     done = _run(store, lambda session: sync_apply.apply_changes(session, page))
     assert done[:5] == (40, 40, 0, None, None)
     assert calls == []
+
+
+def test_a_pull_transaction_ends_early_only_while_a_sale_waits(store: Store) -> None:
+    """Alone, the pull's transaction runs up to ``APPLY_ALONE_S`` (longer transactions write each index page
+    once, not once per short one); while another writer waits, it ends after ``APPLY_WITHIN_S``."""
+    from app.services.syncing import APPLY_ALONE_S, APPLY_WITHIN_S, TillSyncStore
+
+    port = TillSyncStore(store)
+    assert not port._enough(APPLY_WITHIN_S * 2) and port._enough(APPLY_ALONE_S)
+    holding, done = threading.Event(), threading.Event()
+
+    def sale() -> None:
+        holding.wait(30)
+        with store.write():
+            done.set()
+
+    waiter = threading.Thread(target=sale)
+    with store.write():
+        waiter.start()
+        holding.set()
+        for _ in range(3000):  # until the sale is in the queue behind this transaction
+            if store.writers_waiting():
+                break
+            threading.Event().wait(0.01)
+        assert store.writers_waiting()
+        assert port._enough(APPLY_WITHIN_S) and not port._enough(APPLY_WITHIN_S / 2)
+    waiter.join(timeout=30)
+    assert done.is_set() and not store.writers_waiting()
+    # apply_changes asks after each run of changes: told "enough" at once, it stops after the first run.
+    page = [_fresh(n + 1, 300 + n) for n in range(3)] + [
+        Change(no=9, kind=ChangeKind.BALANCE, body={"member_id": IDS[5], "balance": 0, "entry_count": 0})
+    ]
+    stopped = _run(store, lambda session: sync_apply.apply_changes(session, page, enough=lambda _s: True))
+    assert stopped[:2] == (3, 3)  # written, read: the run of three new members, not the balance after it
