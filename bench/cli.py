@@ -200,6 +200,9 @@ def _sync_main(argv: Sequence[str]) -> int:
         default=defaults.pull_budget,
         help="seconds after which a first pull still going is stopped and its total projected",
     )
+    parser.add_argument(
+        "--pull-page", type=int, default=defaults.pull_page, help="changes per page of the first pull"
+    )
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument(
         "--central-workers",
@@ -225,6 +228,7 @@ def _sync_main(argv: Sequence[str]) -> int:
         seed=args.seed,
         rows=tuple(row.strip() for row in args.rows.split(",") if row.strip()),
         central_workers=args.central_workers,
+        pull_page=args.pull_page,
     )
     try:
         config.check()

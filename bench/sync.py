@@ -45,6 +45,7 @@ from bench.measure import Log, percentile
 from bench.sync_central import CentralRig, NoPostgres, central_rig, load_members, pid_rss_mb
 from bench.sync_till import TillJob, TillMade, make_till, new_till
 from bench.sync_worker import RESULT, STARTED
+from sync.protocol import MAX_PAGE
 
 PUSH_TARGET_S = 20.0
 INGEST_SHARE = 0.30
@@ -79,6 +80,8 @@ class SyncConfig:
     """Which rows to run (``push`` brings the central ingest row with it)."""
     central_workers: int = 1
     """Processes of the central (``python -m central serve --workers``)."""
+    pull_page: int = MAX_PAGE
+    """Changes per page of the first pull (the engine's default: the protocol's most)."""
 
     def check(self) -> None:
         if min(self.entries, self.push_members, self.tills, self.till_entries, self.fleet_members) < 1:
@@ -89,6 +92,8 @@ class SyncConfig:
             raise ValueError("--central-workers must be 1 to 16")
         if self.pull_budget <= 0:
             raise ValueError("--pull-budget must be positive")
+        if not 1 <= self.pull_page <= MAX_PAGE:
+            raise ValueError(f"--pull-page must be 1 to {MAX_PAGE}")
         unknown = set(self.rows) - set(ROWS)
         if unknown or not self.rows:
             raise ValueError(
@@ -100,10 +105,21 @@ class SyncConfig:
 class Worker:
     """``python -m bench.sync_worker`` for one till; its stderr goes to ``log`` line by line."""
 
-    def __init__(self, mode: str, data_dir: Path, label: str, log: Log | None, *, wait: bool = False) -> None:
+    def __init__(
+        self,
+        mode: str,
+        data_dir: Path,
+        label: str,
+        log: Log | None,
+        *,
+        wait: bool = False,
+        page: int | None = None,
+    ) -> None:
         argv = [sys.executable, "-m", "bench.sync_worker", mode, str(data_dir), "--label", label]
         if wait:
             argv.append("--wait")
+        if page is not None:
+            argv += ["--page", str(page)]
         self.label = label
         self.lines: list[tuple[float, str]] = []
         """Its stderr, line by line, with the moment each was read."""
@@ -400,7 +416,7 @@ def bench_first_pull(rig: CentralRig, folder: Path, cfg: SyncConfig, log: Log) -
     data_dir = folder / "PULL-empty-till"
     new_till(rig.url, rig.enrollment_code("PULL"), data_dir, 1).close()
     log(f"  an empty till pulls them (stopped after {cfg.pull_budget:.0f} s if not done)")
-    worker = Worker("pull", data_dir, "pull", log)
+    worker = Worker("pull", data_dir, "pull", log, page=cfg.pull_page)
     samples: list[tuple[float, float]] = []
     launched = time.perf_counter()
     stopped = False
@@ -439,7 +455,7 @@ def bench_first_pull(rig: CentralRig, folder: Path, cfg: SyncConfig, log: Log) -
     progress_lines = len(progress)
     flat = memory["growth_mb"] <= FLAT_MB
     return {
-        "what": f"an empty enrolled till pulls {loaded.count:,} members (its sync engine, pages of 1,000)",
+        "what": f"an empty enrolled till pulls {loaded.count:,} members (its sync engine, pages of {cfg.pull_page:,})",
         "members": loaded.count,
         "finished": result is not None,
         "pulled": pulled,

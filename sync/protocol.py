@@ -45,8 +45,10 @@ PROTOCOL_VERSION = 1
 
 MAX_BATCH = 500
 """Items in one push. A till with more waiting sends several batches, one in flight at a time."""
-MAX_PAGE = 1000
-"""Changes in one pull page."""
+MAX_PAGE = 5000
+"""Changes in one pull page (and items in one page of the inbox). A till pulls pages of this many: a first
+pull of a large store takes in a page in few write transactions, each of which writes every index page it
+changed (``app.services.syncing.APPLY_ALONE_S``); pages of 1,000 made the transactions five times as many."""
 DEFAULT_PAGE = 200
 MAX_PAYLOAD_CHARS = 16 * 1024
 """The canonical JSON of one item's payload: a ledger entry or a member is a few hundred characters."""

@@ -41,6 +41,7 @@ TINY = SyncConfig(
     members=2_500,
     pull_budget=300.0,
     seed=5,
+    pull_page=1_000,
 )
 
 
@@ -49,7 +50,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """One run through the command line, as ``make bench`` runs it; what it wrote to the JSON file."""
     out = tmp_path_factory.mktemp("sync") / "sync.json"
     argv = ["sync", "--json", str(out), "--seed", str(TINY.seed), "--pull-budget", str(TINY.pull_budget)]
-    for name in ("entries", "push_members", "tills", "till_entries", "fleet_members", "members"):
+    for name in ("entries", "push_members", "tills", "till_entries", "fleet_members", "members", "pull_page"):
         argv += [f"--{name.replace('_', '-')}", str(getattr(TINY, name))]
     assert main(argv) == 0
     found: dict[str, Any] = json.loads(out.read_text())

@@ -15,7 +15,16 @@ from central import service
 from central.api import BodyLimit
 from loyalty.ids import new_id
 from loyalty.ledger import EntryKind
-from sync.protocol import InboxResponse, ItemKind, ItemStatus, PullResponse, PushItem, Reason, make_item
+from sync.protocol import (
+    MAX_PAGE,
+    InboxResponse,
+    ItemKind,
+    ItemStatus,
+    PullResponse,
+    PushItem,
+    Reason,
+    make_item,
+)
 
 from .tillmodel import enroll, statuses
 
@@ -226,7 +235,7 @@ def test_strict_validation_answers_422(client: TestClient, new_code: Callable[[s
         {**body, "items": [{**body["items"][0], "seq": 0}]},
     ):
         assert client.post("/v1/push", json=broken, headers=till.auth).status_code == 422
-    assert client.get("/v1/pull", params={"limit": 5000}, headers=till.auth).status_code == 422
+    assert client.get("/v1/pull", params={"limit": MAX_PAGE + 1}, headers=till.auth).status_code == 422
     assert client.get("/v1/pull", params={"cursor": "x"}, headers=till.auth).status_code == 422
     assert client.get("/v1/members/%20bad", headers=till.auth).status_code == 422
     huge = client.post(

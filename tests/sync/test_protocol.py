@@ -18,6 +18,7 @@ from loyalty.ids import derived_id, uuid7
 from loyalty.ledger import EntryKind
 from sync.protocol import (
     MAX_BATCH,
+    MAX_PAGE,
     MAX_PAYLOAD_CHARS,
     EntryPayload,
     ItemKind,
@@ -235,6 +236,6 @@ def test_bounds_on_batch_payload_and_page() -> None:
             id=item.id, seq=1, kind=ItemKind.MEMBER, payload={"x": "y" * MAX_PAYLOAD_CHARS}, hash=item.hash
         )
     with pytest.raises(ValidationError):
-        PullRequest(limit=1001)
+        PullRequest(limit=MAX_PAGE + 1)
     with pytest.raises(ValidationError):
         PullRequest(cursor="../etc")
