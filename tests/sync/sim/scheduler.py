@@ -12,6 +12,7 @@ from loyalty.errors import LoyaltyError
 from loyalty.money import Money
 from loyalty.quote import Basket
 from sync.client import Refused, Unavailable
+from sync.pacing import BatchPacer
 from sync.protocol import DEFAULT_PAGE, MAX_BATCH
 
 from .network import Faults, TillCrashed
@@ -138,7 +139,10 @@ class Run:
     # -- the tills' sync -----------------------------------------------------------------------------------------
     def exchange(self, till: SimTill, *, push: bool = True, pull: bool = True) -> None:
         engine = till.engine
-        engine.batch_size = self.rng.randint(1, 6)
+        # Batches of a fixed size (the pacer cannot change it: smallest = largest), so the small batches the
+        # noisy phase explores do not depend on how fast this machine answers.
+        size = self.rng.randint(1, 6)
+        engine.pacer = BatchPacer(largest=size, smallest=size)
         engine.page_size = self.rng.randint(1, 8)
         what = "sync" if push and pull else "push" if push else "pull"
         try:
@@ -195,7 +199,8 @@ class Run:
         world.network.quiet()
         for till in world.tills:
             # The noisy phase tried small batches and pages; converging goes at the engine's own pace.
-            till.engine.batch_size, till.engine.page_size = MAX_BATCH, DEFAULT_PAGE
+            till.engine.pacer = BatchPacer(largest=MAX_BATCH, smallest=MAX_BATCH)
+            till.engine.page_size = DEFAULT_PAGE
         for _ in range(QUIET_ROUNDS):
             busy = False
             for till in world.tills:
