@@ -23,7 +23,7 @@ import hashlib
 import json
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -282,6 +282,33 @@ class _Batch:
     till: TillIdentity
     epoch: int
     work: Work
+    checked: dict[str, ItemPayload | ItemRefused] = field(default_factory=dict)
+    """Each item's payload as checked, or why it is refused (``_precheck``)."""
+
+
+def _precheck(till: TillIdentity, items: Sequence[PushItem]) -> dict[str, ItemPayload | ItemRefused]:
+    """Every item checked (its payload parsed, its hash recomputed) before the push takes its store's turn.
+
+    The checks read nothing from the database, and they are a tenth of a push's time: done inside the turn,
+    the other tills of the store waited for them too. Outside it, they run while the push before this one
+    waits for PostgreSQL."""
+    checked: dict[str, ItemPayload | ItemRefused] = {}
+    for item in items:
+        try:
+            checked[item.id] = _check(till, item)
+        except ItemRefused as refused:
+            checked[item.id] = refused
+    return checked
+
+
+def _checked(batch: _Batch, item: PushItem) -> ItemPayload:
+    """The item's payload as ``_precheck`` found it; ``ItemRefused`` (a new one each time) if refused."""
+    found = batch.checked.get(item.id)
+    if found is None:  # pragma: no cover - every item of the request was checked
+        found = _check(batch.till, item)
+    if isinstance(found, ItemRefused):
+        raise ItemRefused(found.status, found.reason, found.detail)
+    return found
 
 
 def push(
@@ -290,6 +317,7 @@ def push(
     """Apply a batch: each item at most once, in order, answered item by item (docs/sync.md)."""
     if request.till_id != till.till_id:
         raise Forbidden("the batch names another till than the token's")
+    checked = _precheck(till, request.items)
     locked = _lock_till(session, till)
     if request.epoch != locked.epoch:
         raise Conflict(
@@ -298,7 +326,10 @@ def push(
         )
     _take_store_turn(session, till.store_id)
     batch = _Batch(
-        till, request.epoch, Work(store_id=till.store_id, writer_id=till.till_id, now=now or _now())
+        till,
+        request.epoch,
+        Work(store_id=till.store_id, writer_id=till.till_id, now=now or _now()),
+        checked,
     )
     expected = int(locked.next_seq)
     results: list[ItemResult] = []
@@ -400,7 +431,7 @@ def _first_time(session: Session, batch: _Batch, item: PushItem) -> ItemResult:
         with session.begin_nested():
             if not _claim(session, batch, item, ItemStatus.APPLIED, None):
                 return _seen_before(session, batch, item)
-            payload = _check(batch, item)
+            payload = _checked(batch, item)
             detail = _apply(session, batch, item, payload)
         return ItemResult(id=item.id, seq=item.seq, status=ItemStatus.APPLIED, detail=detail)
     except ItemRefused as refused:
@@ -433,7 +464,7 @@ def _seen_before(session: Session, batch: _Batch, item: PushItem) -> ItemResult:
     )
 
 
-def _check(batch: _Batch, item: PushItem) -> ItemPayload:
+def _check(till: TillIdentity, item: PushItem) -> ItemPayload:
     try:
         payload = parse_payload(item.kind, item.payload)
     except ProtocolError as err:
@@ -442,14 +473,14 @@ def _check(batch: _Batch, item: PushItem) -> ItemPayload:
         raise ItemRefused(
             ItemStatus.REJECTED, Reason.HASH_MISMATCH, "the hash is not the hash of this payload"
         )
-    if payload.store_id != batch.till.store_id:
+    if payload.store_id != till.store_id:
         raise ItemRefused(ItemStatus.REJECTED, Reason.FOREIGN_TILL, "the payload names another store")
     if isinstance(payload, EntryPayload):
         if payload.id != item.id:
             raise ItemRefused(
                 ItemStatus.REJECTED, Reason.ID_MISMATCH, "a ledger entry's item id is the entry's id"
             )
-        if payload.till_id != batch.till.till_id:
+        if payload.till_id != till.till_id:
             raise ItemRefused(ItemStatus.REJECTED, Reason.FOREIGN_TILL, "the entry was made at another till")
         if payload.channel != "till":
             raise ItemRefused(
@@ -550,7 +581,7 @@ def _new_entries(session: Session, batch: _Batch, items: Sequence[PushItem]) -> 
     entries: list[EntryPayload] = []
     for item in items:
         try:
-            payload = _check(batch, item)
+            payload = _checked(batch, item)
         except ItemRefused:
             return None
         if not isinstance(payload, EntryPayload):  # pragma: no cover - the kind is checked by the caller
