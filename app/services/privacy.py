@@ -41,7 +41,7 @@ from app.paths import exports_dir
 from app.services.accounts import member_view
 from app.services.context import Actor, Permission
 from app.services.core import STORE_ID, Core
-from app.services.members import CONSENT_TEXTS, MemberService, member_payload
+from app.services.members import CONSENT_TEXTS, MemberService, member_payload, new_referral_codes
 from app.services.sync_settings import BATCH
 from app.services.views import MemberView
 from app.store import models as m
@@ -265,7 +265,7 @@ def forget(session: Session, member: m.Member, at: datetime, staff_id: str | Non
     member.email = None
     member.birthday = None
     member.preferred_language = "vi"
-    member.referral_code = MemberService._new_referral_code(session)
+    member.referral_code = new_referral_codes(session, 1)[0]
     if member.status != "merged":
         member.status = ERASED
     member.updated_at = at

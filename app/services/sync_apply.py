@@ -42,10 +42,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.services.accounts import surviving_member_id
 from app.services.core import ACTIVE_PROGRAM, TILL_ID
-from app.services.members import MemberService, merge_consents, new_referral_codes, resolve_duplicates
+from app.services.members import merge_consents, new_referral_codes, resolve_duplicates
 from app.services.privacy import forget, optimize_name_index
 from app.services.sale_by_receipt import warn_if_receipt_clash
 from app.store import models as m
@@ -206,7 +207,7 @@ def _member(session: Session, body: dict[str, Any], own_till: str | None) -> boo
             full_name=profile.full_name,
             phone=_free(session, m.Member.phone, profile.phone, profile.id),
             email=_free(session, m.Member.email, profile.email, profile.id),
-            referral_code=MemberService._new_referral_code(session),
+            referral_code=new_referral_codes(session, 1)[0],
             status=status or "active",
             tier_code=profile.tier_code,
             balance=0,
@@ -235,6 +236,11 @@ def _member(session: Session, body: dict[str, Any], own_till: str | None) -> boo
     was_erased = member.status == "erased"
     for key, value in changed.items():
         setattr(member, key, value)
+    if changed:
+        # Changed when the central says, not when this till heard of it (the column's own default is this
+        # till's clock); a later edit made here keeps its time. Set even when unchanged, or the default fires.
+        member.updated_at = max(member.updated_at, parse_utc(profile.updated_at))
+        flag_modified(member, "updated_at")
     session.flush()
     if erased and not was_erased:
         # Erased at another till: what this till holds of the person goes too (app.services.privacy).

@@ -73,15 +73,8 @@ def _run(store: Store, apply: Callable[[Session], sync_apply.ChunkResult]) -> tu
             members = session.execute(
                 select(m.Member.__table__).order_by(m.Member.id)  # type: ignore[arg-type]
             ).mappings()
-            # Not the referral code (random); an update here stamps the clock's time, not the profile's.
-            rows = [
-                {
-                    k: ("now" if k == "updated_at" and v > START + timedelta(days=1) else v)
-                    for k, v in row.items()
-                    if k != "referral_code"
-                }
-                for row in members
-            ]
+            # Not the referral code (random). Times are the profiles' (an update too: the central's time).
+            rows = [{k: v for k, v in row.items() if k != "referral_code"} for row in members]
             codes = session.scalars(select(m.Member.referral_code)).all()
             assert len(set(codes)) == len(codes)
             assert check_database(session) == []
@@ -201,3 +194,17 @@ def test_a_pull_transaction_ends_early_only_while_a_sale_waits(store: Store) -> 
     ]
     stopped = _run(store, lambda session: sync_apply.apply_changes(session, page, enough=lambda _s: True))
     assert stopped[:2] == (3, 3)  # written, read: the run of three new members, not the balance after it
+
+
+def test_a_pulled_update_is_timed_by_the_central(store: Store) -> None:
+    """A profile changed at the central keeps the central's time here, not the moment this till pulled it."""
+    fresh = _fresh(1, 700)
+    at = START + timedelta(hours=2)
+    update = Change(
+        no=2,
+        kind=ChangeKind.MEMBER,
+        body={**fresh.body, "full_name": "Khách Đổi Tên", "updated_at": format_utc(at)},
+    )
+    rows = _run(store, lambda session: sync_apply.apply_changes(session, [fresh, update]))[5]
+    [row] = [r for r in rows if r["id"] == fresh.body["id"]]
+    assert row["full_name"] == "Khách Đổi Tên" and row["updated_at"] == at
