@@ -101,3 +101,20 @@ def test_the_fixed_runs_restart_the_central() -> None:
         draws = random.Random(f"central restarts {seed}")
         restarted += any(draws.random() < CENTRAL_RESTART_CHANCE for _ in range(STEPS))
     assert restarted >= len(FIXED_SEEDS) // 2
+
+
+def test_the_noisy_phase_pushes_small_batches(tmp_path: Path, sim_templates: Templates) -> None:
+    """Before the network heals, each exchange pushes batches of one to six items, so that a till's outbox
+    goes up in several batches whose replies can be lost, delayed or duplicated one by one. (For a session
+    the engine ignored the size the simulation set, and every till sent all it had at once.)"""
+    import re
+
+    outcome = simulate(84, tmp_path, sim_templates, steps=40)
+    noisy = outcome.trace[: next(i for i, line in enumerate(outcome.trace) if "network heals" in line)]
+    sizes = [
+        len(re.findall(r"\d+:\w{3}", found.group(1)))
+        for line in noisy
+        if " push" in line and (found := re.search(r" -> 200 \[([^\]]*)\]", line))
+    ]
+    assert sizes and max(sizes) <= 6, sizes
+    assert len(set(sizes)) > 1, sizes
