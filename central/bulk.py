@@ -20,8 +20,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Table, insert
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+from central.base import insert_on_conflict
 
 COPY_FROM = 20
 """Fewer rows than this go as an ``INSERT``: a ``COPY`` has its own round trips."""
@@ -61,10 +62,8 @@ def claim_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], k
     connection = session.connection()
     dialect = connection.dialect
     if dialect.name != "postgresql" or len(rows) < COPY_FROM:
-        ins = postgresql.insert(table) if dialect.name == "postgresql" else sqlite.insert(table)
-        return list(
-            session.execute(ins.on_conflict_do_nothing().returning(table.c[key]), list(rows)).scalars()
-        )
+        ins = insert_on_conflict(session, table).on_conflict_do_nothing().returning(table.c[key])
+        return list(session.execute(ins, list(rows)).scalars())
     names = list(rows[0])
     arrays = []
     casts = []

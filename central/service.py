@@ -23,7 +23,7 @@ import hashlib
 import json
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -282,7 +282,7 @@ class _Batch:
     till: TillIdentity
     epoch: int
     work: Work
-    checked: dict[str, ItemPayload | ItemRefused] = field(default_factory=dict)
+    checked: dict[str, ItemPayload | ItemRefused]
     """Each item's payload as checked, or why it is refused (``_precheck``)."""
 
 
@@ -303,9 +303,7 @@ def _precheck(till: TillIdentity, items: Sequence[PushItem]) -> dict[str, ItemPa
 
 def _checked(batch: _Batch, item: PushItem) -> ItemPayload:
     """The item's payload as ``_precheck`` found it; ``ItemRefused`` (a new one each time) if refused."""
-    found = batch.checked.get(item.id)
-    if found is None:  # pragma: no cover - every item of the request was checked
-        found = _check(batch.till, item)
+    found = batch.checked[item.id]
     if isinstance(found, ItemRefused):
         raise ItemRefused(found.status, found.reason, found.detail)
     return found

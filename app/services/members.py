@@ -206,7 +206,7 @@ class MemberService:
                 phone=phone_e164,
                 email=email_norm,
                 birthday=birthday,
-                referral_code=self._new_referral_code(session),
+                referral_code=new_referral_codes(session, 1)[0],
                 referred_by_id=referrer_id,
                 status="active",
                 balance=0,
@@ -254,10 +254,6 @@ class MemberService:
         till = self.core.till
         body = f"{till.store_number:03d}{till.till_number:02d}{n:07d}"
         return body + luhn_check_digit(body)
-
-    @staticmethod
-    def _new_referral_code(session: Session) -> str:
-        return new_referral_codes(session, 1)[0]
 
     def record_consent(self, actor: Actor, member_id: str, consent: ConsentInput) -> None:
         actor.require(Permission.ENROLL)
