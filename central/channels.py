@@ -2,7 +2,8 @@
 of its own (``python -m central channel create``; stored as its SHA-256, revocable like a till's).
 
 - ``POST /v1/orders`` records an online order: its points are quoted by ``loyalty.quote`` under the program the
-  central installed last, exactly as a till quotes a sale of the same basket at the same time and tier.
+  central installed last, exactly as a till quotes a sale of the same basket at the same time and tier. The
+  tier is the one the member's purchases and refunds at every till and channel earn (``central.tiers``).
 - ``POST /v1/actions`` records a non-purchase action (review, referral, survey ...) within the program's cap
   for its period, counted over every entry of the member (tills and channels alike), under the member's lock.
 
@@ -39,6 +40,7 @@ from central.base import (
     sha256_hex,
 )
 from central.ledger import active_program, finish, member_id_by_number, survivor, write_entry
+from central.tiers import member_tier
 from loyalty.actions import period_start
 from loyalty.audit import canonical_json
 from loyalty.errors import LoyaltyError
@@ -144,7 +146,7 @@ def _member(session: Session, store_id: str, number: str) -> Any:
     if member_id is None:
         raise NotFound(f"no member {number} in this store")
     row = session.execute(
-        select(MEMBERS.c.id, MEMBERS.c.member_number, MEMBERS.c.status, MEMBERS.c.tier_code)
+        select(MEMBERS.c.id, MEMBERS.c.member_number, MEMBERS.c.status)
         .where(MEMBERS.c.id == member_id)
         .with_for_update(key_share=True)
     ).one()
@@ -205,8 +207,9 @@ def record_order(
     else:
         assert request.total is not None
         basket = Basket.of_total(Money(request.total, request.currency))
+    tier_code = member_tier(session, program, member.id, ordered_at)
     try:
-        priced = quote(program, basket, at=ordered_at, tier_code=member.tier_code)
+        priced = quote(program, basket, at=ordered_at, tier_code=tier_code)
     except LoyaltyError as err:
         raise Invalid(err.message) from None
     work = Work(store_id=store_id, writer_id=channel_id, now=at)

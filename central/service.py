@@ -61,6 +61,7 @@ from central.bulk import claim_rows, insert_rows
 from central.inbox import inbox, to_inbox
 from central.ledger import append_changes, audit, entry_row, finish, insert_entry, survivor
 from central.members import apply_card, apply_erase, apply_member, apply_member_edit, apply_merge
+from central.tiers import current_tier
 from loyalty.audit import canonical_json
 from loyalty.ids import new_id
 from loyalty.program import Program
@@ -729,7 +730,7 @@ def member(session: Session, store_id: str, number: str) -> MemberResponse:
         member_number=row["member_number"],
         full_name=row["full_name"],
         status=row["status"],
-        tier_code=row["tier_code"],
+        tier_code=current_tier(session, row["id"], row["tier_code"]),
         balance=row["balance"],
         entry_count=row["entry_count"],
         updated_at=row["updated_at"],
@@ -755,7 +756,10 @@ def members_by_number(session: Session, number: str, store_code: str | None) -> 
     )
     if store_code is not None:
         query = query.where(STORES.c.code == store_code)
-    return [dict(row) for row in session.execute(query.order_by(STORES.c.code)).mappings()]
+    found = [dict(row) for row in session.execute(query.order_by(STORES.c.code)).mappings()]
+    for row in found:
+        row["tier"] = current_tier(session, row["id"], row["tier"])
+    return found
 
 
 def stable_program(program: Program) -> dict[str, Any]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import accumulate
 
 from loyalty.ledger import add_months
 from loyalty.program import Tier, Tiers
@@ -78,6 +80,36 @@ def review(
     if _rank(tiers, earned.code) > _rank(tiers, state.code):
         return TierState(earned.code, at, add_months(at, tiers.review_months))
     return state
+
+
+def replay(
+    tiers: Tiers, spends: Sequence[tuple[datetime, int]], at: datetime, start: datetime | None = None
+) -> TierState:
+    """The member's tier at ``at`` as a ledger says it, from the purchases and refunds alone.
+
+    ``spends`` are ``(when, amount)`` in time order (refunds negative). The member starts at the first tier
+    at ``start`` (their enrolment; the first spend when not given), and the tier is reviewed (``review``) at
+    every spend's time, then at ``at``. A till does the same at each sale and return it records, so the
+    central, evaluating the same entries, holds the same tier as the till of a member who shops at one
+    till; nothing depends on when anyone asked.
+    """
+    times = [when for when, _ in spends]
+    totals = [0, *accumulate(amount for _, amount in spends)]
+
+    def spend_at(when: datetime) -> int:
+        # Sum of the window (when - qualifying months, when] from prefix sums: O(log n) per review.
+        upto = totals[bisect_right(times, when)]
+        before = totals[bisect_right(times, window_start(tiers, when))]
+        return max(0, upto - before)
+
+    first = start if start is not None else (times[0] if times else at)
+    state = review(tiers, None, spend_at, min(first, at))
+    for when in times:
+        if when > at:
+            break
+        if when >= first:
+            state = review(tiers, state, spend_at, when)
+    return review(tiers, state, spend_at, at)
 
 
 def review_due(state: TierState | None, at: datetime) -> bool:

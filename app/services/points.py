@@ -155,9 +155,12 @@ class PointsService:
             member = _member(session, member_id)
             require_active(member)
             at = core.now()
-            # A review whose date has passed applies before the sale is priced; the sale that crosses a
-            # threshold earns at the tier held before it (the upgrade is written after the entry).
-            review_if_due(session, program, member, at)
+            # The sale is priced at the tier the ledger earns before it: a review whose date has passed
+            # applies, and so does an upgrade earned by spend this till did not ring up itself (a sale at
+            # another till or a web order, pulled since), as the member's screen already shows it. The
+            # sale that crosses a threshold earns at the tier held before it (its upgrade is written after
+            # the entry). The central prices a web order by the same rule (``central.tiers``).
+            update_tier(session, program, member, at)
             account = load_account(session, member)
             sweep_expired(core, session, member, account, at)
             q = quote(program, basket, at=at, tier_code=member.tier_code)

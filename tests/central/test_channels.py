@@ -26,7 +26,8 @@ from loyalty.ledger import EntryKind
 from loyalty.money import Money
 from loyalty.program import Program, load_program
 from loyalty.quote import Basket, BasketLine, quote
-from sync.protocol import ItemKind, OrderResponse, format_utc, item_hash, parse_payload
+from loyalty.tiers import replay
+from sync.protocol import ItemKind, OrderResponse, format_utc, item_hash, parse_payload, parse_utc
 
 from .process import central_process
 from .tillmodel import Till, enroll
@@ -96,11 +97,15 @@ def test_a_web_order_earns_what_a_till_sale_of_the_same_basket_earns(
     client: TestClient, engine: Engine, shop: Any, program: Program
 ) -> None:
     """For any basket and any time of the last weeks (promotions follow the clock), the central's points for
-    an order are the points ``loyalty.quote`` gives a till sale of that basket at that time and tier."""
+    an order are the points ``loyalty.quote`` gives a till sale of that basket at that time, at the tier the
+    member's purchases earn: a till's sale that made Lan silver, then the orders themselves (gold comes)."""
     till: Till = shop.till
-    till.edit(shop.lan.id, tier_code="silver")
+    assert program.tiers is not None
+    bought = till.entry(shop.lan.id, 6_000, amount_minor=6_000_000)  # silver needs 5.000.000 ₫
     till.push(client, till.outbox)
+    spends = [(parse_utc(bought.payload["created_at"]), 6_000_000)]
     now = datetime.now(UTC)
+    tiers_seen: set[str] = set()
 
     @settings(
         max_examples=25,
@@ -116,13 +121,52 @@ def test_a_web_order_earns_what_a_till_sale_of_the_same_basket_earns(
         basket = Basket.of(
             BasketLine(Money(ln["amount"], "VND"), ln["category"], ln["sku"], ln["quantity"]) for ln in lines
         )
-        at_till = quote(program, basket, at=at, tier_code="silver")
+        assert program.tiers is not None
+        tier = replay(program.tiers, sorted(spends), at, start=spends[0][0]).code
+        tiers_seen.add(tier)
+        at_till = quote(program, basket, at=at, tier_code=tier)
         assert order.points == at_till.points
         assert [(c.rule, c.points) for c in order.components] == [
             (c.rule, c.points) for c in at_till.components
         ]
+        spends.append((at, basket.total.amount))
 
     same_points()
+    assert "silver" in tiers_seen
+
+
+def test_a_tier_earned_at_a_till_prices_the_web_order(
+    client: TestClient, engine: Engine, shop: Any, program: Program
+) -> None:
+    """Lan bought 25.000.000 ₫ at the till: gold there, and gold for the web shop and a look-up. A year after
+    her review date with nothing bought since, she is back at the first tier everywhere."""
+    till: Till = shop.till
+    till.entry(shop.lan.id, 25_000, amount_minor=25_000_000)
+    till.push(client, till.outbox)
+    basket = Basket.of_total(Money(1_000_000, "VND"))
+    at = datetime.now(UTC).replace(microsecond=0)
+    response = _order(client, shop.web, _key(), total=1_000_000, ordered_at=format_utc(at))
+    assert response.status_code == 200, response.text
+    gold = quote(program, basket, at=at, tier_code="gold")
+    assert response.json()["points"] == gold.points
+    assert gold.points > quote(program, basket, at=at, tier_code="member").points
+    assert client.get("/v1/members/M-WEB", headers=till.auth).json()["tier_code"] == "gold"
+    with Session(engine) as session:  # what `python -m central member` prints
+        assert [row["tier"] for row in service.members_by_number(session, "M-WEB", None)] == ["gold"]
+
+
+def test_a_lapsed_tier_is_not_priced(client: TestClient, shop: Any, program: Program) -> None:
+    """Gold bought two years ago and nothing since: the review a year after the upgrade took it away."""
+    till: Till = shop.till
+    long_ago = format_utc(datetime.now(UTC) - timedelta(days=2 * 366))
+    till.entry(shop.lan.id, 25_000, amount_minor=25_000_000, created_at=long_ago)
+    till.push(client, till.outbox)
+    at = datetime.now(UTC).replace(microsecond=0)
+    response = _order(client, shop.web, _key(), total=1_000_000, ordered_at=format_utc(at))
+    assert response.status_code == 200, response.text
+    basket = Basket.of_total(Money(1_000_000, "VND"))
+    assert response.json()["points"] == quote(program, basket, at=at, tier_code="member").points
+    assert client.get("/v1/members/M-WEB", headers=till.auth).json()["tier_code"] == "member"
 
 
 def test_one_answer_per_idempotency_key(client: TestClient, shop: Any) -> None:

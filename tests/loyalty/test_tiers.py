@@ -9,7 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loyalty.program import Tiers
-from loyalty.tiers import TierState, evaluate, progress, qualifying_spend, tier_for_spend, window_start
+from loyalty.tiers import (
+    TierState,
+    evaluate,
+    progress,
+    qualifying_spend,
+    replay,
+    review,
+    tier_for_spend,
+    window_start,
+)
 from tests.loyalty.helpers import make_program, utc
 
 PROGRAM = make_program(
@@ -170,3 +179,82 @@ def test_tier_progress_is_monotone_within_a_period(first: int, purchases: list[t
 
 def add_year(moment: datetime) -> datetime:
     return moment.replace(year=moment.year + 1)
+
+
+# Spends over four years, refunds included: reviews come and go, windows slide, refunds drop out of them.
+_HISTORY = st.lists(
+    st.tuples(
+        st.integers(1, 24 * 200),
+        st.integers(-8_000_000, 25_000_000).filter(lambda amount: amount != 0),
+    ),
+    max_size=25,
+)
+
+
+def _dated(gaps: list[tuple[int, int]]) -> list[tuple[datetime, int]]:
+    at, spends = START, []
+    for gap, amount in gaps:
+        at += timedelta(hours=gap)
+        spends.append((at, amount))
+    return spends
+
+
+@settings(max_examples=300, deadline=None)
+@given(gaps=_HISTORY, after=st.integers(0, 24 * 800))
+def test_replay_is_a_till_reviewing_at_each_sale(gaps: list[tuple[int, int]], after: int) -> None:
+    """``replay`` gives what a till holds that enrols the member, reviews the tier after every sale and return
+    it records with the spend it has seen so far, and is then asked at ``at`` (the central has no stored tier
+    and no clock of its own: it replays the ledger)."""
+    spends = _dated(gaps)
+    at = (spends[-1][0] if spends else START) + timedelta(hours=after)
+    seen: list[tuple[datetime, int]] = []
+
+    def spend_at(when: datetime) -> int:
+        return qualifying_spend(TIERS, seen, when)
+
+    state = review(TIERS, None, spend_at, START)
+    for when, amount in spends:
+        seen.append((when, amount))
+        state = review(TIERS, state, spend_at, when)
+    assert replay(TIERS, spends, at, start=START) == review(TIERS, state, spend_at, at)
+    # Entries after the moment asked about do not count.
+    assert replay(TIERS, [*spends, (at + timedelta(hours=1), 90_000_000)], at, start=START) == replay(
+        TIERS, spends, at, start=START
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    gaps=st.lists(st.tuples(st.integers(1, 24 * 200), st.integers(1, 25_000_000)), max_size=25),
+    looks=st.lists(st.integers(0, 24 * 4 * 365), max_size=8),
+)
+def test_a_look_in_between_changes_no_tier(gaps: list[tuple[int, int]], looks: list[int]) -> None:
+    """Without refunds, a review at any moment between sales (a cashier looking the member up, the nightly
+    sweep) leaves the tier where the sales alone put it."""
+    spends = _dated(gaps)
+    at = START + timedelta(hours=24 * 4 * 365 + 1)
+    moments = sorted([*(when for when, _ in spends), *(START + timedelta(hours=h) for h in looks)])
+    moments = [when for when in moments if when <= at]
+
+    def spend_at(when: datetime) -> int:
+        return qualifying_spend(TIERS, spends, when)
+
+    state = review(TIERS, None, spend_at, START)
+    for when in moments:
+        state = review(TIERS, state, spend_at, when)
+    assert review(TIERS, state, spend_at, at) == replay(TIERS, spends, at, start=START)
+
+
+def test_replay_upgrades_at_the_sale_and_downgrades_at_the_review() -> None:
+    spends = [(utc(2026, 1, 10), 6_000_000), (utc(2026, 2, 1), 15_000_000)]
+    assert replay(TIERS, [], utc(2026, 1, 1)).code == "member"
+    assert replay(TIERS, spends, utc(2026, 1, 9), start=utc(2026, 1, 1)).code == "member"
+    assert replay(TIERS, spends, utc(2026, 1, 10), start=utc(2026, 1, 1)) == TierState(
+        "silver", utc(2026, 1, 10), utc(2027, 1, 10)
+    )
+    gold = TierState("gold", utc(2026, 2, 1), utc(2027, 2, 1))
+    assert replay(TIERS, spends, utc(2026, 6, 1), start=utc(2026, 1, 1)) == gold
+    # At the review a year on, nothing was bought in the window: back to the first tier from that date.
+    assert replay(TIERS, spends, utc(2027, 3, 1), start=utc(2026, 1, 1)) == TierState(
+        "member", utc(2027, 2, 1), utc(2028, 2, 1)
+    )

@@ -31,6 +31,7 @@ from loyalty.chain import ENTRY_FIELDS
 from loyalty.errors import LoyaltyError
 from loyalty.ids import new_id
 from loyalty.money import Money
+from loyalty.program import Program
 from loyalty.quote import Basket
 from sync.protocol import Change, ChangeKind
 from tests.services.conftest import START, FakeClock, Till, simple_program
@@ -96,7 +97,7 @@ class Store:
             till.store.close()
 
 
-def open_tills(folder: Path, names: str) -> Store:
+def open_tills(folder: Path, names: str, program: Program | None = None) -> Store:
     store_id, clock = new_id(), FakeClock(START)
     tills, ids = {}, {}
     for number, name in enumerate(names, start=1):
@@ -104,7 +105,8 @@ def open_tills(folder: Path, names: str) -> Store:
         store = open_store(folder / f"till-{name}.sqlite")
         bootstrap_till(store, store_id=store_id, till_id=ids[name], store_number=1, till_number=number)
         svc = TillServices.open(store, clock)
-        svc.programs.install(SYSTEM, simple_program())  # 1 point per 10.000 ₫, 1 point = 1.000 ₫
+        # 1 point per 10.000 ₫, 1 point = 1.000 ₫ unless told otherwise
+        svc.programs.install(SYSTEM, program or simple_program())
         svc.staff.create(SYSTEM, "1001", "Mai", Role.CASHIER, "1111")
         svc.staff.create(SYSTEM, "9001", "Lan", Role.MANAGER, "9999")
         cashier, manager = svc.staff.sign_in("1001", "1111"), svc.staff.sign_in("9001", "9999")
