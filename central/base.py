@@ -73,7 +73,7 @@ INBOX, CHANGES, STORES, TILLS = _table(m.InboxItem), _table(m.Change), _table(m.
 CODES, PROGRAMS = _table(m.EnrollmentCode), _table(m.ProgramVersion)
 NUMBERS, POSITIONS, OVERDRAFTS = _table(m.MemberNumber), _table(m.LedgerPosition), _table(m.Overdraft)
 PAYOFFS, CARDS, ORDERS = _table(m.OverdraftPayoff), _table(m.Card), _table(m.Order)
-REQUESTS, AUDIT = _table(m.ChannelRequest), _table(m.AuditRecord)
+REQUESTS, AUDIT, RECEIPTS = _table(m.ChannelRequest), _table(m.AuditRecord), _table(m.ReceiptAward)
 
 
 def insert_on_conflict(session: Session, table: Table) -> Any:

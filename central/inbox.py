@@ -1,4 +1,5 @@
-"""The managers' reconciliation inbox: conflicting and rejected push items, and overdrafts.
+"""The managers' reconciliation inbox: conflicting and rejected push items, overdrafts, and receipt numbers two
+tills awarded points for (``central.receipts``).
 
 A manager acts through a till of the store: the till checks the manager's PIN and permission (as it does for
 any manager-only action), then forwards the decision with the manager's staff id under its own token. The
@@ -9,7 +10,7 @@ audit log; resolved items stay listed (``status=resolved`` or ``all``).
   manager has looked, so this records the decision.
 - ``write_off`` (overdrafts, reason required): the central credits what is still owed with an ``adjust`` entry in
   its own chain (it reaches every till at the next pull), which pays exactly this overdraft.
-- ``dismiss`` (conflicts and rejections, reason required): looked at, nothing to do at the central.
+- ``dismiss`` (conflicts, rejections and receipts, reason required): looked at, nothing to do at the central.
 
 Resolving is claimed by a conditional ``UPDATE ... WHERE resolved_at IS NULL``: the same decision sent twice
 (a lost reply) answers the first resolution again; a different one is refused.
@@ -60,6 +61,8 @@ def to_inbox(
     reason: Reason,
     detail: str,
     at: Any,
+    *,
+    member_id: str | None = None,
 ) -> None:
     """One inbox item per (store, item, kind, hash), however often the item is replayed."""
     session.execute(
@@ -74,6 +77,7 @@ def to_inbox(
             detail=detail,
             body=item.model_dump(mode="json"),
             created_at=at,
+            member_id=member_id,
         )
         .on_conflict_do_nothing()
     )

@@ -14,6 +14,8 @@ Claims are unique constraints, never look-then-insert:
 - ``orders (channel_id, order_ref)`` and ``channel_requests (channel_id, key)``: an online order earns once,
   an idempotency key answers once;
 - ``inbox_items (store_id, item_id, kind, hash)`` makes an inbox item once however often it is replayed;
+- ``receipt_awards (store_id, receipt_ref, entry_id)`` lists a store's till sales by receipt number, to find a
+  number two tills awarded (each numbers its receipts on its own);
 - ``changes (store_id, no)`` is the pull log, numbered under the store row's lock (``stores.last_change``).
 
 Growing past one server (docs/operations.md): every member-owned table (``members``, ``entries``,
@@ -397,6 +399,18 @@ class InboxItem(Base):
     resolved_by: Mapped[str | None] = mapped_column(String(64))
     resolved_via: Mapped[str | None] = mapped_column(String(36))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class ReceiptAward(Base):
+    """A till's sale by its receipt number: a second till's award of the number goes to the inbox."""
+
+    __tablename__ = "receipt_awards"
+
+    store_id: Mapped[str] = mapped_column(String(36), ForeignKey("stores.id"), primary_key=True)
+    receipt_ref: Mapped[str] = mapped_column(String(200), primary_key=True)  # the protocol's ShortText
+    entry_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    till_id: Mapped[str] = mapped_column(String(36))
+    member_id: Mapped[str] = mapped_column(String(36))
 
 
 class Change(Base):

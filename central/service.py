@@ -61,6 +61,7 @@ from central.bulk import claim_rows, insert_rows
 from central.inbox import inbox, to_inbox
 from central.ledger import append_changes, audit, entry_row, finish, insert_entry, survivor
 from central.members import apply_card, apply_erase, apply_member, apply_member_edit, apply_merge
+from central.receipts import record_awards
 from central.tiers import current_tier
 from loyalty.audit import canonical_json
 from loyalty.ids import new_id
@@ -537,6 +538,7 @@ def _apply_entry(session: Session, batch: _Batch, item: PushItem, entry: EntryPa
         )
     body = entry.model_dump(mode="json")
     insert_entry(session, entry, counted_on, epoch=batch.epoch, digest=item.hash)
+    record_awards(session, batch.till.store_id, batch.till.till_id, [(item, entry)], batch.work.now)
     batch.work.post(
         counted_on,
         Posted(entry.id, entry.points, batch.till.till_id, item.hash, entry.program_version, body=body),
@@ -569,7 +571,7 @@ def _entries_from(items: Sequence[PushItem]) -> int:
 def _new_entries(session: Session, batch: _Batch, items: Sequence[PushItem]) -> list[ItemResult] | None:
     """Apply a run of ledger entries whose seqs start at the till's ``next_seq`` — a till's offline sales,
     the common case — with one multi-row statement per table: the same claims (items, ledger positions),
-    rows and effects as item by item, in one savepoint.
+    rows and effects (receipt numbers, ``central.receipts``) as item by item, in one savepoint.
 
     None, with nothing written, when anything in the run is not the common case: an item the checks refuse,
     a member unknown here, an id or ledger position claimed before. The caller then takes the items one by
@@ -661,6 +663,7 @@ def _new_entries(session: Session, batch: _Batch, items: Sequence[PushItem]) -> 
             )
     except _NotInBulk:
         return None
+    record_awards(session, store_id, till_id, list(zip(items, entries, strict=True)), work.now)
     for member_id, target in follows:
         follow_merge(work, member_id, target)
     for item, entry, body in zip(items, entries, bodies, strict=True):

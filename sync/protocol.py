@@ -277,6 +277,9 @@ class Reason(StrEnum):
     """The card is linked to another member of the store."""
     OVERDRAFT = "overdraft"
     """Redemptions at several tills spent more than the member had: an overdraft to recover or write off."""
+    RECEIPT_TWICE = "receipt_awarded_twice"
+    """Another till of the store awarded points for a sale with the same receipt number (an inbox item: both
+    awards count; a manager checks it was two sales, not one sale rung up twice)."""
     MEMBER_ERASED = "member_erased"
     """An edit, a whole profile or a card of a member whose personal data was erased: it would bring the person
     back."""
@@ -365,16 +368,16 @@ class MemberResponse(Strict):
     updated_at: UtcText
 
 
-InboxKind = Literal["conflict", "rejected", "overdraft"]
+InboxKind = Literal["conflict", "rejected", "overdraft", "receipt"]
 Resolution = Literal["recover", "write_off", "dismiss"]
 """``recover``: an overdraft is paid back by the member's next earnings; ``write_off``: the central credits what
-is still owed (a reason is required, the decision is audited); ``dismiss``: a conflict or rejection looked at
-and closed (a reason is required)."""
+is still owed (a reason is required, the decision is audited); ``dismiss``: a conflict, a rejection or a
+receipt awarded twice, looked at and closed (a reason is required)."""
 
 
 class InboxEntry(Strict):
-    """An item a manager must look at: a conflicting or rejected push item of a till of the store, or an
-    overdraft that redemptions at several tills ran up. Resolved items are kept, with who resolved them."""
+    """An item a manager must look at: a conflicting or rejected push item of a till of the store, an overdraft
+    that redemptions at several tills ran up, or a receipt number two tills awarded points for. Resolved items are kept, with who resolved them."""
 
     id: Annotated[int, Field(ge=1)]
     item_id: Uuid

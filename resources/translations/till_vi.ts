@@ -4039,6 +4039,10 @@
             <translation>Mục bị từ chối</translation>
         </message>
         <message>
+            <source>Receipt awarded twice</source>
+            <translation>Hóa đơn được tích điểm hai lần</translation>
+        </message>
+        <message>
             <source>Redemption</source>
             <translation>Dùng điểm</translation>
         </message>
@@ -4149,6 +4153,14 @@
         <message>
             <source>The card is linked to another member of the store.</source>
             <translation>Thẻ đã gắn với một hội viên khác của cửa hàng.</translation>
+        </message>
+        <message>
+            <source>The member&apos;s personal data was erased: the change would bring it back.</source>
+            <translation>Dữ liệu cá nhân của hội viên đã bị xóa: thay đổi này sẽ khôi phục lại dữ liệu đó.</translation>
+        </message>
+        <message>
+            <source>Another till of the store awarded points for the same receipt number. Both count: check it was two sales, not one sale rung up twice.</source>
+            <translation>Một quầy khác của cửa hàng đã tích điểm cho cùng số hóa đơn này. Cả hai đều được tính: hãy kiểm tra đó là hai lần bán, không phải một lần bán bị nhập hai lần.</translation>
         </message>
     </context>
     <context>

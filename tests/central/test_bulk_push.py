@@ -305,3 +305,50 @@ def test_claims_in_bulk_take_only_what_is_free(engine: Engine) -> None:
     assert [(r.seq, r.reason, r.received_at) for r in back] == [
         (row["seq"], row["reason"], row["received_at"]) for row in rows(store_id, range(COPY_FROM * 3 + 2))
     ]
+
+
+def _receipt_items(engine: Engine, store_id: str) -> list[tuple[str, str | None, str]]:
+    with Session(engine) as session:
+        rows = session.execute(
+            select(m.InboxItem.item_id, m.InboxItem.member_id, m.InboxItem.detail)
+            .where(m.InboxItem.store_id == store_id, m.InboxItem.kind == "receipt")
+            .order_by(m.InboxItem.id)
+        ).all()
+    return [(row.item_id, row.member_id, row.detail or "") for row in rows]
+
+
+def test_a_receipt_number_awarded_at_two_tills_goes_to_the_inbox_once(
+    client: TestClient, new_code: Callable[[str], str], engine: Engine
+) -> None:
+    """Two tills of a store award receipts HD-3 and HD-10 while offline; the second till's run (in bulk) and a
+    third till's single sale (item by item) bring each number again. Each later award is one inbox item naming
+    the earlier ones, whatever is sent again; redemptions and a till's own numbers are not compared."""
+    a, b, c = (enroll(client, new_code("RC")) for _ in range(3))
+    lan = a.new_member(number="RC-1")
+    a.push(client, a.outbox)
+    for till, prefix in ((a, "A"), (b, "B")):
+        for n in range(RUN):
+            till.entry(lan.id, 5, receipt_ref=f"HD-{n}" if n in (3, 10) else f"{prefix}-{n}")
+        till.redeem(lan.id, 1)  # a redemption carries no sale's number: R{seq} is the till model's
+    assert set(statuses(a.push(client, a.outbox[1:]))) == {"applied"}
+    assert _receipt_items(engine, a.store_id) == []
+    b_sales = {item.payload["receipt_ref"]: item.id for item in b.outbox}
+    assert set(statuses(b.push(client, b.outbox))) == {"applied"}
+    found = _receipt_items(engine, a.store_id)
+    assert [(item_id, member) for item_id, member, _ in found] == [
+        (b_sales["HD-3"], lan.id),
+        (b_sales["HD-10"], lan.id),
+    ]
+    a_sales = {item.payload["receipt_ref"]: item.id for item in a.outbox[1:]}
+    assert a_sales["HD-3"] in found[0][2] and "RC-1" in found[0][2] and a.id in found[0][2]
+    # Sent again, in bulk and one by one: duplicates, no new item.
+    assert set(statuses(b.push(client, b.outbox))) == {"duplicate"}
+    for item in b.outbox[:12]:
+        assert statuses(b.push(client, [item])) == ["duplicate"]
+    assert len(_receipt_items(engine, a.store_id)) == 2
+    # A third till's single sale of HD-10: one item, naming both earlier awards.
+    third = c.entry(lan.id, 5, receipt_ref="HD-10")
+    assert statuses(c.push(client, c.outbox)) == ["applied"]
+    *_, (item_id, _, detail) = _receipt_items(engine, a.store_id)
+    assert item_id == third.id and a_sales["HD-10"] in detail and b_sales["HD-10"] in detail
+    assert len(_receipt_items(engine, a.store_id)) == 3

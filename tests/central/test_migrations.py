@@ -145,7 +145,7 @@ def test_upgrade_from_0001_keeps_every_row(db_url: str) -> None:
 
 def test_upgrade_to_0003_fills_the_lots_from_the_entries(db_url: str) -> None:
     """A central that kept no lots (0002) gets them from a replay of its entries, and its first sweep expires
-    what the entries left."""
+    what the entries left. On the way to the head, 0005 lists its till sales by receipt number."""
     from central.expiry import sweep
 
     engine = make_engine(db_url)
@@ -233,6 +233,11 @@ def test_upgrade_to_0003_fills_the_lots_from_the_entries(db_url: str) -> None:
             uses = connection.execute(text("SELECT entry_id, lot_id, points FROM lot_consumptions")).all()
         assert [tuple(row) for row in lots] == [(earn.id, 120, 100)]
         assert [tuple(row) for row in uses] == [(spend.id, earn.id, 20)]
+        with engine.connect() as connection:  # 0005 lists the sales by receipt number (not the redemption)
+            awards = connection.execute(
+                text("SELECT store_id, receipt_ref, entry_id, till_id, member_id FROM receipt_awards")
+            ).all()
+        assert [tuple(row) for row in awards] == [(STORE, "R1", earn.id, TILL, MEMBER)]
         assert sweep(engine, datetime(2027, 4, 1, 1, tzinfo=UTC)) == (1, 100)
         with Session(engine) as session:
             assert service.member(session, STORE, "M-1").balance == 0

@@ -24,7 +24,7 @@ from loyalty.errors import ReturnNotAllowed
 from loyalty.money import Money
 from loyalty.quote import Basket
 from sync.port import PushBatch
-from sync.protocol import ItemStatus, PushRequest
+from sync.protocol import InboxEntry, ItemStatus, PushRequest, Reason
 
 from .conftest import EnrolledTill, MakeTill
 from .test_members_sync import central_client, enrol, number_of, sync
@@ -67,6 +67,11 @@ def _clash(make_till: MakeTill, *, two_members: bool) -> Clash:
     return Clash(a, b, members, a_entry, b_entry, batches)
 
 
+def _receipt_items(till: EnrolledTill) -> list[InboxEntry]:
+    with central_client(till) as client:
+        return [e for e in client.inbox(status="all").items if e.kind == "receipt"]
+
+
 def _earns(till: EnrolledTill) -> set[str]:
     with till.store.read() as session:
         return set(
@@ -98,6 +103,13 @@ def test_both_tills_keep_both_awards_and_agree_with_the_central(
     warnings = [r.getMessage() for r in caplog.records if "awarded at two tills" in r.getMessage()]
     assert any(clash.a_entry in w and clash.b_entry in w for w in warnings)
     assert len(warnings) == 2
+    # The central put the second award in the managers' inbox, naming the first (a pushed first).
+    receipts = _receipt_items(a)
+    assert len(receipts) == 1
+    (item,) = receipts
+    assert item.item_id == clash.b_entry and item.member_id == clash.members[-1]
+    assert item.reason is Reason.RECEIPT_TWICE and item.detail is not None
+    assert clash.a_entry in item.detail and number_of(a, clash.members[0]) in item.detail
 
     # The pushes sent again (a lost reply, twice): nothing is counted again, anywhere.
     for _ in range(2):
@@ -111,6 +123,7 @@ def test_both_tills_keep_both_awards_and_agree_with_the_central(
             assert {r.status for r in answer.results} == {ItemStatus.DUPLICATE}
     sync(a, b)
     assert _earns(a) == both and _earns(b) == both
+    assert _receipt_items(b) == receipts  # one inbox item however often the pushes come
     for till in (a, b):
         for member_id in clash.members:
             assert till.balance(member_id) == till.central_member(number_of(till, member_id)).balance

@@ -1,13 +1,13 @@
 """The desk's Inbox page: what needs a manager's decision after offline work — overdrafts recorded at this till
 and, when the till syncs, the central's items (conflicts, rejected items, overdrafts from offline redemptions
-at several tills) — each with its facts and its resolutions; resolved items are kept and shown with a filter.
+at several tills, receipt numbers two tills awarded points for) — each with its facts and its resolutions; resolved items are kept and shown with a filter.
 
 This till's overdrafts are read through the op runner like any query. The central is asked on a thread of its
 own (``BackgroundJob``), never on the database worker: a slow or absent network never holds a sale. When the
 central cannot be reached the page says so in one sentence, and this till's part still works.
 
 Resolutions (``app.services.reconcile``): recover from the next earnings, or write off with a reason (manager,
-audited); a conflict or a rejected item is dismissed with a reason once looked at. A till that syncs writes
+audited); a conflict, a rejected item or a receipt awarded twice is dismissed with a reason once looked at. A till that syncs writes
 off through the central, whose entry reaches every till.
 """
 
@@ -630,6 +630,7 @@ class InboxPage(QWidget):
             "overdraft": self.tr("Overdraft"),
             "conflict": self.tr("Conflict"),
             "rejected": self.tr("Rejected item"),
+            "receipt": self.tr("Receipt awarded twice"),
         }.get(kind, kind)
 
     def entry_kind(self, kind: str) -> str:
@@ -673,6 +674,13 @@ class InboxPage(QWidget):
             "invalid_merge": self.tr("The merge cannot be done."),
             "card_blocked": self.tr("A card blocked at the central service was linked at a till."),
             "card_taken": self.tr("The card is linked to another member of the store."),
+            "member_erased": self.tr(
+                "The member's personal data was erased: the change would bring it back."
+            ),
+            "receipt_awarded_twice": self.tr(
+                "Another till of the store awarded points for the same receipt number. Both count: "
+                "check it was two sales, not one sale rung up twice."
+            ),
         }
         return known.get(reason, reason)
 

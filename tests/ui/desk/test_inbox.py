@@ -222,3 +222,49 @@ def test_the_centrals_overdraft_is_written_off_through_it(
     qtbot.waitUntil(lambda: [i.decision for i in page.local] == ["paid"], timeout=WAIT)
     with a.store.read() as session:
         assert check_database(session) == []
+
+
+def test_a_receipt_two_tills_awarded_is_dismissed_once_checked(
+    qtbot: QtBot,
+    make_till: MakeTill,  # noqa: F811
+    window_of: Callable[[EnrolledTill], TillWindow],
+) -> None:
+    """Both tills rang up receipt HD-7 while offline (each numbers its own receipts): the central keeps both
+    awards and lists the second in the inbox, with the first sale's member; a manager dismisses it with a
+    reason."""
+    a = make_till()
+    b = make_till(a.store_code, 2)
+    lan = a.svc.members.enroll(a.cashier, "Trần Thị Lan", phone="0901234568").member
+    minh = a.svc.members.enroll(a.cashier, "Lê Văn Minh", phone="0901234569").member
+    a.engine().sync_once()
+    b.engine().sync_once()
+    a.svc.points.award(a.cashier, lan.id, Basket.of_total(Money(300_000)), "HD-7")
+    b.svc.points.award(b.cashier, minh.id, Basket.of_total(Money(200_000)), "HD-7")
+    a.engine().sync_once()
+    b.engine().sync_once()
+    a.engine().sync_once()
+    window = window_of(a)
+    page = _open(qtbot, window)
+    qtbot.waitUntil(lambda: page.central is not None and page.central.state == "ok", timeout=WAIT)
+    (item,) = page.central.items
+    assert _rows(page, "central") == [
+        [f"#{item.entry.id}", "Receipt awarded twice", "Lê Văn Minh", "—", "Open"]
+    ]
+    page.choose("central", str(item.entry.id))
+    facts = page.facts.toPlainText()
+    assert "Another till of the store awarded points for the same receipt number." in facts
+    assert "receipt HD-7 was awarded at another till of the store too" in facts
+    assert lan.member_number in facts and f"Lê Văn Minh ({minh.member_number})" in facts
+    assert page.dismiss_button.isVisible() and not page.write_off_button.isVisible()
+    page.reason.setText("two customers, two sales: checked the till rolls")
+    page.dismiss_button.click()
+    qtbot.waitUntil(lambda: window.message.text().startswith("The central service recorded"), timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: page.central is not None and page.central.state == "ok" and not page.central.items,
+        timeout=WAIT,
+    )
+    _show(qtbot, page, "resolved")
+    qtbot.waitUntil(lambda: page.central is not None and len(page.central.items) == 1, timeout=WAIT)
+    assert _rows(page, "central")[0][-1] == "Dismissed"
+    assert a.balance(lan.id) == a.central_member(lan.member_number).balance  # both awards count
+    assert a.balance(minh.id) == a.central_member(minh.member_number).balance

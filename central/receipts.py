@@ -1,0 +1,110 @@
+"""Receipt numbers two tills of a store awarded points for.
+
+Each till numbers its receipts on its own, so two tills can award the same number while offline, to one
+member or to two. Both awards count (the central counts what the tills committed); the second to arrive also
+puts an item in the managers' inbox (kind ``receipt``), so someone checks that it was two sales and not one
+rung up twice. A push lists its till sales in ``receipt_awards`` and looks there for the same numbers from other
+tills of the store, in the transaction that applies them: pushes of a store take turns, so the later of two
+awards always sees the earlier one. The inbox item is claimed like any other (store, item, kind, hash): once,
+however often the push is replayed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from central.base import MEMBERS, RECEIPTS, among
+from central.bulk import insert_rows
+from central.inbox import to_inbox
+from loyalty.ledger import EntryKind
+from sync.protocol import EntryPayload, PushItem, Reason
+
+
+def _awards(entries: Sequence[tuple[PushItem, EntryPayload]]) -> list[tuple[PushItem, EntryPayload]]:
+    """The till sales among ``entries``: an order's number belongs to its channel, not to the tills' series."""
+    return [
+        (item, entry)
+        for item, entry in entries
+        if entry.kind is EntryKind.EARN and entry.channel == "till" and entry.receipt_ref is not None
+    ]
+
+
+def record_awards(
+    session: Session,
+    store_id: str,
+    till_id: str,
+    entries: Sequence[tuple[PushItem, EntryPayload]],
+    at: datetime,
+) -> int:
+    """List the till sales among ``entries`` (applied now, by ``till_id``) and put each whose number another
+    till of the store awarded in the inbox. Returns how many went to the inbox."""
+    awards = _awards(entries)
+    if not awards:
+        return 0
+    insert_rows(
+        session,
+        RECEIPTS,
+        [
+            {
+                "store_id": store_id,
+                "receipt_ref": entry.receipt_ref,
+                "entry_id": entry.id,
+                "till_id": till_id,
+                "member_id": entry.member_id,
+            }
+            for _, entry in awards
+        ],
+    )
+    earlier = session.execute(
+        select(RECEIPTS.c.receipt_ref, RECEIPTS.c.entry_id, RECEIPTS.c.till_id, RECEIPTS.c.member_id)
+        .where(
+            RECEIPTS.c.store_id == store_id,
+            among(session, RECEIPTS.c.receipt_ref, sorted({entry.receipt_ref for _, entry in awards})),
+            RECEIPTS.c.till_id != till_id,
+        )
+        .order_by(RECEIPTS.c.receipt_ref, RECEIPTS.c.entry_id)
+    ).all()
+    if not earlier:
+        return 0
+    # Read apart, not joined: the members are spread by member id, these rows by store (docs/operations.md).
+    numbers: dict[str, str] = {
+        row.id: row.member_number
+        for row in session.execute(
+            select(MEMBERS.c.id, MEMBERS.c.member_number).where(
+                among(session, MEMBERS.c.id, sorted({row.member_id for row in earlier}))
+            )
+        )
+    }
+    by_number: dict[str, list[str]] = {}
+    for row in earlier:
+        member = numbers.get(row.member_id, "unknown")
+        by_number.setdefault(row.receipt_ref, []).append(
+            f"entry {row.entry_id} (member {member}, till {row.till_id})"
+        )
+    sent = 0
+    for item, entry in awards:
+        assert entry.receipt_ref is not None
+        found = by_number.get(entry.receipt_ref)
+        if found is None:
+            continue
+        detail = (
+            f"receipt {entry.receipt_ref} was awarded at another till of the store too: "
+            f"{'; '.join(found)}. Both count: check it was two sales, not one rung up twice"
+        )
+        to_inbox(
+            session,
+            store_id,
+            till_id,
+            item,
+            "receipt",
+            Reason.RECEIPT_TWICE,
+            detail[:2000],
+            at,
+            member_id=entry.member_id,
+        )
+        sent += 1
+    return sent
