@@ -3,8 +3,9 @@
 Each public function runs inside the caller's transaction (the API opens one per request) and is correct on
 PostgreSQL under concurrent requests and on SQLite (one writer at a time, ``BEGIN IMMEDIATE``):
 
-- a push locks its till's row first (``SELECT ... FOR UPDATE``), so two pushes of one till run one after the
-  other and agree on ``next_seq``;
+- a push takes its store's turn, then locks its till's row (``SELECT ... FOR UPDATE``), so two pushes of one
+  till run one after the other and agree on ``next_seq``; pushes of a store that arrive together are applied
+  in one transaction (``push_together``, ``central.push_groups``);
 - every item id is *claimed* by ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` on ``items.id``; an item whose
   claim returns nothing was seen before and is answered from the stored hash — never looked up first;
 - each item's effects run in a savepoint: a domain refusal rolls back that item only, records it as rejected
@@ -210,19 +211,23 @@ class TillIdentity:
     kind: str = "till"
     """``till`` or ``channel`` (a sales channel: its id is ``till_id`` too); ``name`` is the channel's name."""
     name: str = ""
+    token_hash: str = ""
+    """The SHA-256 of the token it came with: a push checks it again under the till's row lock (the token of
+    a till enrolled again is replaced), so the API may skip looking a pushing till's token up."""
 
 
 def authenticate(session: Session, token: str) -> TillIdentity:
+    digest = sha256_hex(token)
     row = session.execute(
         select(TILLS.c.id, TILLS.c.store_id, TILLS.c.revoked_at, TILLS.c.kind, TILLS.c.name).where(
-            TILLS.c.token_hash == sha256_hex(token)
+            TILLS.c.token_hash == digest
         )
     ).first()
     if row is None or row.kind not in ("till", "channel"):
         raise Unauthorized("unknown till token")
     if row.revoked_at is not None:
         raise Forbidden(f"this {row.kind} has been revoked")
-    return TillIdentity(row.id, row.store_id, row.kind, row.name)
+    return TillIdentity(row.id, row.store_id, row.kind, row.name, digest)
 
 
 def revoke_till(session: Session, till_id: str, now: datetime | None = None, kind: str = "till") -> bool:
@@ -237,13 +242,15 @@ def revoke_till(session: Session, till_id: str, now: datetime | None = None, kin
 
 
 def _lock_till(session: Session, till: TillIdentity) -> Any:
+    """The till's row, locked; refused if the till was revoked or its token replaced since the request was
+    authenticated (the API does not look a pushing till's token up again: ``central.api.KnownTills``)."""
     row = session.execute(
-        select(TILLS.c.epoch, TILLS.c.next_seq, TILLS.c.revoked_at)
+        select(TILLS.c.epoch, TILLS.c.next_seq, TILLS.c.revoked_at, TILLS.c.token_hash)
         .where(TILLS.c.id == till.till_id)
         .with_for_update(key_share=True)  # FOR NO KEY UPDATE: rows that refer to the till need not wait
     ).first()
-    if row is None:  # pragma: no cover - authenticate found it in this transaction
-        raise Unauthorized("unknown till")
+    if row is None or (till.token_hash and row.token_hash != till.token_hash):
+        raise Unauthorized("unknown till token")
     if row.revoked_at is not None:
         raise Forbidden("this till has been revoked")
     return row
@@ -272,7 +279,7 @@ def _take_store_turn(session: Session, store_id: str) -> None:
     they share; fifty tills of a store pushing at once so all did their work side by side, then waited
     for each other, each thread's work slowed by the forty others' (one interpreter lock) and by the lock
     waits. Taking the turn first, each push runs as fast as a till's alone while the others wait idle.
-    Lock order: after the till's row, before any member, chain or store row."""
+    Lock order: first, before the tills' rows and any member, chain or store row."""
     if session.get_bind().dialect.name != "postgresql":
         return
     key = int.from_bytes(hashlib.sha256(f"push:{store_id}".encode()).digest()[:8], "big", signed=True)
@@ -311,25 +318,80 @@ def _checked(batch: _Batch, item: PushItem) -> ItemPayload:
     return found
 
 
+@dataclass(frozen=True)
+class PushJob:
+    """A push as it arrived, its items checked (``prepare``): what a group of pushes is made of."""
+
+    till: TillIdentity
+    request: PushRequest
+    checked: dict[str, ItemPayload | ItemRefused]
+    now: datetime
+
+
+def prepare(till: TillIdentity, request: PushRequest, now: datetime | None = None) -> PushJob:
+    """A push ready to apply: refused at once if it names another till; every item checked (``_precheck``)
+    before it waits for its store's turn."""
+    if request.till_id != till.till_id:
+        raise Forbidden("the batch names another till than the token's")
+    return PushJob(till, request, _precheck(till, request.items), now or _now())
+
+
 def push(
     session: Session, till: TillIdentity, request: PushRequest, now: datetime | None = None
 ) -> PushResponse:
     """Apply a batch: each item at most once, in order, answered item by item (docs/sync.md)."""
-    if request.till_id != till.till_id:
-        raise Forbidden("the batch names another till than the token's")
-    checked = _precheck(till, request.items)
+    (outcome,) = push_together(session, [prepare(till, request, now)])
+    if isinstance(outcome, ServiceError):
+        raise outcome
+    return outcome
+
+
+def push_together(session: Session, jobs: Sequence[PushJob]) -> list[PushResponse | ServiceError]:
+    """Apply pushes of one store in one transaction (group commit, ``central.push_groups``): each exactly as
+    alone and in the order given, each in a savepoint of its own, so a push refused as a whole (a stale epoch,
+    a revoked till) leaves the others untouched. What they cause beyond their own rows (lots, balances,
+    overdrafts, the pull log) is finished once for all of them: a member the pushes share is settled once,
+    and the store's turn, its row and the commit are taken once per group instead of once per push.
+
+    The answer of each push, or the refusal it gets, in the order of ``jobs``."""
+    store_id = jobs[0].till.store_id
+    if any(job.till.store_id != store_id for job in jobs):
+        raise ValueError("a group of pushes belongs to one store")
+    _take_store_turn(session, store_id)
+    outcomes: list[PushResponse | ServiceError] = []
+    done: list[Work] = []
+    for job in jobs:
+        try:
+            with session.begin_nested():
+                response, work = _push_one(session, job)
+        except ServiceError as refused:
+            outcomes.append(refused)
+            continue
+        outcomes.append(response)
+        done.append(work)
+    group = Work(store_id=store_id, writer_id="", now=max(job.now for job in jobs))
+    for work in done:
+        group.postings.extend(work.postings)
+        group.changes.extend(work.changes)
+        group.merged.extend(work.merged)
+        group.audits.extend(work.audits)
+    finish(session, group)
+    for record in group.audits:  # after the changes: the audit chain is on the store row, locked last
+        audit(session, store_id, at=group.now, **record)
+    return outcomes
+
+
+def _push_one(session: Session, job: PushJob) -> tuple[PushResponse, Work]:
+    """One push's items (everything but ``finish``), under its till's row lock."""
+    till, request = job.till, job.request
     locked = _lock_till(session, till)
     if request.epoch != locked.epoch:
         raise Conflict(
             f"epoch {request.epoch} is not this till's current epoch ({locked.epoch}): "
             "a till restored or enrolled again pushes under its new epoch"
         )
-    _take_store_turn(session, till.store_id)
     batch = _Batch(
-        till,
-        request.epoch,
-        Work(store_id=till.store_id, writer_id=till.till_id, now=now or _now()),
-        checked,
+        till, request.epoch, Work(store_id=till.store_id, writer_id=till.till_id, now=job.now), job.checked
     )
     expected = int(locked.next_seq)
     results: list[ItemResult] = []
@@ -369,13 +431,10 @@ def push(
         )
         results.append(result)
         expected += 1
-    finish(session, batch.work)
-    for record in batch.work.audits:  # after the changes: the audit chain is on the store row, locked last
-        audit(session, till.store_id, at=batch.work.now, **record)
     session.execute(
         update(TILLS).where(TILLS.c.id == till.till_id).values(next_seq=expected, last_push_at=batch.work.now)
     )
-    return PushResponse(results=results, next_seq=expected)
+    return PushResponse(results=results, next_seq=expected), batch.work
 
 
 def _to_inbox(

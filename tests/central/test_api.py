@@ -73,8 +73,10 @@ def test_reenrolled_till_starts_a_new_epoch(client: TestClient, new_code: Callab
     till.push(client, till.outbox)
     again = enroll(client, new_code("S1"), previous=till.id)
     assert again.id == till.id and again.enrollment.epoch == 2
-    # The old token is gone; the old epoch is refused.
+    # The old token is gone (for a push too, though the till pushed with it before); the old epoch is refused.
     assert client.get("/v1/pull", headers=till.auth).status_code == 401
+    stale = client.post("/v1/push", json=again.batch(till.outbox), headers=till.auth)
+    assert stale.status_code == 401 and stale.json()["detail"] == "unknown till token"
     old = client.post("/v1/push", json=till.batch(till.outbox), headers=again.auth)
     assert old.status_code == 409 and "epoch" in old.json()["detail"]
     # Restored from a backup: the same items sent again under the new epoch are duplicates, not new points.

@@ -168,6 +168,10 @@ def test_revoked_tills_and_channels_are_refused(
     for method, path in (("GET", "/v1/pull"), ("GET", "/v1/inbox"), ("GET", "/v1/members/A-1")):
         refused = http.request(method, path, headers=a.till.auth)
         assert refused.status_code == 403 and "revoked" in refused.json()["detail"]
+    # The till pushed before (the central knows its token): its push is refused all the same.
+    a.till.entry(a.member.id, 5)
+    pushed = http.post("/v1/push", json=a.till.batch(a.till.outbox[-1:]), headers=a.till.auth)
+    assert pushed.status_code == 403 and "revoked" in pushed.json()["detail"]
     resolve = http.post(
         "/v1/inbox/1/resolve", json={"action": "recover", "staff_id": "m"}, headers=a.till.auth
     )
