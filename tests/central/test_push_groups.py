@@ -82,16 +82,25 @@ def _held(central: Central, groups: PushGroups, results: dict[str, object]) -> t
     return first
 
 
-def test_pushes_that_wait_go_in_one_group_each_with_its_own_answer() -> None:
-    central = Central()
-    groups = PushGroups(central.run)
+def _behind_a_held_push(
+    central: Central, groups: PushGroups, count: int, items: int = 1
+) -> dict[str, object]:
+    """A first push held in ``run`` while ``count`` more (t0, t1 ...) queue behind it; then all are let
+    through. Each push's outcome (its answer, or what it raised) by name."""
     results: dict[str, object] = {}
     first = _held(central, groups, results)
-    threads = [_push_in_thread(groups, _job("S", f"t{n}"), results) for n in range(6)]
-    _until(lambda: groups.waiting("S") == 6)
+    threads = [_push_in_thread(groups, _job("S", f"t{n}", items), results) for n in range(count)]
+    _until(lambda: groups.waiting("S") == count)
     central.release.set()
     for thread in [first, *threads]:
         thread.join(WAIT_S)
+    return results
+
+
+def test_pushes_that_wait_go_in_one_group_each_with_its_own_answer() -> None:
+    central = Central()
+    groups = PushGroups(central.run)
+    results = _behind_a_held_push(central, groups, 6)
     assert central.groups[0] == ["first"]
     assert sorted(central.groups[1]) == [f"t{n}" for n in range(6)] and len(central.groups) == 2
     assert results == {"first": "done first", **{f"t{n}": f"done t{n}" for n in range(6)}}
@@ -104,13 +113,7 @@ def test_pushes_that_wait_go_in_one_group_each_with_its_own_answer() -> None:
 def test_a_refusal_is_raised_in_its_own_push_only() -> None:
     central = Central(refuse="t1")
     groups = PushGroups(central.run)
-    results: dict[str, object] = {}
-    first = _held(central, groups, results)
-    threads = [_push_in_thread(groups, _job("S", f"t{n}"), results) for n in range(3)]
-    _until(lambda: groups.waiting("S") == 3)
-    central.release.set()
-    for thread in [first, *threads]:
-        thread.join(WAIT_S)
+    results = _behind_a_held_push(central, groups, 3)
     assert isinstance(results["t1"], Conflict) and results["t1"].detail == "t1 is refused"
     assert results["t0"] == "done t0" and results["t2"] == "done t2"
 
@@ -118,13 +121,7 @@ def test_a_refusal_is_raised_in_its_own_push_only() -> None:
 def test_a_group_that_fails_is_tried_push_by_push() -> None:
     central = Central(fail_with="t1")
     groups = PushGroups(central.run)
-    results: dict[str, object] = {}
-    first = _held(central, groups, results)
-    threads = [_push_in_thread(groups, _job("S", f"t{n}"), results) for n in range(3)]
-    _until(lambda: groups.waiting("S") == 3)
-    central.release.set()
-    for thread in [first, *threads]:
-        thread.join(WAIT_S)
+    results = _behind_a_held_push(central, groups, 3)
     assert results["t0"] == "done t0" and results["t2"] == "done t2"
     assert isinstance(results["t1"], RuntimeError) and str(results["t1"]) == "t1 cannot be stored"
     assert sorted(map(tuple, central.groups[2:])) == [("t0",), ("t1",), ("t2",)]
@@ -133,13 +130,7 @@ def test_a_group_that_fails_is_tried_push_by_push() -> None:
 def test_a_group_holds_at_most_so_many_items() -> None:
     central = Central()
     groups = PushGroups(central.run, max_items=10)
-    results: dict[str, object] = {}
-    first = _held(central, groups, results)
-    threads = [_push_in_thread(groups, _job("S", f"t{n}", items=4), results) for n in range(5)]
-    _until(lambda: groups.waiting("S") == 5)
-    central.release.set()
-    for thread in [first, *threads]:
-        thread.join(WAIT_S)
+    results = _behind_a_held_push(central, groups, 5, items=4)
     assert [len(group) for group in central.groups] == [1, 2, 2, 1]
     assert len(results) == 6 and all(str(value).startswith("done") for value in results.values())
 

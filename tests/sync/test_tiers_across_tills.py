@@ -16,18 +16,10 @@ from loyalty.money import Money
 from loyalty.quote import Basket
 from loyalty.tiers import replay
 from tests.services.conftest import simple_program
+from tests.services.test_rules import TIERS
 from tests.sync.test_late_entries import Store, open_tills
 
-SILVER = simple_program(
-    tiers={
-        "qualifying_months": 12,
-        "review_months": 12,
-        "levels": [
-            {"code": "member", "name": "Thành viên", "qualifying_spend": 0},
-            {"code": "silver", "name": "Bạc", "qualifying_spend": 5_000_000, "multiplier": "1.5"},
-        ],
-    }
-)
+SILVER = simple_program(tiers=TIERS)  # member, then silver from 5.000.000 ₫ (×1.5)
 
 
 @pytest.fixture

@@ -48,6 +48,18 @@ def _show(qtbot: QtBot, page: InboxPage, status: str) -> None:
     qtbot.waitUntil(lambda: page.status == status and page.central is not None, timeout=WAIT)
 
 
+def _decided_and_listed(qtbot: QtBot, window: TillWindow, page: InboxPage) -> None:
+    """After a decision on the central's only open item: the central recorded it, the open list is empty, and
+    the item is listed under the resolved ones."""
+    qtbot.waitUntil(lambda: window.message.text().startswith("The central service recorded"), timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: page.central is not None and page.central.state == "ok" and not page.central.items,
+        timeout=WAIT,
+    )
+    _show(qtbot, page, "resolved")
+    qtbot.waitUntil(lambda: page.central is not None and len(page.central.items) == 1, timeout=WAIT)
+
+
 def test_a_manager_writes_off_an_overdraft_with_a_reason(
     qtbot: QtBot, till: Till, make_window: MakeWindow
 ) -> None:
@@ -207,13 +219,7 @@ def test_the_centrals_overdraft_is_written_off_through_it(
     assert page.write_off_button.isEnabled() and not page.dismiss_button.isVisible()
     page.reason.setText("two tills offline: the store's risk")
     page.write_off_button.click()
-    qtbot.waitUntil(lambda: window.message.text().startswith("The central service recorded"), timeout=WAIT)
-    qtbot.waitUntil(
-        lambda: page.central is not None and page.central.state == "ok" and not page.central.items,
-        timeout=WAIT,
-    )
-    _show(qtbot, page, "resolved")
-    qtbot.waitUntil(lambda: page.central is not None and len(page.central.items) == 1, timeout=WAIT)
+    _decided_and_listed(qtbot, window, page)
     assert _rows(page, "central")[0][-1] == "Written off"
     # The central's entry reaches the till at the next sync and pays the debt here too.
     a.engine().sync_once()
@@ -258,13 +264,7 @@ def test_a_receipt_two_tills_awarded_is_dismissed_once_checked(
     assert page.dismiss_button.isVisible() and not page.write_off_button.isVisible()
     page.reason.setText("two customers, two sales: checked the till rolls")
     page.dismiss_button.click()
-    qtbot.waitUntil(lambda: window.message.text().startswith("The central service recorded"), timeout=WAIT)
-    qtbot.waitUntil(
-        lambda: page.central is not None and page.central.state == "ok" and not page.central.items,
-        timeout=WAIT,
-    )
-    _show(qtbot, page, "resolved")
-    qtbot.waitUntil(lambda: page.central is not None and len(page.central.items) == 1, timeout=WAIT)
+    _decided_and_listed(qtbot, window, page)
     assert _rows(page, "central")[0][-1] == "Dismissed"
     assert a.balance(lan.id) == a.central_member(lan.member_number).balance  # both awards count
     assert a.balance(minh.id) == a.central_member(minh.member_number).balance
