@@ -65,7 +65,13 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from central.api import create_app
+    from central.push_groups import group_items_from
 
+    try:  # read by every worker as it starts: a bad value is said once, here, before anything starts
+        group_items_from(os.environ)
+    except ValueError as err:
+        print(f"central: {err}", file=sys.stderr)
+        return 2
     engine = _engine(args)
     if args.expire_every > 0:
         # The central owns expiry for its tills: one sweeper thread in this (parent) process, whatever the

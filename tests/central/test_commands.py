@@ -28,6 +28,18 @@ def test_enrollment_code_needs_a_known_store(tmp_path: Path, capsys: pytest.Capt
     assert main(["till", "revoke", "01890000-0000-7000-8000-000000000000", "--db", db]) == 1
 
 
+def test_a_bad_push_group_size_is_a_sentence_before_anything_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CENTRAL_PUSH_GROUP_ITEMS", "lots")
+    db = tmp_path / "c.sqlite3"
+    assert main(["serve", "--db", f"sqlite:///{db}", "--port", "1"]) == 2
+    assert capsys.readouterr().err == (
+        "central: CENTRAL_PUSH_GROUP_ITEMS must be a whole number of items (0: no grouping), not 'lots'\n"
+    )
+    assert not db.exists()  # nothing was created, migrated or started
+
+
 def test_unsupported_database_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unsupported database"):
         main(["member", "M1", "--db", "mysql://localhost/x"])

@@ -106,7 +106,7 @@ def test_pushes_together_hold_what_they_hold_one_after_the_other(
         n = next(_stores)
         one, together = f"ONE{n}", f"TOG{n}"
         _, requests = _store(client, new_code, one, sales)
-        alone = [service_push(engine, request) for request in requests]
+        alone = [_push_alone(engine, request) for request in requests]
         tills, requests = _store(client, new_code, together, sales)
         with Session(engine) as session, session.begin():
             jobs = [service.prepare(_identity(t), r) for t, r in zip(tills, requests, strict=True)]
@@ -137,7 +137,7 @@ def _identity(till: Till) -> TillIdentity:
     return TillIdentity(till_id=till.id, store_id=till.store_id)
 
 
-def service_push(engine: Engine, request: PushRequest) -> Any:
+def _push_alone(engine: Engine, request: PushRequest) -> Any:
     with Session(engine) as session, session.begin():
         identity = session.execute(
             select(m.Till.id, m.Till.store_id).where(m.Till.id == request.till_id)
