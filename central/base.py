@@ -139,6 +139,13 @@ class Work:
         """Where the work stands, to ``rewind`` to when an item is refused after adding to it."""
         return len(self.postings), len(self.changes), len(self.merged), len(self.audits)
 
+    def take(self, other: Work) -> None:
+        """Add what ``other`` did, after what this work holds (a group of pushes is finished as one)."""
+        self.postings.extend(other.postings)
+        self.changes.extend(other.changes)
+        self.merged.extend(other.merged)
+        self.audits.extend(other.audits)
+
     def rewind(self, mark: tuple[int, int, int, int]) -> None:
         del self.postings[mark[0] :]
         del self.changes[mark[1] :]

@@ -371,10 +371,7 @@ def push_together(session: Session, jobs: Sequence[PushJob]) -> list[PushRespons
         done.append(work)
     group = Work(store_id=store_id, writer_id="", now=max(job.now for job in jobs))
     for work in done:
-        group.postings.extend(work.postings)
-        group.changes.extend(work.changes)
-        group.merged.extend(work.merged)
-        group.audits.extend(work.audits)
+        group.take(work)
     finish(session, group)
     for record in group.audits:  # after the changes: the audit chain is on the store row, locked last
         audit(session, store_id, at=group.now, **record)

@@ -377,7 +377,8 @@ receipt awarded twice, looked at and closed (a reason is required)."""
 
 class InboxEntry(Strict):
     """An item a manager must look at: a conflicting or rejected push item of a till of the store, an overdraft
-    that redemptions at several tills ran up, or a receipt number two tills awarded points for. Resolved items are kept, with who resolved them."""
+    that redemptions at several tills ran up, or a receipt number two tills awarded points for. Resolved items
+    are kept, with who resolved them."""
 
     id: Annotated[int, Field(ge=1)]
     item_id: Uuid

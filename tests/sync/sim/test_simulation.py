@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -107,8 +108,6 @@ def test_the_noisy_phase_pushes_small_batches(tmp_path: Path, sim_templates: Tem
     """Before the network heals, each exchange pushes batches of one to six items, so that a till's outbox
     goes up in several batches whose replies can be lost, delayed or duplicated one by one. (For a session
     the engine ignored the size the simulation set, and every till sent all it had at once.)"""
-    import re
-
     outcome = simulate(84, tmp_path, sim_templates, steps=40)
     noisy = outcome.trace[: next(i for i, line in enumerate(outcome.trace) if "network heals" in line)]
     sizes = [
