@@ -47,6 +47,7 @@ from app.store.backups import (
 )
 from app.store.db import Store, inspect_file, open_store
 from app.store.operational import retry_when_busy, store_error_for
+from app.store.settings import get_setting
 from loyalty.errors import InvalidInput, LoyaltyError, MemberInactive, NotFound
 from loyalty.ids import new_id
 from loyalty.money import Money, parse_count
@@ -489,8 +490,11 @@ def _index_names(svc: TillServices, _args: argparse.Namespace) -> str:
     store = svc.core.store
     with store.read() as session:
         behind = name_index.behind(session)
+        deferred = get_setting(session, name_index.DEFERRED) is not None
     retry_when_busy(name_index.catch_up, store)
-    return f"{behind} names added" if behind else "up to date"
+    done = [f"{behind} names added"] if behind else []
+    done += ["the name indexes a first pull left built"] if deferred else []
+    return ", ".join(done) or "up to date"
 
 
 MaintenanceStep = Callable[[TillServices, argparse.Namespace], str]

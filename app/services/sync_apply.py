@@ -52,7 +52,7 @@ from app.services.sale_by_receipt import warn_if_receipt_clash
 from app.store import models as m
 from app.store.audit import append_audit
 from app.store.integrity import program_digest, write_order
-from app.store.name_index import open_gap
+from app.store.name_index import members_in_bulk
 from app.store.settings import get_setting, set_setting
 from app.store.types import format_utc, parse_utc, utcnow
 from loyalty.audit import canonical_json
@@ -379,9 +379,8 @@ def _insert_members(
         return True
     codes = new_referral_codes(session, len(pending))
     try:
-        with session.begin_nested():
-            # Their names go into the name index in large chunks once the page is in (app.store.name_index).
-            open_gap(session)
+        # Their names go into the name index in large chunks once the page is in (app.store.name_index).
+        with session.begin_nested(), members_in_bulk(session):
             session.execute(
                 insert(_MEMBERS),
                 [{**row, "referral_code": code} for (_c, row), code in zip(pending, codes, strict=True)],

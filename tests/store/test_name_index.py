@@ -4,6 +4,7 @@ enrolled, a till stopped half way), the index ends exactly as the triggers alone
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,9 +12,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.services import sync_apply
 from app.store import name_index
 from app.store.db import Store, open_store
+from app.store.integrity import check_database
 from app.store.search import check_member_search
+from app.store.settings import get_setting
+from sync.protocol import Change, ChangeKind
 from tests.services.conftest import Till, make_till
 
 
@@ -113,5 +118,110 @@ def test_a_till_stopped_with_the_gap_open_catches_up_in_its_maintenance(tmp_path
         assert step(TillServices.open(store), argparse.Namespace()) == "1 names added"
         assert step(TillServices.open(store), argparse.Namespace()) == "up to date"
         assert [hit.full_name for hit in TillServices.open(store).members.search("hoang")] == ["Hoàng Thu"]
+    finally:
+        store.close()
+
+
+# -- a first pull: the insert trigger skipped, the name indexes built at the end --------------------------------
+_STORE = "0190aaaa-0000-7000-8000-000000000001"
+
+
+def _pulled(n: int) -> Change:
+    body = {
+        "id": str(uuid.UUID(int=0x0190_0000_0000_7000_9000_0000_0000_0000 + n)),
+        "member_number": f"P-{n}",
+        "full_name": f"Đặng Thị Pull {n}",
+        "phone": f"+8492{n:07d}",
+        "email": None,
+        "status": "active",
+        "tier_code": None,
+        "store_id": _STORE,
+        "updated_at": "2026-01-02T03:04:05.000000Z",
+    }
+    return Change(no=n + 1, kind=ChangeKind.MEMBER, body=body)
+
+
+def _schema(session: Session, kind: str) -> dict[str, str]:
+    rows = session.execute(
+        text(
+            "SELECT name, sql FROM sqlite_master WHERE type = :kind AND tbl_name = 'members' AND sql IS NOT NULL"
+        ),
+        {"kind": kind},
+    )
+    return {str(name): str(sql) for name, sql in rows}
+
+
+def test_a_first_pull_builds_the_name_indexes_once_every_name_is_in(till: Till) -> None:
+    with till.store.read() as session:
+        indexes, triggers = _schema(session, "index"), _schema(session, "trigger")
+    assert set(name_index._NAME_INDEXES) <= set(indexes)
+    with till.store.write() as session:
+        assert sync_apply.apply_changes(session, [_pulled(n) for n in range(30)]).written == 30
+    with till.store.read() as session:
+        # Left for later, their text kept; the trigger is back, exactly as it was.
+        assert name_index._NAME_INDEXES[0] not in _schema(session, "index")
+        assert get_setting(session, name_index.DEFERRED) == {n: indexes[n] for n in name_index._NAME_INDEXES}
+        assert _schema(session, "trigger") == triggers
+    # A second page while they are deferred: still deferred, nothing else changes.
+    with till.store.write() as session:
+        assert sync_apply.apply_changes(session, [_pulled(n) for n in range(30, 40)]).written == 10
+    name_index.catch_up(till.store)
+    with till.store.read() as session:
+        assert _schema(session, "index") == indexes
+        assert _schema(session, "trigger") == triggers
+        assert get_setting(session, name_index.DEFERRED) is None
+        assert name_index.gap(session) is None
+    with till.store.write() as session:
+        assert check_database(session) == []
+        _check_index(session)
+    assert len(_found(till.store, "pull")) == 40
+    # A member enrolled afterwards goes through the trigger again.
+    _enrol(till, "Đỗ Quang Hải")
+    assert _found(till.store, "hai") == {"Đỗ Quang Hải"}
+
+
+def test_a_bulk_load_that_fails_leaves_the_trigger_and_the_indexes(till: Till) -> None:
+    with till.store.read() as session:
+        before = _schema(session, "index"), _schema(session, "trigger")
+    with till.store.write() as session:
+        with pytest.raises(RuntimeError), session.begin_nested(), name_index.members_in_bulk(session):
+            assert name_index._NAME_INDEXES[0] not in _schema(session, "index")
+            raise RuntimeError("the insert failed")
+        assert (_schema(session, "index"), _schema(session, "trigger")) == before
+        assert get_setting(session, name_index.DEFERRED) is None
+
+
+def test_a_store_with_members_keeps_its_name_indexes(till: Till, monkeypatch: pytest.MonkeyPatch) -> None:
+    _enrol(till, "Nguyễn Văn An")
+    monkeypatch.setattr(name_index, "DEFER_BELOW", 1)
+    with till.store.read() as session:
+        indexes = _schema(session, "index")
+    with till.store.write() as session:
+        assert sync_apply.apply_changes(session, [_pulled(n) for n in range(5)]).written == 5
+        assert _schema(session, "index") == indexes
+        assert get_setting(session, name_index.DEFERRED) is None
+
+
+def test_a_till_stopped_in_a_first_pull_builds_the_indexes_at_its_start(tmp_path: Path) -> None:
+    import argparse
+
+    from app.__main__ import MAINTENANCE
+    from app.services import TillServices
+
+    till = make_till(tmp_path)
+    with till.store.read() as session:
+        indexes = _schema(session, "index")
+    with till.store.write() as session:
+        sync_apply.apply_changes(session, [_pulled(n) for n in range(3)])
+    till.store.close()  # stopped before the pull's last page
+    store = open_store(till.path)
+    try:
+        step = dict(MAINTENANCE)["name index"]
+        assert step(TillServices.open(store), argparse.Namespace()) == (
+            "3 names added, the name indexes a first pull left built"
+        )
+        assert step(TillServices.open(store), argparse.Namespace()) == "up to date"
+        with store.read() as session:
+            assert _schema(session, "index") == indexes
     finally:
         store.close()

@@ -131,7 +131,10 @@ class SimTill:
         self.store = store or open_store(self.path)
         self.svc = TillServices.open(self.store, self.clock.now)
         self.engine = SyncEngine(
-            TillSyncStore(self.store, self.clock.now), connect=self._connect, clock=self.clock.now
+            TillSyncStore(self.store, self.clock.now),
+            connect=self._connect,
+            clock=self.clock.now,
+            pull_ahead=False,  # one thread at a time takes from the seeded link and the fake clock
         )
 
     def _connect(self, credentials: Credentials) -> CentralClient:
