@@ -9,9 +9,10 @@ same. SQLite, the embedded default, takes the plain ``INSERT``.
 
 ``insert_rows`` is for plain inserts: nothing is returned and no conflict is tolerated (a clash fails the
 transaction, as the ``INSERT`` would). ``claim_rows`` is for claims (``ON CONFLICT DO NOTHING``, returning the
-keys taken): on PostgreSQL the rows go as one array per column through ``unnest``, a statement whose text is
-the same for every batch, so the driver converts it once and the server plans it once; the multi-row
-``INSERT … RETURNING`` spent a sixth of a push's time in the driver's parsing of its placeholders.
+keys taken): on PostgreSQL the rows go as one array per column through ``unnest`` (a column with one value in
+every row as a single parameter), a statement whose text is the same for every batch, so the driver converts
+it once and the server plans it once; the multi-row ``INSERT … RETURNING`` spent a sixth of a push's time in the
+driver's parsing of its placeholders.
 """
 
 from __future__ import annotations
@@ -65,20 +66,34 @@ def claim_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], k
         ins = insert_on_conflict(session, table).on_conflict_do_nothing().returning(table.c[key])
         return list(session.execute(ins, list(rows)).scalars())
     names = list(rows[0])
-    arrays = []
-    casts = []
+    # A column with one value for every row (the store, the till, the epoch, the time of a push) goes as one
+    # parameter, not an array: psycopg dumps an array element by element in Python.
+    constant = {name for name in names if name != key and all(row[name] == rows[0][name] for row in rows)}
+    values: list[Any] = []
+    arrays: list[Any] = []
+    selected: list[str] = []
+    unnested: list[str] = []
     for name in names:
         column = table.c[name]
         convert = column.type._cached_bind_processor(dialect)
+        sql_type = column.type.compile(dialect=dialect)
+        if name in constant:
+            value = rows[0][name]
+            values.append(value if convert is None else convert(value))
+            selected.append(f"%s::{sql_type}")
+            continue
         arrays.append([row[name] if convert is None else convert(row[name]) for row in rows])
-        casts.append(f"%s::{column.type.compile(dialect=dialect)}[]")
+        selected.append(f'u."{name}"')
+        unnested.append(f"%s::{sql_type}[]")
     columns = ", ".join(f'"{name}"' for name in names)
+    aliases = ", ".join(f'"{name}"' for name in names if name not in constant)
     statement = (
-        f'INSERT INTO "{table.name}" ({columns}) SELECT * FROM unnest({", ".join(casts)}) '
+        f'INSERT INTO "{table.name}" ({columns}) SELECT {", ".join(selected)} '
+        f"FROM unnest({', '.join(unnested)}) AS u({aliases}) "
         f'ON CONFLICT DO NOTHING RETURNING "{key}"'
     )
     driver = connection.connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor:
-        cursor.execute(statement, arrays)
+        cursor.execute(statement, [*values, *arrays])
         return [row[0] for row in cursor.fetchall()]

@@ -42,9 +42,40 @@ def record_awards(
 ) -> int:
     """List the till sales among ``entries`` (applied now, by ``till_id``) and put each whose number another
     till of the store awarded in the inbox. Returns how many went to the inbox."""
-    awards = _awards(entries)
-    if not awards:
+    return record_pushed_awards(session, store_id, [(till_id, entries)], at)
+
+
+def record_pushed_awards(
+    session: Session,
+    store_id: str,
+    pushes: Sequence[tuple[str, Sequence[tuple[PushItem, EntryPayload]]]],
+    at: datetime,
+) -> int:
+    """``record_awards`` for several pushes applied together, each ``(till id, entries)``, in their order:
+    what each push finds is what it would find applied after the ones before it (the awards stored before,
+    and those of the earlier pushes). One look-up and one insert for all of them."""
+    awarded = [(till_id, _awards(entries)) for till_id, entries in pushes]
+    numbers = sorted({entry.receipt_ref for _, awards in awarded for _, entry in awards if entry.receipt_ref})
+    if not numbers:
         return 0
+    # The awards stored before, then each push's own as it comes: (entry id, till, member) by number.
+    seen: dict[str, list[tuple[str, str, str]]] = {}
+    for row in session.execute(
+        select(RECEIPTS.c.receipt_ref, RECEIPTS.c.entry_id, RECEIPTS.c.till_id, RECEIPTS.c.member_id).where(
+            RECEIPTS.c.store_id == store_id, among(session, RECEIPTS.c.receipt_ref, numbers)
+        )
+    ):
+        seen.setdefault(row.receipt_ref, []).append((row.entry_id, row.till_id, row.member_id))
+    clashes: list[tuple[str, PushItem, EntryPayload, list[tuple[str, str, str]]]] = []
+    for till_id, awards in awarded:
+        for item, entry in awards:
+            assert entry.receipt_ref is not None
+            others = [award for award in seen.get(entry.receipt_ref, []) if award[1] != till_id]
+            if others:
+                clashes.append((till_id, item, entry, sorted(others)))
+        for _, entry in awards:
+            assert entry.receipt_ref is not None
+            seen.setdefault(entry.receipt_ref, []).append((entry.id, till_id, entry.member_id))
     insert_rows(
         session,
         RECEIPTS,
@@ -56,44 +87,29 @@ def record_awards(
                 "till_id": till_id,
                 "member_id": entry.member_id,
             }
+            for till_id, awards in awarded
             for _, entry in awards
         ],
     )
-    earlier = session.execute(
-        select(RECEIPTS.c.receipt_ref, RECEIPTS.c.entry_id, RECEIPTS.c.till_id, RECEIPTS.c.member_id)
-        .where(
-            RECEIPTS.c.store_id == store_id,
-            among(session, RECEIPTS.c.receipt_ref, sorted({entry.receipt_ref for _, entry in awards})),
-            RECEIPTS.c.till_id != till_id,
-        )
-        .order_by(RECEIPTS.c.receipt_ref, RECEIPTS.c.entry_id)
-    ).all()
-    if not earlier:
+    if not clashes:
         return 0
     # Read apart, not joined: the members are spread by member id, these rows by store (docs/operations.md).
-    numbers: dict[str, str] = {
+    member_numbers: dict[str, str] = {
         row.id: row.member_number
         for row in session.execute(
             select(MEMBERS.c.id, MEMBERS.c.member_number).where(
-                among(session, MEMBERS.c.id, sorted({row.member_id for row in earlier}))
+                among(session, MEMBERS.c.id, sorted({award[2] for *_, found in clashes for award in found}))
             )
         )
     }
-    by_number: dict[str, list[str]] = {}
-    for row in earlier:
-        member = numbers.get(row.member_id, "unknown")
-        by_number.setdefault(row.receipt_ref, []).append(
-            f"entry {row.entry_id} (member {member}, till {row.till_id})"
+    for till_id, item, entry, found in clashes:
+        listed = "; ".join(
+            f"entry {entry_id} (member {member_numbers.get(member_id, 'unknown')}, till {other_till})"
+            for entry_id, other_till, member_id in found
         )
-    sent = 0
-    for item, entry in awards:
-        assert entry.receipt_ref is not None
-        found = by_number.get(entry.receipt_ref)
-        if found is None:
-            continue
         detail = (
             f"receipt {entry.receipt_ref} was awarded at another till of the store too: "
-            f"{'; '.join(found)}. Both count: check it was two sales, not one rung up twice"
+            f"{listed}. Both count: check it was two sales, not one rung up twice"
         )
         to_inbox(
             session,
@@ -106,5 +122,4 @@ def record_awards(
             at,
             member_id=entry.member_id,
         )
-        sent += 1
-    return sent
+    return len(clashes)

@@ -10,6 +10,9 @@ figures).
 
 While the gap is open a name search does not find the members in it yet; a phone, number or card does. The
 gap closes at the end of every pull, and at the till's start should a pull have been cut short.
+
+The bulk insert itself (``members_in_bulk``) skips the insert trigger, and a first pull into an empty till
+leaves the two B-tree indexes on the folded name to be built once at the end, with the gap's catch-up.
 """
 
 from __future__ import annotations

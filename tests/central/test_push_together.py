@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from central import models as m
 from central import service
 from central.base import Conflict
-from central.service import TillIdentity
+from central.service import BULK_MIN, TillIdentity
 from sync.protocol import PushRequest
 
 from .tillmodel import Till, enroll
@@ -27,11 +27,10 @@ _stores = iter(range(1, 10**6))
 
 # Per till: a list of (member 0-2, points): positive earns, negative redemptions (which can overdraw when
 # several tills spend the same points).
-_SALES = st.lists(
-    st.lists(st.tuples(st.integers(0, 2), st.integers(-60, 40).filter(bool)), min_size=1, max_size=12),
-    min_size=2,
-    max_size=4,
-)
+_LINE = st.tuples(st.integers(0, 2), st.integers(-60, 40).filter(bool))
+_SALES = st.lists(st.lists(_LINE, min_size=1, max_size=12), min_size=2, max_size=4)
+# Every till with a run long enough for the bulk path (``service.BULK_MIN``): the group is applied in bulk.
+_RUNS = st.lists(st.lists(_LINE, min_size=BULK_MIN, max_size=BULK_MIN + 6), min_size=2, max_size=4)
 
 
 def _store(
@@ -97,11 +96,11 @@ def test_pushes_together_hold_what_they_hold_one_after_the_other(
     client: TestClient, new_code: Callable[[str], str], engine: Engine
 ) -> None:
     @settings(
-        max_examples=8,
+        max_examples=12,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
-    @given(sales=_SALES)
+    @given(sales=st.one_of(_SALES, _RUNS))
     def same(sales: list[list[tuple[int, int]]]) -> None:
         n = next(_stores)
         one, together = f"ONE{n}", f"TOG{n}"
@@ -147,3 +146,37 @@ def _push_alone(engine: Engine, request: PushRequest) -> Any:
 
 def _statuses(answer: Any) -> list[str]:
     return [r.status.value for r in answer.results]
+
+
+def test_a_group_of_runs_of_new_entries_is_applied_in_bulk(
+    client: TestClient, new_code: Callable[[str], str], engine: Engine, monkeypatch: Any
+) -> None:
+    """Each till's push a run of new sales (the fleet's case): no push goes through ``_push_one``, the
+    receipt number two tills awarded is found all the same, and the result is as one after the other."""
+    sales = [[(n % 3, 10 + n) for n in range(BULK_MIN)] for _ in range(3)]
+    _, requests = _store(client, new_code, "BULK1", sales)
+    alone = [_push_alone(engine, request) for request in requests]
+    tills, requests = _store(client, new_code, "BULK2", sales)
+    one_by_one: list[str] = []
+    original = service._push_one
+
+    def counted(session: Session, job: service.PushJob) -> Any:
+        one_by_one.append(job.till.till_id)
+        return original(session, job)
+
+    monkeypatch.setattr(service, "_push_one", counted)
+    with Session(engine) as session, session.begin():
+        jobs = [service.prepare(_identity(t), r) for t, r in zip(tills, requests, strict=True)]
+        grouped = service.push_together(session, jobs)
+    assert one_by_one == []
+    assert [_statuses(answer) for answer in grouped] == [_statuses(answer) for answer in alone]
+    held = _held(engine, "BULK2")
+    assert held == _held(engine, "BULK1")
+    assert held["inbox"]["receipt"] == 2 * BULK_MIN  # the second and third till's numbers, each once
+    # Sent again, the group is answered duplicate item by item: the claims are taken.
+    with Session(engine) as session, session.begin():
+        jobs = [service.prepare(_identity(t), r) for t, r in zip(tills, requests, strict=True)]
+        again = service.push_together(session, jobs)
+    assert {status for answer in again for status in _statuses(answer)} == {"duplicate"}
+    assert one_by_one == [t.id for t in tills]
+    assert _held(engine, "BULK2") == held
