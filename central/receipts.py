@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from central.base import MEMBERS, RECEIPTS, among
@@ -45,6 +46,28 @@ def record_awards(
     return record_pushed_awards(session, store_id, [(till_id, entries)], at)
 
 
+_STORED_AWARDS = text(
+    "SELECT r.receipt_ref, r.entry_id, r.till_id, r.member_id "
+    "FROM unnest(CAST(:numbers AS varchar[])) AS u(receipt_ref) "
+    "JOIN receipt_awards AS r ON r.store_id = :store_id AND r.receipt_ref = u.receipt_ref"
+)
+
+
+def _stored_awards(session: Session, store_id: str, numbers: list[str]) -> tuple[Any, dict[str, Any]]:
+    """The statement reading the store's awards of ``numbers``, and its parameters.
+
+    On PostgreSQL a join with the numbers as a table: each is looked up in the primary key's index. As
+    ``receipt_ref = ANY(:numbers)``, the plan the driver prepared while the table was small kept reading every
+    award of the store and comparing it with each number (0.5 s a batch once the store held 30,000 awards:
+    the push of one till took twice as long)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return _STORED_AWARDS, {"numbers": numbers, "store_id": store_id}
+    query = select(
+        RECEIPTS.c.receipt_ref, RECEIPTS.c.entry_id, RECEIPTS.c.till_id, RECEIPTS.c.member_id
+    ).where(RECEIPTS.c.store_id == store_id, RECEIPTS.c.receipt_ref.in_(numbers))
+    return query, {}
+
+
 def record_pushed_awards(
     session: Session,
     store_id: str,
@@ -60,11 +83,7 @@ def record_pushed_awards(
         return 0
     # The awards stored before, then each push's own as it comes: (entry id, till, member) by number.
     seen: dict[str, list[tuple[str, str, str]]] = {}
-    for row in session.execute(
-        select(RECEIPTS.c.receipt_ref, RECEIPTS.c.entry_id, RECEIPTS.c.till_id, RECEIPTS.c.member_id).where(
-            RECEIPTS.c.store_id == store_id, among(session, RECEIPTS.c.receipt_ref, numbers)
-        )
-    ):
+    for row in session.execute(*_stored_awards(session, store_id, numbers)):
         seen.setdefault(row.receipt_ref, []).append((row.entry_id, row.till_id, row.member_id))
     clashes: list[tuple[str, PushItem, EntryPayload, list[tuple[str, str, str]]]] = []
     for till_id, awards in awarded:
