@@ -65,6 +65,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from central.api import create_app
+    from central.asgi import set_aside_startup_objects
     from central.push_groups import group_items_from
 
     try:  # read by every worker as it starts: a bad value is said once, here, before anything starts
@@ -95,7 +96,9 @@ def _serve(args: argparse.Namespace) -> int:
             log_level=args.log_level,
         )
         return 0
-    uvicorn.run(create_app(engine), host=args.host, port=args.port, log_level=args.log_level)
+    app = create_app(engine)
+    set_aside_startup_objects()
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 
