@@ -120,7 +120,7 @@ class SyncEngine:
         refused_interval: float = 300.0,
         backoff: Backoff | None = None,
         clock: Callable[[], datetime] = utc_now,
-        push_target_s: float = 1.5,
+        push_target_s: float = 1.2,
         pull_ahead: bool = True,
     ) -> None:
         if not 1 <= batch_size <= MAX_BATCH:
@@ -130,8 +130,8 @@ class SyncEngine:
         self.connect = connect or default_connect(timeout)
         # Starting at the floor: a store's tills back online together would otherwise all send their first
         # batch at the most, and the last in line wait behind fifty of them. A till alone doubles to the
-        # most within four pushes. The floor and the aim (1.5 s) are measured: ``sync.pacing``.
-        floor = min(40, batch_size)
+        # most within five pushes. The floor and the aim (1.2 s) are measured: ``sync.pacing``.
+        floor = min(30, batch_size)
         self.pacer = BatchPacer(largest=batch_size, smallest=floor, target_s=push_target_s, size=floor)
         self.page_size = page_size
         self.pull_ahead = pull_ahead
