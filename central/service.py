@@ -638,7 +638,6 @@ def _new_entries(session: Session, batch: _Batch, items: Sequence[PushItem]) -> 
     one, which answers each of them as it deserves (rejected, conflict, duplicate...)."""
     if len(items) < BULK_MIN:
         return None
-    till_id, store_id, epoch, work = batch.till.till_id, batch.till.store_id, batch.epoch, batch.work
     entries: list[EntryPayload] = []
     for item in items:
         try:
@@ -648,22 +647,43 @@ def _new_entries(session: Session, batch: _Batch, items: Sequence[PushItem]) -> 
         if not isinstance(payload, EntryPayload):  # pragma: no cover - the kind is checked by the caller
             return None
         entries.append(payload)
-    wanted = sorted({entry.member_id for entry in entries})
+    run = _Run(batch.till.till_id, batch.epoch, batch.work.now, items, entries)
+    if not _runs_in_bulk(session, batch.till.store_id, [run], [batch.work]):
+        return None
+    return [ItemResult(id=item.id, seq=item.seq, status=ItemStatus.APPLIED) for item in items]
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A till's run of new ledger entries, its items checked."""
+
+    till_id: str
+    epoch: int
+    now: datetime
+    items: Sequence[PushItem]
+    entries: list[EntryPayload]
+
+
+def _runs_in_bulk(session: Session, store_id: str, runs: Sequence[_Run], works: Sequence[Work]) -> bool:
+    """Claim and write the runs' rows with one statement per table for all of them, in one savepoint, and
+    add each run's postings and changes to its work (``works``, in the order of ``runs``), as item by item.
+    False, with nothing written, when a member is unknown here or an id or ledger position was claimed."""
+    wanted = sorted({entry.member_id for run in runs for entry in run.entries})
     found = session.execute(
         select(MEMBERS.c.id, MEMBERS.c.merged_into_id).where(
             MEMBERS.c.store_id == store_id, among(session, MEMBERS.c.id, wanted)
         )
     ).all()
     if len(found) != len(wanted):
-        return None
-    counted_on: dict[str, str] = {}
-    follows: list[tuple[str, str]] = []
+        return False
+    follows: dict[str, str] = {}
     for member_id, merged_into in found:
         target = member_id if merged_into is None else survivor(session, store_id, member_id)
         if target is None:  # pragma: no cover - a member found above is its own survivor at least
-            return None
-        counted_on[member_id] = member_id
-        follows.append((member_id, target))
+            return False
+        follows[member_id] = target
+    count = sum(len(run.entries) for run in runs)
+    bodies = [[entry.model_dump(mode="json") for entry in run.entries] for run in runs]
     try:
         with session.begin_nested():
             claimed = claim_rows(
@@ -673,36 +693,41 @@ def _new_entries(session: Session, batch: _Batch, items: Sequence[PushItem]) -> 
                     {
                         "id": item.id,
                         "store_id": store_id,
-                        "till_id": till_id,
-                        "epoch": epoch,
+                        "till_id": run.till_id,
+                        "epoch": run.epoch,
                         "seq": item.seq,
                         "kind": item.kind.value,
                         "hash": item.hash,
                         "status": ItemStatus.APPLIED.value,
                         "reason": None,
-                        "received_at": work.now,
+                        "received_at": run.now,
                     }
-                    for item in items
+                    for run in runs
+                    for item in run.items
                 ],
                 "id",
             )
-            if len(claimed) != len(items):
+            if len(claimed) != count:
                 raise _NotInBulk
             placed = claim_rows(
                 session,
                 POSITIONS,
-                [{"till_id": e.till_id, "epoch": epoch, "seq": e.seq, "entry_id": e.id} for e in entries],
+                [
+                    {"till_id": entry.till_id, "epoch": run.epoch, "seq": entry.seq, "entry_id": entry.id}
+                    for run in runs
+                    for entry in run.entries
+                ],
                 "entry_id",
             )
-            if len(placed) != len(entries):
+            if len(placed) != count:
                 raise _NotInBulk
-            bodies = [entry.model_dump(mode="json") for entry in entries]
             insert_rows(
                 session,
                 ENTRIES,
                 [
-                    entry_row(entry, counted_on[entry.member_id], epoch=epoch, digest=item.hash, body=body)
-                    for item, entry, body in zip(items, entries, bodies, strict=True)
+                    entry_row(entry, entry.member_id, epoch=run.epoch, digest=item.hash, body=body)
+                    for run, run_bodies in zip(runs, bodies, strict=True)
+                    for item, entry, body in zip(run.items, run.entries, run_bodies, strict=True)
                 ],
             )
             insert_rows(
@@ -710,34 +735,41 @@ def _new_entries(session: Session, batch: _Batch, items: Sequence[PushItem]) -> 
                 SLOTS,
                 [
                     {
-                        "till_id": till_id,
-                        "epoch": epoch,
+                        "till_id": run.till_id,
+                        "epoch": run.epoch,
                         "seq": item.seq,
                         "item_id": item.id,
                         "hash": item.hash,
                         "status": ItemStatus.APPLIED.value,
                         "reason": None,
                     }
-                    for item in items
+                    for run in runs
+                    for item in run.items
                 ],
             )
     except _NotInBulk:
-        return None
-    record_awards(session, store_id, till_id, list(zip(items, entries, strict=True)), work.now)
-    for member_id, target in follows:
-        follow_merge(work, member_id, target)
-    for item, entry, body in zip(items, entries, bodies, strict=True):
-        posted = Posted(entry.id, entry.points, till_id, item.hash, entry.program_version, body=body)
-        work.post(counted_on[entry.member_id], posted)
-        work.changes.append((ChangeKind.ENTRY, till_id, {**body, "epoch": epoch}))
-    return [ItemResult(id=item.id, seq=item.seq, status=ItemStatus.APPLIED) for item in items]
+        return False
+    record_pushed_awards(
+        session,
+        store_id,
+        [(run.till_id, list(zip(run.items, run.entries, strict=True))) for run in runs],
+        max(run.now for run in runs),
+    )
+    for run, run_bodies, work in zip(runs, bodies, works, strict=True):
+        for member_id in sorted({entry.member_id for entry in run.entries}):
+            follow_merge(work, member_id, follows[member_id])
+        for item, entry, body in zip(run.items, run.entries, run_bodies, strict=True):
+            posted = Posted(entry.id, entry.points, run.till_id, item.hash, entry.program_version, body=body)
+            work.post(entry.member_id, posted)
+            work.changes.append((ChangeKind.ENTRY, run.till_id, {**body, "epoch": run.epoch}))
+    return True
 
 
 def _all_in_bulk(session: Session, jobs: Sequence[PushJob]) -> tuple[list[PushResponse], list[Work]] | None:
     """A group of pushes that are each the common case (a run of new ledger entries from the till's
     ``next_seq``, every item passing its checks, under the till's epoch) applied with one statement per table
-    for all of them: the tills' rows locked and moved on together, one claim of items and of ledger positions,
-    one ``COPY`` of entries and of slots, one look-up of receipt numbers.
+    for all of them (``_runs_in_bulk``): the tills' rows locked and moved on together, one claim of items and
+    of ledger positions, one ``COPY`` of entries and of slots, one look-up of receipt numbers.
 
     Pushes one after the other each paid these statements' round trips and the statements' own cost: about
     20 ms a push before any of its entries, so fifty tills in line needed a second a round at the least. The
@@ -757,7 +789,7 @@ def _all_in_bulk(session: Session, jobs: Sequence[PushJob]) -> tuple[list[PushRe
             .with_for_update(key_share=True)  # FOR NO KEY UPDATE, as ``_lock_till``
         )
     }
-    runs: list[tuple[PushJob, int, list[EntryPayload]]] = []
+    runs: list[_Run] = []
     for job in jobs:
         row, items = locked.get(job.till.till_id), job.request.items
         if (
@@ -776,121 +808,23 @@ def _all_in_bulk(session: Session, jobs: Sequence[PushJob]) -> tuple[list[PushRe
             if not isinstance(checked, EntryPayload):
                 return None  # refused by its checks: the push answers that item alone
             entries.append(checked)
-        runs.append((job, int(row.epoch), entries))
-    wanted = sorted({entry.member_id for _, _, entries in runs for entry in entries})
-    found = session.execute(
-        select(MEMBERS.c.id, MEMBERS.c.merged_into_id).where(
-            MEMBERS.c.store_id == store_id, among(session, MEMBERS.c.id, wanted)
-        )
-    ).all()
-    if len(found) != len(wanted):
+        runs.append(_Run(job.till.till_id, int(row.epoch), job.now, items, entries))
+    works = [Work(store_id=store_id, writer_id=run.till_id, now=run.now) for run in runs]
+    if not _runs_in_bulk(session, store_id, runs, works):
         return None
-    follows: dict[str, str] = {}
-    for member_id, merged_into in found:
-        target = member_id if merged_into is None else survivor(session, store_id, member_id)
-        if target is None:  # pragma: no cover - a member found above is its own survivor at least
-            return None
-        follows[member_id] = target
-    count = sum(len(entries) for _, _, entries in runs)
-    bodies = [[entry.model_dump(mode="json") for entry in entries] for _, _, entries in runs]
-    try:
-        with session.begin_nested():
-            claimed = claim_rows(
-                session,
-                ITEMS,
-                [
-                    {
-                        "id": item.id,
-                        "store_id": store_id,
-                        "till_id": job.till.till_id,
-                        "epoch": epoch,
-                        "seq": item.seq,
-                        "kind": item.kind.value,
-                        "hash": item.hash,
-                        "status": ItemStatus.APPLIED.value,
-                        "reason": None,
-                        "received_at": job.now,
-                    }
-                    for job, epoch, _ in runs
-                    for item in job.request.items
-                ],
-                "id",
-            )
-            if len(claimed) != count:
-                raise _NotInBulk
-            placed = claim_rows(
-                session,
-                POSITIONS,
-                [
-                    {"till_id": entry.till_id, "epoch": epoch, "seq": entry.seq, "entry_id": entry.id}
-                    for _, epoch, entries in runs
-                    for entry in entries
-                ],
-                "entry_id",
-            )
-            if len(placed) != count:
-                raise _NotInBulk
-            insert_rows(
-                session,
-                ENTRIES,
-                [
-                    entry_row(entry, entry.member_id, epoch=epoch, digest=item.hash, body=body)
-                    for (job, epoch, entries), run_bodies in zip(runs, bodies, strict=True)
-                    for item, entry, body in zip(job.request.items, entries, run_bodies, strict=True)
-                ],
-            )
-            insert_rows(
-                session,
-                SLOTS,
-                [
-                    {
-                        "till_id": job.till.till_id,
-                        "epoch": epoch,
-                        "seq": item.seq,
-                        "item_id": item.id,
-                        "hash": item.hash,
-                        "status": ItemStatus.APPLIED.value,
-                        "reason": None,
-                    }
-                    for job, epoch, _ in runs
-                    for item in job.request.items
-                ],
-            )
-            session.execute(
-                update(TILLS)
-                .where(TILLS.c.id == bindparam("t_id"))
-                .values(next_seq=bindparam("t_next"), last_push_at=bindparam("t_at")),
-                [
-                    {"t_id": job.till.till_id, "t_next": job.request.items[-1].seq + 1, "t_at": job.now}
-                    for job, _, _ in runs
-                ],
-            )
-    except _NotInBulk:
-        return None
-    record_pushed_awards(
-        session,
-        store_id,
-        [(job.till.till_id, list(zip(job.request.items, entries, strict=True))) for job, _, entries in runs],
-        max(job.now for job in jobs),
+    session.execute(
+        update(TILLS)
+        .where(TILLS.c.id == bindparam("t_id"))
+        .values(next_seq=bindparam("t_next"), last_push_at=bindparam("t_at")),
+        [{"t_id": run.till_id, "t_next": run.items[-1].seq + 1, "t_at": run.now} for run in runs],
     )
-    responses: list[PushResponse] = []
-    works: list[Work] = []
-    for (job, epoch, entries), run_bodies in zip(runs, bodies, strict=True):
-        till_id, items = job.till.till_id, job.request.items
-        work = Work(store_id=store_id, writer_id=till_id, now=job.now)
-        for member_id in sorted({entry.member_id for entry in entries}):
-            follow_merge(work, member_id, follows[member_id])
-        for item, entry, body in zip(items, entries, run_bodies, strict=True):
-            posted = Posted(entry.id, entry.points, till_id, item.hash, entry.program_version, body=body)
-            work.post(entry.member_id, posted)
-            work.changes.append((ChangeKind.ENTRY, till_id, {**body, "epoch": epoch}))
-        works.append(work)
-        responses.append(
-            PushResponse(
-                results=[ItemResult(id=item.id, seq=item.seq, status=ItemStatus.APPLIED) for item in items],
-                next_seq=items[-1].seq + 1,
-            )
+    responses = [
+        PushResponse(
+            results=[ItemResult(id=item.id, seq=item.seq, status=ItemStatus.APPLIED) for item in run.items],
+            next_seq=run.items[-1].seq + 1,
         )
+        for run in runs
+    ]
     return responses, works
 
 
