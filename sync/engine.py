@@ -44,6 +44,11 @@ from sync.state import Phase, SyncStatus
 
 log = logging.getLogger(__name__)
 
+PUSH_FLOOR = 30
+"""The fewest items a push carries while more wait, and the first push's size (``sync.pacing`` says why)."""
+PUSH_TARGET_S = 1.2
+"""The round trip a push aims at (``sync.pacing``)."""
+
 STALE_EPOCH = 409
 """The central's answer to a push under an epoch that is not the till's current one."""
 
@@ -120,7 +125,7 @@ class SyncEngine:
         refused_interval: float = 300.0,
         backoff: Backoff | None = None,
         clock: Callable[[], datetime] = utc_now,
-        push_target_s: float = 1.2,
+        push_target_s: float = PUSH_TARGET_S,
         pull_ahead: bool = True,
     ) -> None:
         if not 1 <= batch_size <= MAX_BATCH:
@@ -131,7 +136,7 @@ class SyncEngine:
         # Starting at the floor: a store's tills back online together would otherwise all send their first
         # batch at the most, and the last in line wait behind fifty of them. A till alone doubles to the
         # most within five pushes. The floor and the aim (1.2 s) are measured: ``sync.pacing``.
-        floor = min(30, batch_size)
+        floor = min(PUSH_FLOOR, batch_size)
         self.pacer = BatchPacer(largest=batch_size, smallest=floor, target_s=push_target_s, size=floor)
         self.page_size = page_size
         self.pull_ahead = pull_ahead
