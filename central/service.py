@@ -249,11 +249,20 @@ def _lock_till(session: Session, till: TillIdentity) -> Any:
         .where(TILLS.c.id == till.till_id)
         .with_for_update(key_share=True)  # FOR NO KEY UPDATE: rows that refer to the till need not wait
     ).first()
-    if row is None or (till.token_hash and row.token_hash != till.token_hash):
-        raise Unauthorized("unknown till token")
-    if row.revoked_at is not None:
-        raise Forbidden("this till has been revoked")
+    refused = _refusal(row, till)
+    if refused is not None:
+        raise refused
     return row
+
+
+def _refusal(row: Any, till: TillIdentity) -> ServiceError | None:
+    """Why the till's locked row (None: there is none) refuses a request of ``till``, or None if it does not:
+    one rule for a push alone (``_lock_till``) and for a group in bulk (``_all_in_bulk``)."""
+    if row is None or (till.token_hash and row.token_hash != till.token_hash):
+        return Unauthorized("unknown till token")
+    if row.revoked_at is not None:
+        return Forbidden("this till has been revoked")
+    return None
 
 
 def new_epoch(session: Session, till: TillIdentity) -> EpochResponse:
@@ -794,8 +803,7 @@ def _all_in_bulk(session: Session, jobs: Sequence[PushJob]) -> tuple[list[PushRe
         row, items = locked.get(job.till.till_id), job.request.items
         if (
             row is None
-            or row.revoked_at is not None
-            or (job.till.token_hash and row.token_hash != job.till.token_hash)
+            or _refusal(row, job.till) is not None  # refused one by one, alone
             or job.request.epoch != row.epoch
             or len(items) < BULK_MIN
             or _entries_from(items) != 0
