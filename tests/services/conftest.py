@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -10,7 +11,9 @@ import pytest
 from app.demo import PROGRAM_FILE
 from app.services import SYSTEM, Actor, Role, TillServices, bootstrap_till
 from app.store.db import Store, open_store
+from app.store.types import format_utc
 from loyalty.program import Program, load_program, parse_program
+from sync.protocol import Change, ChangeKind
 
 
 @dataclass
@@ -37,6 +40,27 @@ class Till:
 
 # Monday 2026-03-02 03:00 UTC = 10:00 in Ho Chi Minh City: outside the happy-hour promotion.
 START = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
+
+
+PULLED_STORE = "0190aaaa-0000-7000-8000-000000000001"
+"""The store of ``pulled_member``'s profiles (another store's id than the till's own: the central's)."""
+
+
+def pulled_member(no: int, n: int) -> Change:
+    """Change ``no`` of a pull: member ``n``'s whole profile, new to the till (number F-n, a phone of its
+    own, no e-mail), as the central sends it."""
+    body = {
+        "id": str(uuid.UUID(int=0x0190_0000_0000_7000_9000_0000_0000_0000 + n)),
+        "member_number": f"F-{n}",
+        "full_name": f"Khách {n}",
+        "phone": f"+8491{n:07d}",
+        "email": None,
+        "status": "active",
+        "tier_code": None,
+        "store_id": PULLED_STORE,
+        "updated_at": format_utc(START),
+    }
+    return Change(no=no, kind=ChangeKind.MEMBER, body=body)
 
 
 def make_till(tmp_path: Path, program: Program | None = None) -> Till:

@@ -4,7 +4,6 @@ enrolled, a till stopped half way), the index ends exactly as the triggers alone
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,8 +17,7 @@ from app.store.db import Store, open_store
 from app.store.integrity import check_database
 from app.store.search import check_member_search
 from app.store.settings import get_setting
-from sync.protocol import Change, ChangeKind
-from tests.services.conftest import Till, make_till
+from tests.services.conftest import Till, make_till, pulled_member
 
 
 @pytest.fixture
@@ -123,24 +121,6 @@ def test_a_till_stopped_with_the_gap_open_catches_up_in_its_maintenance(tmp_path
 
 
 # -- a first pull: the insert trigger skipped, the name indexes built at the end --------------------------------
-_STORE = "0190aaaa-0000-7000-8000-000000000001"
-
-
-def _pulled(n: int) -> Change:
-    body = {
-        "id": str(uuid.UUID(int=0x0190_0000_0000_7000_9000_0000_0000_0000 + n)),
-        "member_number": f"P-{n}",
-        "full_name": f"Đặng Thị Pull {n}",
-        "phone": f"+8492{n:07d}",
-        "email": None,
-        "status": "active",
-        "tier_code": None,
-        "store_id": _STORE,
-        "updated_at": "2026-01-02T03:04:05.000000Z",
-    }
-    return Change(no=n + 1, kind=ChangeKind.MEMBER, body=body)
-
-
 def _schema(session: Session, kind: str) -> dict[str, str]:
     rows = session.execute(
         text(
@@ -156,7 +136,7 @@ def test_a_first_pull_builds_the_name_indexes_once_every_name_is_in(till: Till) 
         indexes, triggers = _schema(session, "index"), _schema(session, "trigger")
     assert set(name_index._NAME_INDEXES) <= set(indexes)
     with till.store.write() as session:
-        assert sync_apply.apply_changes(session, [_pulled(n) for n in range(30)]).written == 30
+        assert sync_apply.apply_changes(session, [pulled_member(n + 1, n) for n in range(30)]).written == 30
     with till.store.read() as session:
         # Left for later, their text kept; the trigger is back, exactly as it was.
         assert name_index._NAME_INDEXES[0] not in _schema(session, "index")
@@ -164,7 +144,9 @@ def test_a_first_pull_builds_the_name_indexes_once_every_name_is_in(till: Till) 
         assert _schema(session, "trigger") == triggers
     # A second page while they are deferred: still deferred, nothing else changes.
     with till.store.write() as session:
-        assert sync_apply.apply_changes(session, [_pulled(n) for n in range(30, 40)]).written == 10
+        assert (
+            sync_apply.apply_changes(session, [pulled_member(n + 1, n) for n in range(30, 40)]).written == 10
+        )
     name_index.catch_up(till.store)
     with till.store.read() as session:
         assert _schema(session, "index") == indexes
@@ -174,7 +156,7 @@ def test_a_first_pull_builds_the_name_indexes_once_every_name_is_in(till: Till) 
     with till.store.write() as session:
         assert check_database(session) == []
         _check_index(session)
-    assert len(_found(till.store, "pull")) == 40
+    assert len(_found(till.store, "khach")) == 40
     # A member enrolled afterwards goes through the trigger again.
     _enrol(till, "Đỗ Quang Hải")
     assert _found(till.store, "hai") == {"Đỗ Quang Hải"}
@@ -197,7 +179,7 @@ def test_a_store_with_members_keeps_its_name_indexes(till: Till, monkeypatch: py
     with till.store.read() as session:
         indexes = _schema(session, "index")
     with till.store.write() as session:
-        assert sync_apply.apply_changes(session, [_pulled(n) for n in range(5)]).written == 5
+        assert sync_apply.apply_changes(session, [pulled_member(n + 1, n) for n in range(5)]).written == 5
         assert _schema(session, "index") == indexes
         assert get_setting(session, name_index.DEFERRED) is None
 
@@ -212,7 +194,7 @@ def test_a_till_stopped_in_a_first_pull_builds_the_indexes_at_its_start(tmp_path
     with till.store.read() as session:
         indexes = _schema(session, "index")
     with till.store.write() as session:
-        sync_apply.apply_changes(session, [_pulled(n) for n in range(3)])
+        sync_apply.apply_changes(session, [pulled_member(n + 1, n) for n in range(3)])
     till.store.close()  # stopped before the pull's last page
     store = open_store(till.path)
     try:

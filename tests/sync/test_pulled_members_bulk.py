@@ -28,13 +28,12 @@ from app.store.search import check_member_search
 from app.store.settings import get_setting
 from app.store.types import format_utc
 from sync.protocol import Change, ChangeKind
-from tests.services.conftest import START, make_till
+from tests.services.conftest import PULLED_STORE, START, make_till, pulled_member
 
 IDS = [str(uuid.UUID(int=0x0190_0000_0000_7000_8000_0000_0000_0000 + n)) for n in range(6)]
 NUMBERS = ["N-1", "N-2", "N-3", "N-4"]
 PHONES = ["+84901000001", "+84901000002", "+84901000003"]
 EMAILS = ["an@example.vn", "AN@example.vn", "binh@example.vn"]
-STORE = "0190aaaa-0000-7000-8000-000000000001"
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng"]
 
 
@@ -47,7 +46,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
         session.execute(text("UPDATE members SET member_number = 'N-1' WHERE phone = :p"), {"p": PHONES[0]})
     with till.store.write() as session:
         body = {
-            **_fresh(1, 0).body,
+            **pulled_member(1, 0).body,
             "id": IDS[0],
             "member_number": "N-2",
             "phone": None,
@@ -113,7 +112,7 @@ def pages(draw: st.DrawFn) -> list[Change]:
             "email": draw(st.none() | st.sampled_from(EMAILS)),
             "status": draw(st.sampled_from(["active", "active", "blocked", "merged", "erased"])),
             "tier_code": draw(st.none() | st.just("gold")),
-            "store_id": STORE,
+            "store_id": PULLED_STORE,
             "updated_at": format_utc(START + timedelta(seconds=no)),
         }
         if shape == "unreadable":
@@ -122,23 +121,8 @@ def pages(draw: st.DrawFn) -> list[Change]:
     return changes
 
 
-def _fresh(no: int, n: int) -> Change:
-    body = {
-        "id": str(uuid.UUID(int=0x0190_0000_0000_7000_9000_0000_0000_0000 + n)),
-        "member_number": f"F-{n}",
-        "full_name": f"Khách {n}",
-        "phone": f"+8491{n:07d}",
-        "email": None,
-        "status": "active",
-        "tier_code": None,
-        "store_id": STORE,
-        "updated_at": format_utc(START),
-    }
-    return Change(no=no, kind=ChangeKind.MEMBER, body=body)
-
-
 @given(pages())
-@example([_fresh(n + 1, n) for n in range(12)])  # a first pull: every profile new
+@example([pulled_member(n + 1, n) for n in range(12)])  # a first pull: every profile new
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_a_page_in_bulk_ends_as_one_change_at_a_time(store: Store, page: list[Change]) -> None:
     in_bulk = _run(store, lambda session: sync_apply.apply_changes(session, page))
@@ -148,7 +132,7 @@ def test_a_page_in_bulk_ends_as_one_change_at_a_time(store: Store, page: list[Ch
 
 def test_a_first_pull_page_is_one_insert(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """New members go in with one statement, not one each: the point of the bulk path."""
-    page = [_fresh(n + 1, 100 + n) for n in range(40)]
+    page = [pulled_member(n + 1, 100 + n) for n in range(40)]
     calls: list[str] = []
     original = sync_apply._apply_one
 
@@ -189,7 +173,7 @@ def test_a_pull_transaction_ends_early_only_while_a_sale_waits(store: Store) -> 
     waiter.join(timeout=30)
     assert done.is_set() and not store.writers_waiting()
     # apply_changes asks after each run of changes: told "enough" at once, it stops after the first run.
-    page = [_fresh(n + 1, 300 + n) for n in range(3)] + [
+    page = [pulled_member(n + 1, 300 + n) for n in range(3)] + [
         Change(no=9, kind=ChangeKind.BALANCE, body={"member_id": IDS[5], "balance": 0, "entry_count": 0})
     ]
     stopped = _run(store, lambda session: sync_apply.apply_changes(session, page, enough=lambda _s: True))
@@ -198,7 +182,7 @@ def test_a_pull_transaction_ends_early_only_while_a_sale_waits(store: Store) -> 
 
 def test_a_pulled_update_is_timed_by_the_central(store: Store) -> None:
     """A profile changed at the central keeps the central's time here, not the moment this till pulled it."""
-    fresh = _fresh(1, 700)
+    fresh = pulled_member(1, 700)
     at = START + timedelta(hours=2)
     update = Change(
         no=2,
