@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from central.base import insert_on_conflict
@@ -97,3 +97,36 @@ def claim_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], k
     with driver.cursor() as cursor:
         cursor.execute(statement, [*values, *arrays])
         return [row[0] for row in cursor.fetchall()]
+
+
+def add_to_rows(session: Session, table: Table, key: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Add each row's numbers to the columns of the same names in the row of ``table`` whose ``key`` column
+    has the row's ``key`` value (each row with the same keys, each key once). On PostgreSQL one ``UPDATE …
+    FROM unnest(…)``: as an executemany, hundreds of members' balances were a statement each, a tenth of a
+    push's time on the central."""
+    if not rows:
+        return
+    names = [name for name in rows[0] if name != key]
+    connection = session.connection()
+    if connection.dialect.name != "postgresql" or len(rows) < COPY_FROM:
+        column = table.c[key]
+        session.execute(
+            update(table)
+            .where(column == bindparam(f"b_{key}"))
+            .values({name: table.c[name] + bindparam(f"b_{name}") for name in names}),
+            [{f"b_{name}": value for name, value in row.items()} for row in rows],
+        )
+        return
+    dialect = connection.dialect
+    types = {name: table.c[name].type.compile(dialect=dialect) for name in [key, *names]}
+    sets = ", ".join(f'"{name}" = t."{name}" + u."{name}"' for name in names)
+    arrays = ", ".join(f"%s::{types[name]}[]" for name in [key, *names])
+    aliases = ", ".join(f'"{name}"' for name in [key, *names])
+    statement = (
+        f'UPDATE "{table.name}" AS t SET {sets} FROM unnest({arrays}) AS u({aliases}) '
+        f'WHERE t."{key}" = u."{key}"'
+    )
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        cursor.execute(statement, [[row[name] for row in rows] for name in [key, *names]])

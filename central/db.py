@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, make_url
@@ -55,7 +56,17 @@ def make_engine(url: str) -> Engine:
             connection.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # JSON documents (entry bodies, pulled changes) go to and from psycopg through orjson: the standard
+    # library's encoder was a seventh of the central's time in a push. PostgreSQL stores ``jsonb`` parsed, so
+    # the rows are the same whichever encoder wrote them.
+    return create_engine(
+        url,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,
+        json_serializer=orjson.dumps,
+        json_deserializer=orjson.loads,
+    )
 
 
 def alembic_config(engine: Engine) -> Config:

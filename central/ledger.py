@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from central.base import (
@@ -60,7 +60,7 @@ from central.base import (
     insert_on_conflict,
     sha256_hex,
 )
-from central.bulk import insert_rows
+from central.bulk import add_to_rows, insert_rows
 from central.lots import Facts as LotFacts
 from central.lots import correction_entry_id
 from central.lots import track as track_lots
@@ -151,15 +151,6 @@ def member_id_by_number(session: Session, store_id: str, number: str) -> str | N
 
 # -- settling ------------------------------------------------------------------------------------------------
 
-_ADD_TO_MEMBER = (
-    update(MEMBERS)
-    .where(MEMBERS.c.id == bindparam("b_member"))
-    .values(
-        balance=MEMBERS.c.balance + bindparam("b_points"),
-        entry_count=MEMBERS.c.entry_count + bindparam("b_entries"),
-    )
-)
-
 
 def settle(session: Session, work: Work) -> None:
     """Add the request's entries to their members' balances (member-id order), recording overdrafts and
@@ -187,10 +178,12 @@ def settle(session: Session, work: Work) -> None:
         )
     }
     totals = {member_id: sum(p.points for p in by_member[member_id]) for member_id in members}
-    session.execute(
-        _ADD_TO_MEMBER,
+    add_to_rows(
+        session,
+        MEMBERS,
+        "id",
         [
-            {"b_member": member_id, "b_points": totals[member_id], "b_entries": len(by_member[member_id])}
+            {"id": member_id, "balance": totals[member_id], "entry_count": len(by_member[member_id])}
             for member_id in members
         ],
     )

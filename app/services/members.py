@@ -6,8 +6,9 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
-from sqlalchemy import ColumnElement, Row, and_, false, or_, select, text, update
+from sqlalchemy import ColumnElement, Row, Table, and_, false, or_, select, text, update
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from app.services.accounts import (
@@ -29,6 +30,7 @@ from app.services.core import Core
 from app.services.views import Change, DuplicateView, EntryView, MemberView, SearchHit
 from app.store import models as m
 from app.store.counters import next_value
+from app.store.lookup import held
 from app.store.search import fts_match, prefix_range
 from loyalty.errors import Conflict, InvalidInput, NotFound
 from loyalty.identity import CardRef
@@ -55,13 +57,15 @@ def _random_referral_code() -> str:
     return "".join(REFERRAL_ALPHABET[byte & 31] for byte in secrets.token_bytes(8))
 
 
+_REFERRAL_CODE = cast(Table, m.Member.__table__).c.referral_code
+
+
 def new_referral_codes(session: Session, n: int) -> list[str]:
     """``n`` referral codes no member here holds, nor each other (one query per round, however many)."""
     codes: set[str] = set()
     while len(codes) < n:
         fresh = {_random_referral_code() for _ in range(n - len(codes))} - codes
-        held = set(session.scalars(select(m.Member.referral_code).where(m.Member.referral_code.in_(fresh))))
-        codes |= fresh - held
+        codes |= fresh - held(session, _REFERRAL_CODE, fresh)
     return sorted(codes)
 
 

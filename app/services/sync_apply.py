@@ -49,6 +49,7 @@ from app.services.core import ACTIVE_PROGRAM, TILL_ID
 from app.services.members import merge_consents, new_referral_codes, resolve_duplicates
 from app.services.privacy import forget, optimize_name_index
 from app.services.sale_by_receipt import warn_if_receipt_clash
+from app.store import lookup
 from app.store import models as m
 from app.store.audit import append_audit
 from app.store.integrity import program_digest, write_order
@@ -326,10 +327,12 @@ def _new_member_rows(session: Session, run: Sequence[Change]) -> dict[int, dict[
         return {}
     emails = {n: p.email.lower() for n, p in profiles.items() if p.email is not None}
     held = {
-        "id": _held(session, _MEMBERS.c.id, [p.id for p in profiles.values()]),
-        "number": _held(session, _MEMBERS.c.member_number, [p.member_number for p in profiles.values()]),
-        "phone": _held(session, _MEMBERS.c.phone, [p.phone for p in profiles.values() if p.phone]),
-        "email": _held(session, _MEMBERS.c.email, list(emails.values())),
+        "id": lookup.held(session, _MEMBERS.c.id, [p.id for p in profiles.values()]),
+        "number": lookup.held(
+            session, _MEMBERS.c.member_number, [p.member_number for p in profiles.values()]
+        ),
+        "phone": lookup.held(session, _MEMBERS.c.phone, [p.phone for p in profiles.values() if p.phone]),
+        "email": lookup.held(session, _MEMBERS.c.email, list(emails.values())),
     }
     rows: dict[int, dict[str, Any]] = {}
     for n, p in profiles.items():
@@ -342,7 +345,8 @@ def _new_member_rows(session: Session, run: Sequence[Change]) -> dict[int, dict[
             continue
         # As ``_member`` creates one: a merge comes as a change of its own, which says into whom.
         status = p.status if p.status in m.MEMBER_STATUSES and p.status != "merged" else "active"
-        at = parse_utc(p.updated_at)
+        # The protocol's UTC text is the store's own fixed-width form (``format_utc``): stored as it came.
+        at = p.updated_at
         rows[n] = {
             "id": p.id,
             "member_number": p.member_number,
@@ -361,12 +365,6 @@ def _new_member_rows(session: Session, run: Sequence[Change]) -> dict[int, dict[
     return rows
 
 
-def _held(session: Session, column: Any, values: Sequence[str]) -> set[str]:
-    if not values:
-        return set()
-    return set(session.scalars(select(column).where(column.in_(values))))
-
-
 def _insert_members(
     session: Session,
     pending: Sequence[tuple[Change, dict[str, Any]]],
@@ -381,9 +379,13 @@ def _insert_members(
     try:
         # Their names go into the name index in large chunks once the page is in (app.store.name_index).
         with session.begin_nested(), members_in_bulk(session):
-            session.execute(
-                insert(_MEMBERS),
-                [{**row, "referral_code": code} for (_c, row), code in zip(pending, codes, strict=True)],
+            # The driver's own executemany over prepared values (every row has the same columns): through
+            # the ORM's insert, converting each row's parameters was a sixth of a first pull's time.
+            columns = list(pending[0][1])
+            names = ", ".join([*columns, "referral_code"])
+            session.connection().exec_driver_sql(
+                f"INSERT INTO members ({names}) VALUES ({', '.join('?' * (len(columns) + 1))})",
+                [(*(row[c] for c in columns), code) for (_c, row), code in zip(pending, codes, strict=True)],
             )
     except IntegrityError:  # pragma: no cover - checked against the store in the same transaction
         return all(_apply_one(session, change, own_till, result) for change, _row in pending)

@@ -307,6 +307,51 @@ def test_claims_in_bulk_take_only_what_is_free(engine: Engine) -> None:
     ]
 
 
+def test_numbers_added_in_bulk_reach_their_rows_only(engine: Engine) -> None:
+    """``add_to_rows`` (one ``UPDATE … FROM unnest`` on PostgreSQL, an executemany on SQLite): each row's
+    numbers added to its own member (negative and past 32 bits too), in a large call and a small one; the
+    members it does not name keep theirs."""
+    from central.base import MEMBERS
+    from central.bulk import COPY_FROM, add_to_rows, insert_rows
+    from central.service import create_store
+
+    count = COPY_FROM * 3
+    ids = [f"01930000-0000-7000-8000-{n:012d}" for n in range(count)]
+    with Session(engine) as session, session.begin():
+        store_id = create_store(session, "ADD", "Adds").id
+        insert_rows(
+            session,
+            MEMBERS,
+            [
+                {
+                    "id": member_id,
+                    "store_id": store_id,
+                    "member_number": f"{n:08d}",
+                    "full_name": f"Khách {n}",
+                    "status": "active",
+                    "balance": n,
+                    "entry_count": 1,
+                    "updated_at": "2026-11-30T00:00:00.000000Z",
+                }
+                for n, member_id in enumerate(ids)
+            ],
+        )
+        many = [{"id": ids[n], "balance": (-1) ** n * 2**33, "entry_count": n} for n in range(0, count, 2)]
+        add_to_rows(session, MEMBERS, "id", many)
+        add_to_rows(session, MEMBERS, "id", [{"id": ids[1], "balance": -5, "entry_count": 2}])
+    with Session(engine) as session:
+        back = dict(
+            (r.id, (r.balance, r.entry_count))
+            for r in session.execute(select(m.Member.id, m.Member.balance, m.Member.entry_count))
+            if r.id in ids
+        )
+    expected = {member_id: (n, 1) for n, member_id in enumerate(ids)}
+    for n in range(0, count, 2):
+        expected[ids[n]] = (n + (-1) ** n * 2**33, 1 + n)
+    expected[ids[1]] = (1 - 5, 3)
+    assert back == expected
+
+
 def _receipt_items(engine: Engine, store_id: str) -> list[tuple[str, str | None, str]]:
     with Session(engine) as session:
         rows = session.execute(
