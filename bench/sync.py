@@ -318,10 +318,8 @@ def bench_copy_all(rig: CentralRig, till: TillMade, log: Log) -> dict[str, Any]:
     with rig.psycopg() as conn, conn.cursor() as cur:
         for table, where in PUSH_TABLES:
             buffer = io.BytesIO()
-            query = cur.mogrify(
-                f"COPY (SELECT * FROM {table} WHERE {where}) TO STDOUT", {"till": till.till_id}
-            )
-            with cur.copy(query) as copy:
+            query = f"COPY (SELECT * FROM {table} WHERE {where}) TO STDOUT"
+            with cur.copy(query, {"till": till.till_id}) as copy:
                 for chunk in copy:
                     buffer.write(chunk)
             parts.append((table, buffer.getvalue()))

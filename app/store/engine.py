@@ -31,6 +31,11 @@ PRAGMAS = (
     ("foreign_keys", "ON"),
     # No checkpoint inside a commit: app.store.checkpoint runs them on its own thread, off the sale path.
     ("wal_autocheckpoint", "0"),
+    # A 16 MB page cache per connection (SQLite's default is 2 MB). A store of a million members has unique
+    # indexes on phone, e-mail and referral code, and their keys arrive in no order: with 2 MB a first pull
+    # wrote most pages out mid-transaction and read them back (148 s for a million, 114 s at 16 MB; 32 and
+    # 64 MB were no faster). The cache is a bound, not a share of the data: memory stays flat.
+    ("cache_size", "-16384"),
 )
 
 

@@ -239,3 +239,45 @@ def test_bounds_on_batch_payload_and_page() -> None:
         PullRequest(limit=MAX_PAGE + 1)
     with pytest.raises(ValidationError):
         PullRequest(cursor="../etc")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300)
+@given(st.dictionaries(st.text(), json_values, max_size=5))
+def test_a_payload_is_measured_on_its_canonical_text(payload: dict[str, Any]) -> None:
+    """The size check's text (orjson's, keys sorted) is the canonical one for any payload without floats,
+    integers past 64 bits included (they fall back to the standard encoder), so the bound is where the
+    protocol says it is."""
+    from loyalty.audit import canonical_json
+    from sync.protocol import _compact_json
+
+    assert _compact_json(payload) == canonical_json(payload)
+
+
+def test_ids_are_refused_in_any_but_the_canonical_form() -> None:
+    """A UUID is checked by its canonical pattern; what ``uuid.UUID`` would still parse (upper case, braces,
+    no hyphens, a URN) is refused with the sentence that says so, anything else as not a UUID, and a v7 id
+    must carry version 7 of the RFC variant."""
+    import uuid
+
+    from sync.protocol import _uuid7, _uuid_any
+
+    good = str(uuid7())
+    assert _uuid7(good) == good and _uuid_any(good) == good
+    v4 = str(uuid.uuid4())
+    assert _uuid_any(v4) == v4
+    for other_form in (good.upper(), "{" + good + "}", good.replace("-", ""), "urn:uuid:" + good):
+        with pytest.raises(ValueError, match="canonical lower-case"):
+            _uuid_any(other_form)
+    for junk in ("", "x" * 36, good[:-1] + "g"):
+        with pytest.raises(ValueError, match="not a UUID"):
+            _uuid_any(junk)
+    for not_v7 in (v4, good[:19] + "c" + good[20:]):  # version 4; variant bits of another variant
+        with pytest.raises(ValueError, match="UUIDv7"):
+            _uuid7(not_v7)
