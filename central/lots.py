@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, select, tuple_, update
+from sqlalchemy import Table, bindparam, case, delete, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from central import models as m
@@ -106,22 +106,72 @@ class _Member:
     shrunk: dict[tuple[str, str], int] = field(default_factory=dict)
     """(expiry entry, lot) -> points a correction gave back, for existing consumption rows."""
     expired_changed: set[str] = field(default_factory=set)
+    complete: bool = True
+    """Every open lot of the member is in ``account``. When not, those read are every open lot due by
+    ``bound`` and every lot an expiry touched (``_load``): a debit covered by lots due by ``bound`` takes
+    what it would take from all of them."""
+    bound: datetime | None = None
 
 
 def _lot(row: Any) -> Lot:
     return Lot(row.id, int(row.points), int(row.remaining), row.expires_at, row.created_at)
 
 
-def _load(session: Session, members: list[str], earliest_debit: datetime | None) -> dict[str, _Member]:
+PREFIX_LOAD = True
+"""Read only the soonest-due open lots a redeeming member's debits need (``_load``); off, every open lot of the
+member (the tests hold the two alike)."""
+
+
+def _load(
+    session: Session, whole: list[str], need: dict[str, int], earliest_debit: datetime | None
+) -> dict[str, _Member]:
+    """The lots of the members who spend in the request: every open lot of those in ``whole`` (an expiry
+    names its lot, a return takes its sale's lot first), and for the others (``need``: the points their
+    debits take) the open lots due soonest that cover those points, ties included, with every open lot an
+    expiry touched; a debit those do not cover reads the rest first (``_cover``). A member who shops daily
+    holds hundreds of open lots, and reading all of them for every redemption was three quarters of the
+    central's lot tracking with fifty tills at once."""
+    members = sorted({*whole, *need})
     state = {member_id: _Member(Account(), {}, {}) for member_id in members}
     if not members:
         return state
-    for row in session.execute(
-        select(LOTS).where(among(session, LOTS.c.member_id, members), LOTS.c.remaining > 0)
-    ).all():
-        lot = _lot(row)
-        state[row.member_id].account.lots[lot.id] = lot
-        state[row.member_id].all_lots[lot.id] = lot
+    full = members if not PREFIX_LOAD else sorted(whole)
+    partial = (
+        {} if not PREFIX_LOAD else {member_id: n for member_id, n in need.items() if member_id not in whole}
+    )
+    if full:
+        for row in session.execute(
+            select(LOTS).where(among(session, LOTS.c.member_id, full), LOTS.c.remaining > 0)
+        ).all():
+            _add_open(state[row.member_id], _lot(row))
+    if partial:
+        # What the lots due before each lot's due date hold: a lot is read while that is short of the
+        # member's need, so every lot due by the date that covers it is read (lots due at the same time
+        # together), and none due later.
+        due_before = func.sum(LOTS.c.remaining).over(
+            partition_by=LOTS.c.member_id, order_by=LOTS.c.expires_at
+        ) - func.sum(LOTS.c.remaining).over(partition_by=(LOTS.c.member_id, LOTS.c.expires_at))
+        ranked = (
+            select(LOTS, due_before.label("due_before"))
+            .where(
+                among(session, LOTS.c.member_id, sorted(partial)),
+                LOTS.c.remaining > 0,
+                LOTS.c.expires_at.is_not(None),
+            )
+            .subquery()
+        )
+        wanted = ranked.c.due_before < case(partial, value=ranked.c.member_id)
+        for row in session.execute(
+            select(ranked, wanted.label("wanted")).where(or_(wanted, ranked.c.expire_id.is_not(None)))
+        ).all():
+            member = state[row.member_id]
+            lot = _lot(row)
+            _add_open(member, lot)
+            due = lot.expires_at
+            if row.wanted and due is not None and (member.bound is None or due > member.bound):
+                member.bound = due
+        for member_id in partial:
+            state[member_id].complete = False  # lots that never expire, and those due later, are not read
     if earliest_debit is not None:
         # Only lots still live at the earliest debit's time can be spent by it: an expiry of a lot due later
         # than that is the only kind a late debit corrects.
@@ -137,6 +187,40 @@ def _load(session: Session, members: list[str], earliest_debit: datetime | None)
             state[row.member_id].all_lots[lot.id] = lot
             state[row.member_id].expired[lot.id] = ExpiredLot(lot, int(row.expired), row.expire_id)
     return state
+
+
+def _add_open(member: _Member, lot: Lot) -> None:
+    member.account.lots[lot.id] = lot
+    member.all_lots[lot.id] = lot
+
+
+def _cover(session: Session, member: _Member, member_id: str, entry: Facts) -> None:
+    """Before a debit of a member whose open lots were read in part: the rest of them, unless the lots read
+    that were live at the debit's time and due by ``bound`` cover it. Those come first in the order a debit
+    takes lots (soonest due first), so a debit they cover takes what it would take from all of them: no lot
+    read later could come before them."""
+    if member.complete:
+        return
+    bound = member.bound
+    covered = (
+        0
+        if bound is None
+        else sum(
+            lot.remaining
+            for lot in member.account.lots.values()
+            if lot.created_at <= entry.at
+            and lot.live_at(entry.at)
+            and lot.expires_at is not None
+            and lot.expires_at <= bound
+        )
+    )
+    if covered >= -entry.points:
+        return
+    query = select(LOTS).where(LOTS.c.member_id == member_id, LOTS.c.remaining > 0)
+    for row in session.execute(query).all():
+        if row.id not in member.all_lots:  # read before, or changed by this request: kept as it is here
+            _add_open(member, _lot(row))
+    member.complete = True
 
 
 def track(
@@ -181,10 +265,17 @@ def track(
     debit_times = [f.at for f in facts.values() if f.points < 0]
     # A credit opens a lot of its own and takes nothing from the others: only members with a debit (a
     # redemption, a return, an expiry) in the request need their open lots read. A batch of sales reads none.
-    spending = sorted(
-        {member_id for member_id, p in todo if p.entry_id in facts and facts[p.entry_id].points < 0}
-    )
-    state = _load(session, spending, min(debit_times) if debit_times else None)
+    whole: set[str] = set()
+    need: dict[str, int] = {}
+    for member_id, p in todo:
+        entry = facts.get(p.entry_id)
+        if entry is None or entry.points >= 0:
+            continue
+        if entry.kind == EntryKind.EXPIRE.value or entry.reverses_id is not None:
+            whole.add(member_id)
+        else:
+            need[member_id] = need.get(member_id, 0) - entry.points
+    state = _load(session, sorted(whole), need, min(debit_times) if debit_times else None)
     state.update((member_id, _Member(Account(), {}, {})) for member_id in members if member_id not in state)
     running = dict(balances)
     out: list[tuple[str, Posted]] = []
@@ -245,6 +336,7 @@ def _apply(
             member.expired[c.lot_id] = ExpiredLot(member.all_lots[c.lot_id], c.points, entry.id)
             member.expired_changed.add(c.lot_id)
         return []
+    _cover(session, member, member_id, entry)
     corrections: list[Posted] = []
     for restore in _lots_then(account, entry.at).restores(
         -entry.points, entry.at, member.expired.values(), first=entry.reverses_id
