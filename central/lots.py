@@ -107,10 +107,17 @@ class _Member:
     """(expiry entry, lot) -> points a correction gave back, for existing consumption rows."""
     expired_changed: set[str] = field(default_factory=set)
     complete: bool = True
-    """Every open lot of the member is in ``account``. When not, those read are every open lot due by
-    ``bound`` and every lot an expiry touched (``_load``): a debit covered by lots due by ``bound`` takes
-    what it would take from all of them."""
-    bound: datetime | None = None
+    """Every open lot of the member is in ``account``. When not, those read are every open lot up to
+    ``bound`` in the order a debit takes them (``_due_key``) and every lot an expiry touched (``_load``): a
+    debit covered by lots up to ``bound`` takes what it would take from all of them."""
+    bound: tuple[datetime, datetime, str] | None = None
+
+
+def _due_key(lot: Lot) -> tuple[datetime, datetime, str]:
+    """Where a lot that expires comes in the order a debit takes lots (``loyalty.ledger.Account.debit``):
+    soonest due first, then the oldest, then by id. Lots that never expire come after all of these."""
+    assert lot.expires_at is not None
+    return (lot.expires_at, lot.created_at, lot.id)
 
 
 def _lot(row: Any) -> Lot:
@@ -127,8 +134,8 @@ def _load(
 ) -> dict[str, _Member]:
     """The lots of the members who spend in the request: every open lot of those in ``whole`` (an expiry
     names its lot, a return takes its sale's lot first), and for the others (``need``: the points their
-    debits take) the open lots due soonest that cover those points, ties included, with every open lot an
-    expiry touched; a debit those do not cover reads the rest first (``_cover``). A member who shops daily
+    debits take) the first open lots in the order a debit takes them that cover those points, with every
+    open lot an expiry touched; a debit those do not cover reads the rest first (``_cover``). A member who shops daily
     holds hundreds of open lots, and reading all of them for every redemption was three quarters of the
     central's lot tracking with fifty tills at once."""
     members = sorted({*whole, *need})
@@ -145,12 +152,19 @@ def _load(
         ).all():
             _add_open(state[row.member_id], _lot(row))
     if partial:
-        # What the lots due before each lot's due date hold: a lot is read while that is short of the
-        # member's need, so every lot due by the date that covers it is read (lots due at the same time
-        # together), and none due later.
-        due_before = func.sum(LOTS.c.remaining).over(
-            partition_by=LOTS.c.member_id, order_by=LOTS.c.expires_at
-        ) - func.sum(LOTS.c.remaining).over(partition_by=(LOTS.c.member_id, LOTS.c.expires_at))
+        # What the lots before each lot in the order a debit takes them hold (``_due_key``): a lot is read
+        # while that is short of the member's need, so the lots read are the first ones in that order, up to
+        # the one that covers the need. A shop's lots share due dates (the end of a month): the order goes
+        # on to the time the lot was opened and its id, as the debit's does.
+        lot_id = LOTS.c.id.collate("C") if session.get_bind().dialect.name == "postgresql" else LOTS.c.id
+        due_before = func.coalesce(
+            func.sum(LOTS.c.remaining).over(
+                partition_by=LOTS.c.member_id,
+                order_by=(LOTS.c.expires_at, LOTS.c.created_at, lot_id),
+                rows=(None, -1),
+            ),
+            0,
+        )
         ranked = (
             select(LOTS, due_before.label("due_before"))
             .where(
@@ -167,9 +181,8 @@ def _load(
             member = state[row.member_id]
             lot = _lot(row)
             _add_open(member, lot)
-            due = lot.expires_at
-            if row.wanted and due is not None and (member.bound is None or due > member.bound):
-                member.bound = due
+            if row.wanted and (member.bound is None or _due_key(lot) > member.bound):
+                member.bound = _due_key(lot)
         for member_id in partial:
             state[member_id].complete = False  # lots that never expire, and those due later, are not read
     if earliest_debit is not None:
@@ -196,9 +209,9 @@ def _add_open(member: _Member, lot: Lot) -> None:
 
 def _cover(session: Session, member: _Member, member_id: str, entry: Facts) -> None:
     """Before a debit of a member whose open lots were read in part: the rest of them, unless the lots read
-    that were live at the debit's time and due by ``bound`` cover it. Those come first in the order a debit
-    takes lots (soonest due first), so a debit they cover takes what it would take from all of them: no lot
-    read later could come before them."""
+    that were live at the debit's time and come up to ``bound`` in the order a debit takes lots cover it.
+    Every open lot before ``bound`` in that order was read, so a debit they cover takes what it would take
+    from all of them: no lot read later could come before them."""
     if member.complete:
         return
     bound = member.bound
@@ -211,7 +224,7 @@ def _cover(session: Session, member: _Member, member_id: str, entry: Facts) -> N
             if lot.created_at <= entry.at
             and lot.live_at(entry.at)
             and lot.expires_at is not None
-            and lot.expires_at <= bound
+            and _due_key(lot) <= bound
         )
     )
     if covered >= -entry.points:
