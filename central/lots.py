@@ -135,9 +135,9 @@ def _load(
     """The lots of the members who spend in the request: every open lot of those in ``whole`` (an expiry
     names its lot, a return takes its sale's lot first), and for the others (``need``: the points their
     debits take) the first open lots in the order a debit takes them that cover those points, with every
-    open lot an expiry touched; a debit those do not cover reads the rest first (``_cover``). A member who shops daily
-    holds hundreds of open lots, and reading all of them for every redemption was three quarters of the
-    central's lot tracking with fifty tills at once."""
+    open lot an expiry touched; a debit those do not cover reads the rest first (``_cover``). A member who
+    shops daily holds hundreds of open lots, and reading all of them for every redemption was three quarters
+    of the central's lot tracking with fifty tills at once."""
     members = sorted({*whole, *need})
     state = {member_id: _Member(Account(), {}, {}) for member_id in members}
     if not members:
