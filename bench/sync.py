@@ -259,15 +259,27 @@ ENTRY_COLUMNS = (
 )
 
 
+def _copy_out(cur: Any, query: str, params: Any) -> bytes:
+    """What ``COPY (query) TO STDOUT`` sends, as COPY text."""
+    buffer = io.BytesIO()
+    with cur.copy(f"COPY ({query}) TO STDOUT", params) as copy:
+        for chunk in copy:
+            buffer.write(chunk)
+    return buffer.getvalue()
+
+
+def _copy_in(cur: Any, statement: str, data: bytes) -> None:
+    """COPY text into ``statement`` (``COPY … FROM STDIN``), a megabyte at a time."""
+    with cur.copy(statement) as copy:
+        view = memoryview(data)
+        for at in range(0, len(data), 1 << 20):
+            copy.write(view[at : at + (1 << 20)])
+
+
 def _copy_rows(rig: CentralRig, till_id: str) -> bytes:
     """The till's rows of ``entries`` as COPY text, read before the table is emptied."""
-    buffer = io.BytesIO()
     with rig.psycopg() as conn, conn.cursor() as cur:
-        query = f"COPY (SELECT {ENTRY_COLUMNS} FROM entries WHERE till_id = %s) TO STDOUT"
-        with cur.copy(query, (till_id,)) as copy:
-            for chunk in copy:
-                buffer.write(chunk)
-    return buffer.getvalue()
+        return _copy_out(cur, f"SELECT {ENTRY_COLUMNS} FROM entries WHERE till_id = %s", (till_id,))
 
 
 def bench_copy(rig: CentralRig, till: TillMade, log: Log) -> dict[str, Any]:
@@ -286,10 +298,7 @@ def bench_copy(rig: CentralRig, till: TillMade, log: Log) -> dict[str, Any]:
         conn.commit()
         log(f"COPY: {till.committed[0]:,} rows ({len(rows) / 1e6:.1f} MB) into the emptied entries table")
         started = time.perf_counter()
-        with cur.copy(f"COPY entries ({ENTRY_COLUMNS}) FROM STDIN") as copy:
-            view = memoryview(rows)
-            for at in range(0, len(rows), 1 << 20):
-                copy.write(view[at : at + (1 << 20)])
+        _copy_in(cur, f"COPY entries ({ENTRY_COLUMNS}) FROM STDIN", rows)
         conn.commit()
         seconds = time.perf_counter() - started
     return {"rows": till.committed[0], "seconds": round(seconds, 3), "mb": round(len(rows) / 1e6, 1)}
@@ -317,12 +326,9 @@ def bench_copy_all(rig: CentralRig, till: TillMade, log: Log) -> dict[str, Any]:
     parts: list[tuple[str, bytes]] = []
     with rig.psycopg() as conn, conn.cursor() as cur:
         for table, where in PUSH_TABLES:
-            buffer = io.BytesIO()
-            query = f"COPY (SELECT * FROM {table} WHERE {where}) TO STDOUT"
-            with cur.copy(query, {"till": till.till_id}) as copy:
-                for chunk in copy:
-                    buffer.write(chunk)
-            parts.append((table, buffer.getvalue()))
+            parts.append(
+                (table, _copy_out(cur, f"SELECT * FROM {table} WHERE {where}", {"till": till.till_id}))
+            )
         for table, _rows in parts:
             cur.execute(f"CREATE TABLE floor_{table} (LIKE {table} INCLUDING ALL)")
         conn.commit()
@@ -332,10 +338,7 @@ def bench_copy_all(rig: CentralRig, till: TillMade, log: Log) -> dict[str, Any]:
         )
         started = time.perf_counter()
         for table, data in parts:
-            with cur.copy(f"COPY floor_{table} FROM STDIN") as copy:
-                view = memoryview(data)
-                for at in range(0, len(data), 1 << 20):
-                    copy.write(view[at : at + (1 << 20)])
+            _copy_in(cur, f"COPY floor_{table} FROM STDIN", data)
         conn.commit()
         seconds = time.perf_counter() - started
         for table, _rows in parts:

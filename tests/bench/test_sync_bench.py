@@ -79,6 +79,15 @@ def test_the_central_ingest_is_set_beside_copy(results: dict[str, Any]) -> None:
     assert ingest["entries_per_s"] > 0 and ingest["baseline"]["rows_per_s"] > 0
     share = ingest["entries_per_s"] / ingest["baseline"]["rows_per_s"]
     assert ingest["share_of_copy"] == pytest.approx(share, abs=0.001)
+    # The floor: every row the push wrote, one per entry in each of the tables every sale writes to, and
+    # a lot per earning; its rate is the push's entries over its seconds.
+    floor = ingest["floor"]
+    entries = results["push"]["entries"]
+    tables = floor["tables"]
+    assert [tables[t] for t in ("items", "push_slots", "ledger_positions", "entries")] == [entries] * 4
+    assert 0 < tables["lots"] <= entries and tables["changes"] > entries
+    assert floor["rows"] == sum(tables.values())
+    assert floor["entries_per_s"] == pytest.approx(entries / floor["seconds"], rel=0.001)
 
 
 def test_the_tills_all_finish_and_the_central_agrees_with_each(results: dict[str, Any]) -> None:
