@@ -146,11 +146,7 @@ def _load(
     partial = (
         {} if not PREFIX_LOAD else {member_id: n for member_id, n in need.items() if member_id not in whole}
     )
-    if full:
-        for row in session.execute(
-            select(LOTS).where(among(session, LOTS.c.member_id, full), LOTS.c.remaining > 0)
-        ).all():
-            _add_open(state[row.member_id], _lot(row))
+    _read_open(session, state, full)
     if partial:
         # What the lots before each lot in the order a debit takes them hold (``_due_key``): a lot is read
         # while that is short of the member's need, so the lots read are the first ones in that order, up to
@@ -207,6 +203,21 @@ def _add_open(member: _Member, lot: Lot) -> None:
     member.all_lots[lot.id] = lot
 
 
+def _read_open(session: Session, state: dict[str, _Member], members: list[str]) -> None:
+    """Every open lot of ``members`` into their state, but those it holds already: read before, or changed
+    by this request, they are kept as they are here. The members are complete afterwards."""
+    if not members:
+        return
+    for row in session.execute(
+        select(LOTS).where(among(session, LOTS.c.member_id, members), LOTS.c.remaining > 0)
+    ).all():
+        member = state[row.member_id]
+        if row.id not in member.all_lots:
+            _add_open(member, _lot(row))
+    for member_id in members:
+        state[member_id].complete = True
+
+
 def _cover(session: Session, member: _Member, member_id: str, entry: Facts) -> None:
     """Before a debit of a member whose open lots were read in part: the rest of them, unless the lots read
     that were live at the debit's time and come up to ``bound`` in the order a debit takes lots cover it.
@@ -229,11 +240,7 @@ def _cover(session: Session, member: _Member, member_id: str, entry: Facts) -> N
     )
     if covered >= -entry.points:
         return
-    query = select(LOTS).where(LOTS.c.member_id == member_id, LOTS.c.remaining > 0)
-    for row in session.execute(query).all():
-        if row.id not in member.all_lots:  # read before, or changed by this request: kept as it is here
-            _add_open(member, _lot(row))
-    member.complete = True
+    _read_open(session, {member_id: member}, [member_id])
 
 
 def track(
