@@ -34,7 +34,7 @@ from app.paths import backup_dir, database_path, default_data_dir
 from app.receipts.setup import ReceiptSetup, receipt_setup
 from app.services import SYSTEM, Actor, TillServices, bootstrap_till
 from app.services.views import EntryView, MemberView
-from app.store import name_index
+from app.store import deferred_indexes, name_index
 from app.store.audit import verify_audit_chain
 from app.store.backups import (
     DEFAULT_KEEP,
@@ -47,7 +47,6 @@ from app.store.backups import (
 )
 from app.store.db import Store, inspect_file, open_store
 from app.store.operational import retry_when_busy, store_error_for
-from app.store.settings import get_setting
 from loyalty.errors import InvalidInput, LoyaltyError, MemberInactive, NotFound
 from loyalty.ids import new_id
 from loyalty.money import Money, parse_count
@@ -490,10 +489,10 @@ def _index_names(svc: TillServices, _args: argparse.Namespace) -> str:
     store = svc.core.store
     with store.read() as session:
         behind = name_index.behind(session)
-        deferred = get_setting(session, name_index.DEFERRED) is not None
+        deferred = len(deferred_indexes.pending(session))
     retry_when_busy(name_index.catch_up, store)
     done = [f"{behind} names added"] if behind else []
-    done += ["the name indexes a first pull left built"] if deferred else []
+    done += [f"{deferred} members' indexes a first pull left built"] if deferred else []
     return ", ".join(done) or "up to date"
 
 

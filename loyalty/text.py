@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import phonenumbers
 
@@ -16,7 +17,23 @@ _NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
 
 
 def fold(text: str) -> str:
-    """Lower-case, accent-free, single-spaced form used for matching: 'Nguyễn Văn Ấn' -> 'nguyen van an'."""
+    """Lower-case, accent-free, single-spaced form used for matching: 'Nguyễn Văn Ấn' -> 'nguyen van an'.
+
+    Folded a word at a time, each word's form remembered: names share few words (a first pull folds a
+    million names, and folding each letter was a tenth of its time at the till). Every step of the folding
+    works on one letter, or on a letter and the marks after it, and never makes or removes a space between
+    words, so the words' forms joined by one space are the whole text's (a property test holds it to
+    ``_fold_words``)."""
+    return " ".join([folded for word in text.split() if (folded := _fold_word(word))])
+
+
+@lru_cache(maxsize=65_536)
+def _fold_word(word: str) -> str:
+    return _fold_words(word)
+
+
+def _fold_words(text: str) -> str:
+    """``fold`` of any text, letter by letter."""
     decomposed = unicodedata.normalize("NFD", text.casefold().translate(_SPECIAL))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.translate(_SPECIAL).casefold()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import cast
 
-from sqlalchemy import ColumnElement, Row, Table, and_, false, or_, select, text, update
+from sqlalchemy import ColumnElement, Row, and_, false, or_, select, text, update
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from app.services.accounts import (
@@ -30,7 +28,7 @@ from app.services.core import Core
 from app.services.views import Change, DuplicateView, EntryView, MemberView, SearchHit
 from app.store import models as m
 from app.store.counters import next_value
-from app.store.lookup import held
+from app.store.referral_codes import new_referral_codes
 from app.store.search import fts_match, prefix_range
 from loyalty.errors import Conflict, InvalidInput, NotFound
 from loyalty.identity import CardRef
@@ -46,28 +44,6 @@ from loyalty.text import (
     phone_search_prefixes,
     search_terms,
 )
-
-REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the counter
-assert len(REFERRAL_ALPHABET) == 32
-
-
-def _random_referral_code() -> str:
-    """Eight letters and digits from ``REFERRAL_ALPHABET`` (not yet checked against the store): five random
-    bits each, since the alphabet has 32 signs (a first pull makes a million of them)."""
-    return "".join(REFERRAL_ALPHABET[byte & 31] for byte in secrets.token_bytes(8))
-
-
-_REFERRAL_CODE = cast(Table, m.Member.__table__).c.referral_code
-
-
-def new_referral_codes(session: Session, n: int) -> list[str]:
-    """``n`` referral codes no member here holds, nor each other (one query per round, however many)."""
-    codes: set[str] = set()
-    while len(codes) < n:
-        fresh = {_random_referral_code() for _ in range(n - len(codes))} - codes
-        codes |= fresh - held(session, _REFERRAL_CODE, fresh)
-    return sorted(codes)
-
 
 SEARCH_LIMIT = 20
 

@@ -41,10 +41,11 @@ from app.paths import exports_dir
 from app.services.accounts import member_view
 from app.services.context import Actor, Permission
 from app.services.core import STORE_ID, Core
-from app.services.members import CONSENT_TEXTS, MemberService, member_payload, new_referral_codes
+from app.services.members import CONSENT_TEXTS, MemberService, member_payload
 from app.services.sync_settings import BATCH
 from app.services.views import MemberView
 from app.store import models as m
+from app.store.referral_codes import new_referral_codes
 from app.store.settings import get_setting
 from app.store.types import format_utc
 from loyalty.errors import Detail, InvalidInput, NotFound

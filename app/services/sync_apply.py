@@ -46,14 +46,15 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from app.services.accounts import surviving_member_id
 from app.services.core import ACTIVE_PROGRAM, TILL_ID
-from app.services.members import merge_consents, new_referral_codes, resolve_duplicates
+from app.services.members import merge_consents, resolve_duplicates
 from app.services.privacy import forget, optimize_name_index
 from app.services.sale_by_receipt import warn_if_receipt_clash
-from app.store import lookup
+from app.store import deferred_indexes, lookup
 from app.store import models as m
 from app.store.audit import append_audit
 from app.store.integrity import program_digest, write_order
 from app.store.name_index import members_in_bulk
+from app.store.referral_codes import new_referral_codes
 from app.store.settings import get_setting, set_setting
 from app.store.types import format_utc, parse_utc, utcnow
 from loyalty.audit import canonical_json
@@ -206,9 +207,9 @@ def _member(session: Session, body: dict[str, Any], own_till: str | None) -> boo
             id=profile.id,
             member_number=profile.member_number,
             full_name=profile.full_name,
-            phone=_free(session, m.Member.phone, profile.phone, profile.id),
-            email=_free(session, m.Member.email, profile.email, profile.id),
-            referral_code=new_referral_codes(session, 1)[0],
+            phone=_free(session, m.Member.phone, profile.phone, profile.id, new=True),
+            email=_free(session, m.Member.email, profile.email, profile.id, new=True),
+            referral_code=_codes(session, 1)[0],
             status=status or "active",
             tier_code=profile.tier_code,
             balance=0,
@@ -222,18 +223,25 @@ def _member(session: Session, body: dict[str, Any], own_till: str | None) -> boo
     wanted: dict[str, Any] = {
         "member_number": profile.member_number,
         "full_name": profile.full_name,
-        "phone": _free(session, m.Member.phone, profile.phone, profile.id),
-        "email": _free(session, m.Member.email, profile.email, profile.id),
+        "phone": _free(session, m.Member.phone, profile.phone, profile.id, held=member.phone),
+        "email": _free(session, m.Member.email, profile.email, profile.id, held=member.email),
     }
     if status is not None:
         wanted["status"] = status
     if profile.tier_code is not None:  # tills compute tiers from their entries; an empty one says nothing
         wanted["tier_code"] = profile.tier_code
-    changed = {k: v for k, v in wanted.items() if getattr(member, k) != v and k not in kept}
+    unchecked = deferred_indexes.unchecked(session)
+    held = {k: getattr(member, k) for k in wanted}
+    for key in ("phone", "email"):
+        if key in unchecked and held[key] != wanted[key]:
+            held[key] = _held_first(session, key, member)
+    changed = {k: v for k, v in wanted.items() if held[k] != v and k not in kept}
     if "member_number" in changed and session.scalar(
         select(m.Member.id).where(m.Member.member_number == profile.member_number, m.Member.id != profile.id)
     ):
         raise Skipped(f"member number {profile.member_number} belongs to another member here")
+    for key in unchecked & set(changed):
+        _let_go(session, key, held[key], member.id)
     was_erased = member.status == "erased"
     for key, value in changed.items():
         setattr(member, key, value)
@@ -246,7 +254,13 @@ def _member(session: Session, body: dict[str, Any], own_till: str | None) -> boo
     if erased and not was_erased:
         # Erased at another till: what this till holds of the person goes too (app.services.privacy).
         at = parse_utc(profile.updated_at)
+        firsts = {
+            key: _held_first(session, key, member)
+            for key in deferred_indexes.unchecked(session) - {"referral_code"}
+        }
         cards = forget(session, member, at, None)
+        for key, value in firsts.items():
+            _let_go(session, key, value, member.id)
         optimize_name_index(session)
         append_audit(
             session,
@@ -326,13 +340,19 @@ def _new_member_rows(session: Session, run: Sequence[Change]) -> dict[int, dict[
     if not profiles:
         return {}
     emails = {n: p.email.lower() for n, p in profiles.items() if p.email is not None}
+    # Phones and e-mails whose unique index a first pull builds at its end are settled there (by the same
+    # rule as ``_free``): looked up here, each would read every member.
+    unchecked = deferred_indexes.unchecked(session)
+    phones = [] if "phone" in unchecked else [p.phone for p in profiles.values() if p.phone]
     held = {
         "id": lookup.held(session, _MEMBERS.c.id, [p.id for p in profiles.values()]),
         "number": lookup.held(
             session, _MEMBERS.c.member_number, [p.member_number for p in profiles.values()]
         ),
-        "phone": lookup.held(session, _MEMBERS.c.phone, [p.phone for p in profiles.values() if p.phone]),
-        "email": lookup.held(session, _MEMBERS.c.email, list(emails.values())),
+        "phone": lookup.held(session, _MEMBERS.c.phone, phones),
+        "email": lookup.held(
+            session, _MEMBERS.c.email, [] if "email" in unchecked else list(emails.values())
+        ),
     }
     rows: dict[int, dict[str, Any]] = {}
     for n, p in profiles.items():
@@ -375,7 +395,7 @@ def _insert_members(
     (it was checked just before), each goes alone and is answered as it deserves."""
     if not pending:
         return True
-    codes = new_referral_codes(session, len(pending))
+    codes = _codes(session, len(pending))
     try:
         # Their names go into the name index in large chunks once the page is in (app.store.name_index).
         with session.begin_nested(), members_in_bulk(session):
@@ -392,6 +412,34 @@ def _insert_members(
     result.written += len(pending)
     result.read += len(pending)
     return True
+
+
+def _held_first(session: Session, key: str, member: m.Member) -> str | None:
+    """Member's contact (``phone``, ``email``, ``referral_code``) as taking pulled changes one at a time would
+    have left it, while a first pull leaves its unique index for later: a new member then takes a contact
+    unchecked, so another member here may hold it too; the first of them (lowest rowid) holds it, the others
+    would have been given none. Reads the table: called only when the member's contact changes."""
+    value = getattr(member, key)
+    if value is None:
+        return None
+    first = session.scalar(
+        text(f"SELECT id FROM members WHERE {key} = :value ORDER BY rowid LIMIT 1"), {"value": value}
+    )
+    return value if first == member.id else None
+
+
+def _let_go(session: Session, key: str, value: str | None, member_id: str) -> None:
+    """The member who held ``value`` first let go of it: the members that took it unchecked since (a first
+    pull) would have been given none, one change at a time, and are left without it, as they would be."""
+    if value is not None:
+        column = getattr(m.Member, key)
+        # Through the ORM, which sets the value on those members already loaded in this session too.
+        session.execute(update(m.Member).where(column == value, m.Member.id != member_id).values({key: None}))
+
+
+def _codes(session: Session, n: int) -> list[str]:
+    """New referral codes, looked up in the store unless a first pull builds their unique index at its end."""
+    return new_referral_codes(session, n, check="referral_code" not in deferred_indexes.unchecked(session))
 
 
 def _erased_here(member: m.Member) -> bool:
@@ -427,10 +475,27 @@ def _kept_fields(session: Session, profile: MemberPayload, times: Any, own_till:
     return kept
 
 
-def _free(session: Session, column: Any, value: str | None, member_id: str) -> str | None:
-    """A unique contact (phone, e-mail) when no other member here has it; else None, kept off this copy."""
+def _free(
+    session: Session,
+    column: Any,
+    value: str | None,
+    member_id: str,
+    *,
+    new: bool = False,
+    held: str | None = None,
+) -> str | None:
+    """A unique contact (phone, e-mail) when no other member here has it; else None, kept off this copy.
+
+    While a first pull has the column's unique index left for later, a new member takes the value as it is,
+    and so does a member who holds it already (a look-up would read every member): building the index keeps
+    it on the member here first (``app.store.deferred_indexes``). A member given a new contact is still
+    checked, so no member here loses a contact to a later change of another's."""
     if value is None:
         return None
+    if column.key == "email":
+        value = value.lower()  # as stored (``Member._lower_email``), or an e-mail in capitals would pass here
+    if column.key in deferred_indexes.unchecked(session) and (new or value == held):
+        return value
     holder = session.scalar(select(m.Member.id).where(column == value, m.Member.id != member_id))
     if holder is not None:
         log.warning("pull: member %s has a contact another member holds here: left off", member_id)

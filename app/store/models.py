@@ -65,6 +65,11 @@ class Member(Base):
     __tablename__ = "members"
     __table_args__ = (
         CheckConstraint(_in("status", MEMBER_STATUSES), name="status"),
+        # Unique indexes, not constraints of the table, so that a first pull can drop them and build them once
+        # at its end (migration 0011, app.store.deferred_indexes).
+        Index("uq_members_phone", "phone", unique=True),
+        Index("uq_members_email", "email", unique=True),
+        Index("uq_members_referral_code", "referral_code", unique=True),
         Index("ix_members_referred_by_id", "referred_by_id"),
         # The daily maintenance finds the members whose tier review is due without reading every member.
         Index("ix_members_tier_review_at", "tier_review_at"),
@@ -86,10 +91,10 @@ class Member(Base):
     member_number: Mapped[str] = mapped_column(Text, unique=True)
     full_name: Mapped[str] = mapped_column(Text)
     name_folded: Mapped[str] = mapped_column(Text)
-    phone: Mapped[str | None] = mapped_column(Text, unique=True)
-    email: Mapped[str | None] = mapped_column(Text, unique=True)
+    phone: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
     birthday: Mapped[date | None] = mapped_column(Date)
-    referral_code: Mapped[str] = mapped_column(Text, unique=True)
+    referral_code: Mapped[str] = mapped_column(Text)
     referred_by_id: Mapped[str | None] = mapped_column(Text, ForeignKey("members.id"))
     status: Mapped[str] = mapped_column(Text, default="active", server_default="active")
     merged_into_id: Mapped[str | None] = mapped_column(Text, ForeignKey("members.id"))

@@ -12,7 +12,8 @@ While the gap is open a name search does not find the members in it yet; a phone
 gap closes at the end of every pull, and at the till's start should a pull have been cut short.
 
 The bulk insert itself (``members_in_bulk``) skips the insert trigger, and a first pull into an empty till
-leaves the two B-tree indexes on the folded name to be built once at the end, with the gap's catch-up.
+leaves the B-tree indexes keyed by names, phones, e-mails and referral codes to be built once at the end,
+with the gap's catch-up (``app.store.deferred_indexes``).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from contextlib import contextmanager
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.store import deferred_indexes
 from app.store.db import Store
-from app.store.settings import delete_setting, get_setting, set_setting
 
 CHUNK = 50_000
 """Names added per transaction: about a third of a second on a store of a million members."""
@@ -61,7 +62,7 @@ def members_in_bulk(session: Session) -> Iterator[None]:
     transaction holds the store's write lock). Members above the gap are not indexed by the trigger anyway.
     Run it in a savepoint or transaction that is rolled back should the block fail."""
     open_gap(session)
-    _defer_name_indexes(session)
+    deferred_indexes.defer(session)
     stored = session.execute(
         text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
         {"name": _INSERT_TRIGGER},
@@ -74,50 +75,6 @@ def members_in_bulk(session: Session) -> Iterator[None]:
     # the trigger back; creating it in a failed transaction could only hide the first error.
     yield
     session.execute(text(str(stored)))
-
-
-DEFERRED = "members.deferred_indexes"
-"""Setting: the members' name indexes dropped for a first pull, ``{name: CREATE INDEX text}``."""
-_NAME_INDEXES = ("ix_members_name_folded_id", "ix_members_tier_code_name_folded_id")
-"""Keyed by the folded name: members arrive in random name order, so each insert lands somewhere else in the
-tree. Kept up row by row they were half of a first pull's insert time (300,000 members: 21.9 s with them,
-11.9 s without); built once, sorted, they take about a second per million members."""
-DEFER_BELOW = 1_000
-"""The name indexes are built after the pull only when it starts on fewer members than this (a new till):
-on a large store, building them again would cost more than keeping them up for a few new members."""
-
-
-def _defer_name_indexes(session: Session) -> None:
-    """Drop the name indexes when a bulk load starts on an (almost) empty members table, keeping their text in
-    a setting in the same transaction; ``catch_up`` builds them again once every name is indexed."""
-    if get_setting(session, DEFERRED) is not None:
-        return
-    last = session.execute(text("SELECT coalesce(max(rowid), 0) FROM members")).scalar()
-    if int(last or 0) >= DEFER_BELOW:
-        return
-    found = {
-        str(name): str(sql)
-        for name, sql in session.execute(
-            text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'members'")
-        )
-        if name in _NAME_INDEXES and sql is not None
-    }
-    if not found:
-        return
-    for name in found:
-        session.execute(text(f"DROP INDEX {name}"))
-    set_setting(session, DEFERRED, found)
-
-
-def build_deferred(session: Session) -> bool:
-    """Build the name indexes a first pull left for later (``_defer_name_indexes``); True if there were any."""
-    deferred = get_setting(session, DEFERRED)
-    if not isinstance(deferred, dict):
-        return False
-    for sql in deferred.values():
-        session.execute(text(str(sql).replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1)))
-    delete_setting(session, DEFERRED)
-    return True
 
 
 def behind(session: Session) -> int:
@@ -159,14 +116,16 @@ def catch_up_step(session: Session, chunk: int = CHUNK) -> bool:
 
 
 def catch_up(store: Store, chunk: int = CHUNK) -> None:
-    """Close the gap, one chunk per write transaction, then build the name indexes a first pull left for
-    later (one transaction: about a second per million members)."""
+    """Close the gap, one chunk per write transaction, then build the indexes a first pull left for later
+    (``app.store.deferred_indexes``), one per write transaction: about a second each per million members."""
     with store.read() as session:
-        if gap(session) is None and get_setting(session, DEFERRED) is None:
+        if gap(session) is None and not deferred_indexes.pending(session):
             return
     while True:
         with store.write() as session:
             if catch_up_step(session, chunk):
                 break
-    with store.write() as session:
-        build_deferred(session)
+    while True:
+        with store.write() as session:
+            if not deferred_indexes.build_next(session):
+                break

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from loyalty.errors import InvalidInput
 from loyalty.text import (
+    _fold_words,
     fold,
     luhn_check_digit,
     luhn_valid,
@@ -99,6 +100,19 @@ def test_fold_is_idempotent_for_any_text(text: str) -> None:
     assert fold(folded) == folded
     assert folded == folded.strip()
     assert "  " not in folded
+
+
+_SPACES_AND_MARKS = st.sampled_from(
+    [" ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\u0301", "\u0323", "-", "."]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(max_size=8) | vietnamese_text | _SPACES_AND_MARKS, max_size=12).map("".join))
+def test_fold_a_word_at_a_time_is_fold_of_the_whole_text(text: str) -> None:
+    """``fold`` folds word by word (each word's form remembered); the whole text folded at once is the
+    same, whatever the spaces, marks after a space, punctuation or letters."""
+    assert fold(text) == _fold_words(text)
 
 
 # -- phone numbers --------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.services import sync_apply
-from app.store import name_index
+from app.store import deferred_indexes, name_index
 from app.store.db import Store, open_store
 from app.store.integrity import check_database
 from app.store.search import check_member_search
@@ -131,16 +131,19 @@ def _schema(session: Session, kind: str) -> dict[str, str]:
     return {str(name): str(sql) for name, sql in rows}
 
 
+_DEFERRABLE = (*deferred_indexes.NAME_INDEXES, *deferred_indexes.UNIQUE_INDEXES)
+
+
 def test_a_first_pull_builds_the_name_indexes_once_every_name_is_in(till: Till) -> None:
     with till.store.read() as session:
         indexes, triggers = _schema(session, "index"), _schema(session, "trigger")
-    assert set(name_index._NAME_INDEXES) <= set(indexes)
+    assert set(_DEFERRABLE) <= set(indexes)
     with till.store.write() as session:
         assert sync_apply.apply_changes(session, [pulled_member(n + 1, n) for n in range(30)]).written == 30
     with till.store.read() as session:
         # Left for later, their text kept; the trigger is back, exactly as it was.
-        assert name_index._NAME_INDEXES[0] not in _schema(session, "index")
-        assert get_setting(session, name_index.DEFERRED) == {n: indexes[n] for n in name_index._NAME_INDEXES}
+        assert _DEFERRABLE[0] not in _schema(session, "index")
+        assert get_setting(session, deferred_indexes.DEFERRED) == {n: indexes[n] for n in _DEFERRABLE}
         assert _schema(session, "trigger") == triggers
     # A second page while they are deferred: still deferred, nothing else changes.
     with till.store.write() as session:
@@ -151,7 +154,7 @@ def test_a_first_pull_builds_the_name_indexes_once_every_name_is_in(till: Till) 
     with till.store.read() as session:
         assert _schema(session, "index") == indexes
         assert _schema(session, "trigger") == triggers
-        assert get_setting(session, name_index.DEFERRED) is None
+        assert get_setting(session, deferred_indexes.DEFERRED) is None
         assert name_index.gap(session) is None
     with till.store.write() as session:
         assert check_database(session) == []
@@ -167,21 +170,21 @@ def test_a_bulk_load_that_fails_leaves_the_trigger_and_the_indexes(till: Till) -
         before = _schema(session, "index"), _schema(session, "trigger")
     with till.store.write() as session:
         with pytest.raises(RuntimeError), session.begin_nested(), name_index.members_in_bulk(session):
-            assert name_index._NAME_INDEXES[0] not in _schema(session, "index")
+            assert _DEFERRABLE[0] not in _schema(session, "index")
             raise RuntimeError("the insert failed")
         assert (_schema(session, "index"), _schema(session, "trigger")) == before
-        assert get_setting(session, name_index.DEFERRED) is None
+        assert get_setting(session, deferred_indexes.DEFERRED) is None
 
 
 def test_a_store_with_members_keeps_its_name_indexes(till: Till, monkeypatch: pytest.MonkeyPatch) -> None:
     _enrol(till, "Nguyễn Văn An")
-    monkeypatch.setattr(name_index, "DEFER_BELOW", 1)
+    monkeypatch.setattr(deferred_indexes, "DEFER_BELOW", 1)
     with till.store.read() as session:
         indexes = _schema(session, "index")
     with till.store.write() as session:
         assert sync_apply.apply_changes(session, [pulled_member(n + 1, n) for n in range(5)]).written == 5
         assert _schema(session, "index") == indexes
-        assert get_setting(session, name_index.DEFERRED) is None
+        assert get_setting(session, deferred_indexes.DEFERRED) is None
 
 
 def test_a_till_stopped_in_a_first_pull_builds_the_indexes_at_its_start(tmp_path: Path) -> None:
@@ -200,7 +203,7 @@ def test_a_till_stopped_in_a_first_pull_builds_the_indexes_at_its_start(tmp_path
     try:
         step = dict(MAINTENANCE)["name index"]
         assert step(TillServices.open(store), argparse.Namespace()) == (
-            "3 names added, the name indexes a first pull left built"
+            "3 names added, 5 members' indexes a first pull left built"
         )
         assert step(TillServices.open(store), argparse.Namespace()) == "up to date"
         with store.read() as session:
