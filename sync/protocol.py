@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from itertools import pairwise
@@ -31,6 +32,7 @@ from pydantic import (
     Field,
     JsonValue,
     StringConstraints,
+    TypeAdapter,
     ValidationError,
     field_validator,
     model_validator,
@@ -706,6 +708,23 @@ def parse_payload(kind: ItemKind, payload: dict[str, JsonValue]) -> ItemPayload:
     try:
         # JSON mode: the payload arrived as JSON, so strings stand for enums and nothing else is coerced.
         return model.model_validate_json(_json_text(payload))
+    except ValidationError as err:
+        raise ProtocolError(_problems(err)) from None
+
+
+_PROFILES: TypeAdapter[list[MemberPayload]] = TypeAdapter(list[MemberPayload])
+
+
+def parse_profiles(bodies: Sequence[Mapping[str, Any]]) -> list[MemberPayload]:
+    """Member profiles pulled from the central (already parsed from JSON), all in one call: ``ProtocolError``
+    if any one is not a profile (``parse_payload`` then says which and why).
+
+    From Python values, not from JSON text: the models are strict, so JSON's own values (strings, numbers,
+    ``null``) are taken or refused as ``parse_payload`` takes or refuses them in JSON, and a profile has no
+    field that only JSON would turn into something else (no enum, bytes or date object). A first pull reads a
+    million of them; one at a time, making and parsing each one's text was a sixth of its time at the till."""
+    try:
+        return _PROFILES.validate_python(bodies)
     except ValidationError as err:
         raise ProtocolError(_problems(err)) from None
 

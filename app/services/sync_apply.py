@@ -76,6 +76,7 @@ from sync.protocol import (
     Uuid,
     item_hash,
     parse_payload,
+    parse_profiles,
 )
 
 log = logging.getLogger(__name__)
@@ -275,7 +276,7 @@ def _member(session: Session, body: dict[str, Any], own_till: str | None) -> boo
 
 
 # -- members in bulk ------------------------------------------------------------------------------------------
-MEMBER_RUN = 500
+MEMBER_RUN = 1000
 """At most this many consecutive member changes are looked at together (one query per unique column)."""
 
 _UNIQUE = ("id", "member_number", "phone", "email")
@@ -292,14 +293,11 @@ def _member_run(changes: Sequence[Change], start: int) -> list[Change]:
     for change in changes[start : start + MEMBER_RUN]:
         if change.kind != ChangeKind.MEMBER:
             break
-        keys = {
-            (name, str(change.body.get(name)).lower())
-            for name in _UNIQUE
-            if change.body.get(name) is not None
-        }
-        if run and not keys.isdisjoint(seen):
+        body = change.body
+        keys = [(name, str(value).lower()) for name in _UNIQUE if (value := body.get(name)) is not None]
+        if run and not seen.isdisjoint(keys):
             break
-        seen |= keys
+        seen.update(keys)
         run.append(change)
     return run
 
@@ -310,7 +308,7 @@ def _member_run_applied(
     """Apply a run of member changes (``_member_run``): the members new here with one multi-row insert per
     stretch, the others alone. False when the pull stops in the run."""
     rows = _new_member_rows(session, run)
-    pending: list[tuple[Change, dict[str, Any]]] = []
+    pending: list[tuple[Change, _NewRow]] = []
     for n, change in enumerate(run):
         row = rows.get(n)
         if row is not None:
@@ -324,19 +322,53 @@ def _member_run_applied(
     return _insert_members(session, pending, own_till, result)
 
 
-def _new_member_rows(session: Session, run: Sequence[Change]) -> dict[int, dict[str, Any]]:
-    """The row of each change of the run (by its place) that creates a member, with nothing here in its way:
-    its id, number, phone and e-mail all free. The others (an update, a clash, an unreadable body) go alone."""
+_NEW_MEMBER_COLUMNS = (
+    "id",
+    "member_number",
+    "full_name",
+    "name_folded",
+    "phone",
+    "email",
+    "status",
+    "tier_code",
+    "balance",
+    "preferred_language",
+    "home_store_id",
+    "created_at",
+    "updated_at",
+    "referral_code",
+)
+_INSERT_MEMBERS = f"INSERT INTO members ({', '.join(_NEW_MEMBER_COLUMNS)}) VALUES ({', '.join('?' * len(_NEW_MEMBER_COLUMNS))})"
+"""The driver's own executemany over prepared values: through the ORM's insert, converting each row's
+parameters was a sixth of a first pull's time."""
+
+_NewRow = tuple[Any, ...]
+"""A new member's values in ``_NEW_MEMBER_COLUMNS`` order, but for the referral code (drawn at the insert)."""
+
+
+def _profiles(run: Sequence[Change]) -> dict[int, MemberPayload]:
+    """The run's readable profiles by place: all at once (one call into pydantic for the run), or, should one
+    be unreadable, each on its own (that one goes alone and stops the pull in a sentence)."""
+    bodies = [{k: v for k, v in change.body.items() if k != "field_times"} for change in run]
+    try:
+        return dict(enumerate(parse_profiles(bodies)))
+    except ProtocolError:
+        pass
     profiles: dict[int, MemberPayload] = {}
-    for n, change in enumerate(run):
+    for n, body in enumerate(bodies):
         try:
-            profile = parse_payload(
-                ItemKind.MEMBER, {k: v for k, v in change.body.items() if k != "field_times"}
-            )
+            profile = parse_payload(ItemKind.MEMBER, body)
         except ProtocolError:
-            continue  # alone, it stops the pull in a sentence
+            continue
         assert isinstance(profile, MemberPayload)
         profiles[n] = profile
+    return profiles
+
+
+def _new_member_rows(session: Session, run: Sequence[Change]) -> dict[int, _NewRow]:
+    """The row of each change of the run (by its place) that creates a member, with nothing here in its way:
+    its id, number, phone and e-mail all free. The others (an update, a clash, an unreadable body) go alone."""
+    profiles = _profiles(run)
     if not profiles:
         return {}
     emails = {n: p.email.lower() for n, p in profiles.items() if p.email is not None}
@@ -354,40 +386,41 @@ def _new_member_rows(session: Session, run: Sequence[Change]) -> dict[int, dict[
             session, _MEMBERS.c.email, [] if "email" in unchecked else list(emails.values())
         ),
     }
-    rows: dict[int, dict[str, Any]] = {}
+    rows: dict[int, _NewRow] = {}
     for n, p in profiles.items():
+        email = emails.get(n)
         if (
             p.id in held["id"]
             or p.member_number in held["number"]
             or (p.phone is not None and p.phone in held["phone"])
-            or emails.get(n, "") in held["email"]
+            or (email is not None and email in held["email"])
         ):
             continue
         # As ``_member`` creates one: a merge comes as a change of its own, which says into whom.
         status = p.status if p.status in m.MEMBER_STATUSES and p.status != "merged" else "active"
         # The protocol's UTC text is the store's own fixed-width form (``format_utc``): stored as it came.
         at = p.updated_at
-        rows[n] = {
-            "id": p.id,
-            "member_number": p.member_number,
-            "full_name": p.full_name,
-            "name_folded": fold(p.full_name),
-            "phone": p.phone,
-            "email": emails.get(n),
-            "status": status,
-            "tier_code": p.tier_code,
-            "balance": 0,
-            "preferred_language": "vi",
-            "home_store_id": p.store_id,
-            "created_at": at,
-            "updated_at": at,
-        }
+        rows[n] = (
+            p.id,
+            p.member_number,
+            p.full_name,
+            fold(p.full_name),
+            p.phone,
+            email,
+            status,
+            p.tier_code,
+            0,
+            "vi",
+            p.store_id,
+            at,
+            at,
+        )
     return rows
 
 
 def _insert_members(
     session: Session,
-    pending: Sequence[tuple[Change, dict[str, Any]]],
+    pending: Sequence[tuple[Change, _NewRow]],
     own_till: str | None,
     result: ChunkResult,
 ) -> bool:
@@ -399,13 +432,9 @@ def _insert_members(
     try:
         # Their names go into the name index in large chunks once the page is in (app.store.name_index).
         with session.begin_nested(), members_in_bulk(session):
-            # The driver's own executemany over prepared values (every row has the same columns): through
-            # the ORM's insert, converting each row's parameters was a sixth of a first pull's time.
-            columns = list(pending[0][1])
-            names = ", ".join([*columns, "referral_code"])
             session.connection().exec_driver_sql(
-                f"INSERT INTO members ({names}) VALUES ({', '.join('?' * (len(columns) + 1))})",
-                [(*(row[c] for c in columns), code) for (_c, row), code in zip(pending, codes, strict=True)],
+                _INSERT_MEMBERS,
+                [(*row, code) for (_c, row), code in zip(pending, codes, strict=True)],
             )
     except IntegrityError:  # pragma: no cover - checked against the store in the same transaction
         return all(_apply_one(session, change, own_till, result) for change, _row in pending)

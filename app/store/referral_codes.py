@@ -19,13 +19,23 @@ from app.store.lookup import held
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the counter
 assert len(REFERRAL_ALPHABET) == 32
 
+_SIGNS = bytes(ord(REFERRAL_ALPHABET[byte & 31]) for byte in range(256))
+"""Each random byte's sign: its low five bits pick one of the 32."""
+
 _REFERRAL_CODE = cast(Table, m.Member.__table__).c.referral_code
 
 
 def random_referral_code() -> str:
     """Eight letters and digits from ``REFERRAL_ALPHABET`` (not yet checked against the store): five random
-    bits each, since the alphabet has 32 signs (a first pull makes a million of them)."""
-    return "".join(REFERRAL_ALPHABET[byte & 31] for byte in secrets.token_bytes(8))
+    bits each, since the alphabet has 32 signs."""
+    return random_referral_codes(1)[0]
+
+
+def random_referral_codes(n: int) -> list[str]:
+    """``n`` codes as ``random_referral_code`` draws them, from one call to the system's random source (a
+    first pull makes a million of them: a call per code was a twentieth of its time at the till)."""
+    signs = secrets.token_bytes(8 * n).translate(_SIGNS).decode("ascii")
+    return [signs[i : i + 8] for i in range(0, 8 * n, 8)]
 
 
 def new_referral_codes(session: Session, n: int, *, check: bool = True) -> list[str]:
@@ -36,6 +46,6 @@ def new_referral_codes(session: Session, n: int, *, check: bool = True) -> list[
     first pulls of a million members)."""
     codes: set[str] = set()
     while len(codes) < n:
-        fresh = {random_referral_code() for _ in range(n - len(codes))} - codes
+        fresh = set(random_referral_codes(n - len(codes))) - codes
         codes |= fresh - held(session, _REFERRAL_CODE, fresh) if check else fresh
     return sorted(codes)

@@ -72,7 +72,7 @@ def test_the_member_here_first_keeps_a_contact_and_the_indexes_are_built(till: T
 
 def test_a_referral_code_drawn_twice_is_drawn_again(till: Till, monkeypatch: pytest.MonkeyPatch) -> None:
     draws = iter(["AAAAAAAA", "AAAAAAAA", "BBBBBBBB", "AAAAAAAA", "CCCCCCCC", "DDDDDDDD"])
-    monkeypatch.setattr(referral_codes, "random_referral_code", lambda: next(draws))
+    monkeypatch.setattr(referral_codes, "random_referral_codes", lambda n: [next(draws) for _ in range(n)])
     with till.store.write() as session:  # the first page defers the indexes after its codes are checked
         assert sync_apply.apply_changes(session, [pulled_member(1, 1)]).written == 1
     with till.store.write() as session:  # unchecked now: the code the first member holds, drawn again

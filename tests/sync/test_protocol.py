@@ -30,6 +30,7 @@ from sync.protocol import (
     item_hash,
     make_item,
     parse_payload,
+    parse_profiles,
 )
 
 # Built without the process-wide id clock: ``uuid7(ms)`` with a time in 2033 would move that clock ahead, and
@@ -281,3 +282,79 @@ def test_ids_are_refused_in_any_but_the_canonical_form() -> None:
     for not_v7 in (v4, good[:19] + "c" + good[20:]):  # version 4; variant bits of another variant
         with pytest.raises(ValueError, match="UUIDv7"):
             _uuid7(not_v7)
+
+
+# -- profiles pulled in bulk ----------------------------------------------------------------------------------
+_PROFILE = {
+    "id": "0190aaaa-0000-7000-8000-000000000001",
+    "member_number": "00100000000017",
+    "full_name": "Nguyễn Văn An",
+    "phone": "+84912345678",
+    "email": "an@example.vn",
+    "status": "active",
+    "tier_code": None,
+    "store_id": "0190aaaa-0000-7000-8000-000000000002",
+    "updated_at": "2026-03-02T03:00:00.000000Z",
+}
+_ODD_VALUES = st.sampled_from(
+    [
+        None,
+        True,
+        0,
+        1.5,
+        -7,
+        "",
+        "x" * 201,
+        "active",
+        "gold",
+        "merged",
+        "ACTIVE",
+        "+84912345678",
+        "0912345678",
+        "0190AAAA-0000-7000-8000-000000000001",
+        "0190aaaa000070008000000000000001",
+        "not-a-uuid-at-all-but-36-characters",
+        "2026-03-02T03:00:00.000000Z",
+        "2026-02-30T03:00:00.000000Z",
+        "2026-03-02 03:00:00",
+        [],
+        {},
+        ["a"],
+        {"k": "v"},
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from([*_PROFILE, "field_times", "extra"]), _ODD_VALUES, max_size=3)
+        | st.sets(st.sampled_from(list(_PROFILE)), max_size=2),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_profiles_read_in_bulk_as_one_at_a_time(changes: list[dict[str, Any] | set[str]]) -> None:
+    """``parse_profiles`` (Python values, one call) reads a run of pulled profiles exactly as ``parse_payload``
+    reads each from JSON: the same profiles, refused if and only if one of them is."""
+    bodies = []
+    for change in changes:
+        body = dict(_PROFILE)
+        if isinstance(change, set):
+            for key in change:
+                del body[key]
+        else:
+            body.update(change)
+        bodies.append(json.loads(json.dumps(body)))  # what a page's JSON gives
+    alone: list[Any] = []
+    for body in bodies:
+        try:
+            alone.append(parse_payload(ItemKind.MEMBER, body))
+        except ProtocolError:
+            alone.append(None)
+    try:
+        together: list[Any] = list(parse_profiles(bodies))
+    except ProtocolError:
+        assert None in alone
+    else:
+        assert together == alone
