@@ -712,19 +712,26 @@ def parse_payload(kind: ItemKind, payload: dict[str, JsonValue]) -> ItemPayload:
         raise ProtocolError(_problems(err)) from None
 
 
-_PROFILES: TypeAdapter[list[MemberPayload]] = TypeAdapter(list[MemberPayload])
+class _PulledProfile(MemberPayload):
+    """A ``member`` change's body: the profile, and each field's time, which the till reads apart (unchecked
+    here, as ``parse_payload`` of the profile without it leaves it)."""
+
+    field_times: Any = None
+
+
+_PROFILES: TypeAdapter[list[_PulledProfile]] = TypeAdapter(list[_PulledProfile])
 
 
 def parse_profiles(bodies: Sequence[Mapping[str, Any]]) -> list[MemberPayload]:
-    """Member profiles pulled from the central (already parsed from JSON), all in one call: ``ProtocolError``
-    if any one is not a profile (``parse_payload`` then says which and why).
+    """The profiles of pulled ``member`` changes' bodies (already parsed from JSON, ``field_times`` and all),
+    all in one call: ``ProtocolError`` if any one is not a profile (``parse_payload`` then says which and why).
 
     From Python values, not from JSON text: the models are strict, so JSON's own values (strings, numbers,
     ``null``) are taken or refused as ``parse_payload`` takes or refuses them in JSON, and a profile has no
     field that only JSON would turn into something else (no enum, bytes or date object). A first pull reads a
     million of them; one at a time, making and parsing each one's text was a sixth of its time at the till."""
     try:
-        return _PROFILES.validate_python(bodies)
+        return list(_PROFILES.validate_python(bodies))
     except ValidationError as err:
         raise ProtocolError(_problems(err)) from None
 

@@ -280,6 +280,7 @@ MEMBER_RUN = 1000
 """At most this many consecutive member changes are looked at together (one query per unique column)."""
 
 _UNIQUE = ("id", "member_number", "phone", "email")
+"""Compared as stored (an e-mail in lower case too)."""
 
 
 def _member_run(changes: Sequence[Change], start: int) -> list[Change]:
@@ -294,7 +295,9 @@ def _member_run(changes: Sequence[Change], start: int) -> list[Change]:
         if change.kind != ChangeKind.MEMBER:
             break
         body = change.body
-        keys = [(name, str(value).lower()) for name in _UNIQUE if (value := body.get(name)) is not None]
+        keys = [(name, str(value)) for name in _UNIQUE if (value := body.get(name)) is not None]
+        if (email := body.get("email")) is not None:
+            keys.append(("email", str(email).lower()))  # the store keeps e-mails in lower case
         if run and not seen.isdisjoint(keys):
             break
         seen.update(keys)
@@ -349,15 +352,16 @@ _NewRow = tuple[Any, ...]
 def _profiles(run: Sequence[Change]) -> dict[int, MemberPayload]:
     """The run's readable profiles by place: all at once (one call into pydantic for the run), or, should one
     be unreadable, each on its own (that one goes alone and stops the pull in a sentence)."""
-    bodies = [{k: v for k, v in change.body.items() if k != "field_times"} for change in run]
     try:
-        return dict(enumerate(parse_profiles(bodies)))
+        return dict(enumerate(parse_profiles([change.body for change in run])))
     except ProtocolError:
         pass
     profiles: dict[int, MemberPayload] = {}
-    for n, body in enumerate(bodies):
+    for n, change in enumerate(run):
         try:
-            profile = parse_payload(ItemKind.MEMBER, body)
+            profile = parse_payload(
+                ItemKind.MEMBER, {k: v for k, v in change.body.items() if k != "field_times"}
+            )
         except ProtocolError:
             continue
         assert isinstance(profile, MemberPayload)
