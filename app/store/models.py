@@ -67,8 +67,8 @@ class Member(Base):
         CheckConstraint(_in("status", MEMBER_STATUSES), name="status"),
         # Unique indexes, not constraints of the table, so that a first pull can drop them and build them once
         # at its end (migration 0011, app.store.deferred_indexes).
-        Index("uq_members_phone", "phone", unique=True),
-        Index("uq_members_email", "email", unique=True),
+        Index("uq_members_phone", "phone", unique=True, sqlite_where=text("phone IS NOT NULL")),
+        Index("uq_members_email", "email", unique=True, sqlite_where=text("email IS NOT NULL")),
         Index("uq_members_referral_code", "referral_code", unique=True),
         Index("ix_members_referred_by_id", "referred_by_id"),
         # The daily maintenance finds the members whose tier review is due without reading every member.
