@@ -279,8 +279,8 @@ def _member(session: Session, body: dict[str, Any], own_till: str | None) -> boo
 MEMBER_RUN = 1000
 """At most this many consecutive member changes are looked at together (one query per unique column)."""
 
-_UNIQUE = ("id", "member_number", "phone", "email")
-"""Compared as stored (an e-mail in lower case too)."""
+_UNIQUE = ("id", "member_number", "phone")
+"""Compared as stored; and the e-mail, which the store keeps in lower case."""
 
 
 def _member_run(changes: Sequence[Change], start: int) -> list[Change]:
@@ -297,7 +297,7 @@ def _member_run(changes: Sequence[Change], start: int) -> list[Change]:
         body = change.body
         keys = [(name, str(value)) for name in _UNIQUE if (value := body.get(name)) is not None]
         if (email := body.get("email")) is not None:
-            keys.append(("email", str(email).lower()))  # the store keeps e-mails in lower case
+            keys.append(("email", str(email).lower()))
         if run and not seen.isdisjoint(keys):
             break
         seen.update(keys)
