@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from loyalty.program import Program, load_program
 from loyalty.quote import Basket, BasketLine, quote
 from loyalty.tiers import replay
 from sync.protocol import ItemKind, OrderResponse, format_utc, item_hash, parse_payload, parse_utc
+from tests.programs import steady
 
 from .process import central_process
 from .tillmodel import Till, enroll
@@ -45,7 +46,7 @@ def _channel(engine: Engine, store: str, name: str = "web") -> dict[str, str]:
 
 @pytest.fixture
 def program(engine: Engine) -> Program:
-    found = load_program(PROGRAM)
+    found = steady(load_program(PROGRAM))
     with Session(engine) as session, session.begin():
         service.install_program(session, found)
     return found
@@ -76,6 +77,14 @@ def _order(client: TestClient, auth: dict[str, str], key: str | None = None, **b
     if key is not None:
         headers["Idempotency-Key"] = key
     return client.post("/v1/orders", json=payload, headers=headers)
+
+
+def _off_hours() -> str:
+    """A time the demo program's happy hour (14:00 to 17:00 on weekdays, shop time) leaves alone: yesterday at
+    08:00 in the shop (01:00 UTC). For a test that installs the program file itself (``steady`` is for the
+    others) and expects a fixed number of points."""
+    day = datetime.now(UTC).date() - timedelta(days=1)
+    return format_utc(datetime.combine(day, time(1, 0), tzinfo=UTC))
 
 
 def _key() -> str:
@@ -352,7 +361,13 @@ def test_a_channel_created_by_command_records_an_order(db_url: str) -> None:
         till.new_member(number="M-1")
         till.push(http, till.outbox)
         web = {"Authorization": f"Bearer {token}", "Idempotency-Key": "order-1"}
-        body = {"member_number": "M-1", "order_ref": "A-1", "currency": "VND", "total": 300_000}
+        body = {
+            "member_number": "M-1",
+            "order_ref": "A-1",
+            "currency": "VND",
+            "total": 300_000,
+            "ordered_at": _off_hours(),
+        }
         first = http.post("/v1/orders", json=body, headers=web)
         assert first.status_code == 200 and first.json()["points"] == 30
         assert http.post("/v1/orders", json=body, headers=web).json() == first.json()
@@ -373,18 +388,31 @@ def test_concurrent_requests_keep_keys_orders_and_caps(db_url: str) -> None:
         till = enroll(http, code.stdout.strip())
         till.new_member(number="M-1")
         till.push(http, till.outbox)
+        off_hours = _off_hours()  # the installed program is the demo's, happy hour and all
         requests: list[tuple[str, str, dict[str, Any]]] = [
             (
                 "/v1/orders",
                 "same-key",
-                {"member_number": "M-1", "order_ref": "O-0", "currency": "VND", "total": 100_000},
+                {
+                    "member_number": "M-1",
+                    "order_ref": "O-0",
+                    "currency": "VND",
+                    "total": 100_000,
+                    "ordered_at": off_hours,
+                },
             )
         ] * 4
         requests += [
             (
                 "/v1/orders",
                 f"k-{n}",
-                {"member_number": "M-1", "order_ref": f"O-{n}", "currency": "VND", "total": 200_000},
+                {
+                    "member_number": "M-1",
+                    "order_ref": f"O-{n}",
+                    "currency": "VND",
+                    "total": 200_000,
+                    "ordered_at": off_hours,
+                },
             )
             for n in range(1, 5)
         ]

@@ -21,6 +21,7 @@ from loyalty.ids import new_id
 from loyalty.ledger import EntryKind
 from loyalty.program import load_program
 from sync.protocol import ItemKind, PushItem, Reason
+from tests.programs import steady
 
 from .process import central_process
 from .tillmodel import Till, enroll, statuses
@@ -67,7 +68,7 @@ def stores(db_url: str) -> Iterator[tuple[httpx.Client, Store, Store]]:
     try:
         migrate(engine)
         with Session(engine) as session, session.begin():
-            service.install_program(session, load_program(PROGRAM))
+            service.install_program(session, steady(load_program(PROGRAM)))
     finally:
         engine.dispose()
     with central_process(db_url) as base, httpx.Client(base_url=base, timeout=180) as http:

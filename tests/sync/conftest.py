@@ -28,6 +28,7 @@ from sync.client import CentralClient
 from sync.engine import Backoff, SyncEngine
 from sync.protocol import MemberResponse
 from tests.central.process import central_process
+from tests.programs import steady
 
 _stores = itertools.count(1)
 
@@ -113,7 +114,7 @@ def make_till(tmp_path: Path, central: Central) -> Iterator[MakeTill]:
             store, url or central.url, central.code(code), till_name=f"Quầy {number}", till_number=number
         )
         svc = TillServices.open(store)
-        svc.programs.install(SYSTEM, load_program(PROGRAM_FILE))
+        svc.programs.install(SYSTEM, steady(load_program(PROGRAM_FILE)))
         svc.staff.create(SYSTEM, f"10{number:02d}", f"Mai {number}", Role.CASHIER, "1111")
         svc.staff.create(SYSTEM, f"90{number:02d}", f"Lan {number}", Role.MANAGER, "9999")
         till = EnrolledTill(
