@@ -199,6 +199,7 @@ def _member(session: Session, body: dict[str, Any], own_till: str | None) -> boo
     if member is not None and _erased_here(member):
         return False  # nothing brings an erased person back (an older profile pulled late)
     kept = set() if erased else _kept_fields(session, profile, times, own_till)
+    unchecked = deferred_indexes.unchecked(session)
     if member is None:
         holder = session.scalar(select(m.Member.id).where(m.Member.member_number == profile.member_number))
         if holder is not None:
@@ -208,9 +209,9 @@ def _member(session: Session, body: dict[str, Any], own_till: str | None) -> boo
             id=profile.id,
             member_number=profile.member_number,
             full_name=profile.full_name,
-            phone=_free(session, m.Member.phone, profile.phone, profile.id, new=True),
-            email=_free(session, m.Member.email, profile.email, profile.id, new=True),
-            referral_code=_codes(session, 1)[0],
+            phone=_free(session, m.Member.phone, profile.phone, profile.id, unchecked, new=True),
+            email=_free(session, m.Member.email, profile.email, profile.id, unchecked, new=True),
+            referral_code=_codes(session, 1, unchecked)[0],
             status=status or "active",
             tier_code=profile.tier_code,
             balance=0,
@@ -224,14 +225,13 @@ def _member(session: Session, body: dict[str, Any], own_till: str | None) -> boo
     wanted: dict[str, Any] = {
         "member_number": profile.member_number,
         "full_name": profile.full_name,
-        "phone": _free(session, m.Member.phone, profile.phone, profile.id, held=member.phone),
-        "email": _free(session, m.Member.email, profile.email, profile.id, held=member.email),
+        "phone": _free(session, m.Member.phone, profile.phone, profile.id, unchecked, held=member.phone),
+        "email": _free(session, m.Member.email, profile.email, profile.id, unchecked, held=member.email),
     }
     if status is not None:
         wanted["status"] = status
     if profile.tier_code is not None:  # tills compute tiers from their entries; an empty one says nothing
         wanted["tier_code"] = profile.tier_code
-    unchecked = deferred_indexes.unchecked(session)
     held = {k: getattr(member, k) for k in wanted}
     for key in ("phone", "email"):
         if key in unchecked and held[key] != wanted[key]:
@@ -255,10 +255,7 @@ def _member(session: Session, body: dict[str, Any], own_till: str | None) -> boo
     if erased and not was_erased:
         # Erased at another till: what this till holds of the person goes too (app.services.privacy).
         at = parse_utc(profile.updated_at)
-        firsts = {
-            key: _held_first(session, key, member)
-            for key in deferred_indexes.unchecked(session) - {"referral_code"}
-        }
+        firsts = {key: _held_first(session, key, member) for key in unchecked - {"referral_code"}}
         cards = forget(session, member, at, None)
         for key, value in firsts.items():
             _let_go(session, key, value, member.id)
@@ -432,7 +429,7 @@ def _insert_members(
     (it was checked just before), each goes alone and is answered as it deserves."""
     if not pending:
         return True
-    codes = _codes(session, len(pending))
+    codes = _codes(session, len(pending), deferred_indexes.unchecked(session))
     try:
         # Their names go into the name index in large chunks once the page is in (app.store.name_index).
         with session.begin_nested(), members_in_bulk(session):
@@ -470,9 +467,10 @@ def _let_go(session: Session, key: str, value: str | None, member_id: str) -> No
         session.execute(update(m.Member).where(column == value, m.Member.id != member_id).values({key: None}))
 
 
-def _codes(session: Session, n: int) -> list[str]:
-    """New referral codes, looked up in the store unless a first pull builds their unique index at its end."""
-    return new_referral_codes(session, n, check="referral_code" not in deferred_indexes.unchecked(session))
+def _codes(session: Session, n: int, unchecked: frozenset[str]) -> list[str]:
+    """New referral codes, looked up in the store unless a first pull builds their unique index at its end
+    (``unchecked``: ``deferred_indexes.unchecked``)."""
+    return new_referral_codes(session, n, check="referral_code" not in unchecked)
 
 
 def _erased_here(member: m.Member) -> bool:
@@ -513,21 +511,23 @@ def _free(
     column: Any,
     value: str | None,
     member_id: str,
+    unchecked: frozenset[str],
     *,
     new: bool = False,
     held: str | None = None,
 ) -> str | None:
     """A unique contact (phone, e-mail) when no other member here has it; else None, kept off this copy.
 
-    While a first pull has the column's unique index left for later, a new member takes the value as it is,
-    and so does a member who holds it already (a look-up would read every member): building the index keeps
-    it on the member here first (``app.store.deferred_indexes``). A member given a new contact is still
-    checked, so no member here loses a contact to a later change of another's."""
+    While a first pull has the column's unique index left for later (``unchecked``: the columns
+    ``deferred_indexes.unchecked`` names), a new member takes the value as it is, and so does a member who
+    holds it already (a look-up would read every member): building the index keeps it on the member here
+    first. A member given a new contact is still checked, so no member here loses a contact to a later change
+    of another's."""
     if value is None:
         return None
     if column.key == "email":
         value = value.lower()  # as stored (``Member._lower_email``), or an e-mail in capitals would pass here
-    if column.key in deferred_indexes.unchecked(session) and (new or value == held):
+    if column.key in unchecked and (new or value == held):
         return value
     holder = session.scalar(select(m.Member.id).where(column == value, m.Member.id != member_id))
     if holder is not None:

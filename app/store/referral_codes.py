@@ -25,15 +25,10 @@ _SIGNS = bytes(ord(REFERRAL_ALPHABET[byte & 31]) for byte in range(256))
 _REFERRAL_CODE = cast(Table, m.Member.__table__).c.referral_code
 
 
-def random_referral_code() -> str:
-    """Eight letters and digits from ``REFERRAL_ALPHABET`` (not yet checked against the store): five random
-    bits each, since the alphabet has 32 signs."""
-    return random_referral_codes(1)[0]
-
-
 def random_referral_codes(n: int) -> list[str]:
-    """``n`` codes as ``random_referral_code`` draws them, from one call to the system's random source (a
-    first pull makes a million of them: a call per code was a twentieth of its time at the till)."""
+    """``n`` codes of eight letters and digits from ``REFERRAL_ALPHABET`` (not yet checked against the store):
+    five random bits each, since the alphabet has 32 signs. From one call to the system's random source: a
+    first pull makes a million of them, and a call per code was a twentieth of its time at the till."""
     signs = secrets.token_bytes(8 * n).translate(_SIGNS).decode("ascii")
     return [signs[i : i + 8] for i in range(0, 8 * n, 8)]
 
